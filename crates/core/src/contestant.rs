@@ -1,0 +1,99 @@
+//! The interface every concurrency model implements.
+//!
+//! A [`Contestant`] describes itself and builds a [`Runner`]: its runtime, pool and HTTP
+//! client, all made *before* the clock starts. The harness then times one `Runner` method.
+
+use std::fmt;
+use std::time::Duration;
+
+use url::Url;
+
+use crate::knobs::Knobs;
+use crate::page::Page;
+use crate::record::PageRecord;
+
+/// Which family a contestant belongs to; decides its HTTP engine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    /// One thing at a time: the "before" picture.
+    Sequential,
+    /// Concurrency on an async runtime, over the shared hyper engine.
+    Async,
+    /// Parallelism on OS threads, over the shared blocking (ureq) engine.
+    Parallel,
+    /// Async I/O with CPU work on a parallel pool.
+    Hybrid,
+}
+
+impl fmt::Display for Family {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Family::Sequential => "sequential",
+            Family::Async => "async",
+            Family::Parallel => "parallel",
+            Family::Hybrid => "hybrid",
+        })
+    }
+}
+
+/// The concurrency and parallelism a contestant really uses under given knobs; the ideal-time
+/// model is computed from these, so a contestant is never measured against a limit it cannot
+/// reach by design (the sequential baseline has C = 1 and T = 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Effective {
+    /// The most requests in flight at once.
+    pub concurrency: usize,
+    /// The threads that can parse at the same time.
+    pub threads: usize,
+}
+
+/// Building a runner failed (a runtime or pool could not start).
+#[derive(Debug, thiserror::Error)]
+#[error("{contestant}: could not set up: {reason}")]
+pub struct SetupError {
+    /// The contestant that failed.
+    pub contestant: &'static str,
+    /// What went wrong.
+    pub reason: String,
+}
+
+/// A concurrency model taking part in the shootout.
+pub trait Contestant: Send + Sync {
+    /// The short name used on the command line (`sequential`, `tokio`, …).
+    fn name(&self) -> &'static str;
+    /// One line for `shootout list`: what this contestant shows.
+    fn about(&self) -> &'static str;
+    /// The family, which decides the HTTP engine.
+    fn family(&self) -> Family;
+    /// A warning a user should see next to the name (for example "discontinued upstream").
+    fn caveat(&self) -> Option<&'static str> {
+        None
+    }
+    /// Whether its HTTP engine can fetch `https://` URLs.
+    fn supports_https(&self) -> bool;
+    /// The concurrency and threads it really uses with these knobs.
+    fn effective(&self, knobs: &Knobs) -> Effective {
+        Effective {
+            concurrency: knobs.concurrency,
+            threads: knobs.threads,
+        }
+    }
+    /// Builds the runtime, pools and client for these knobs. Called outside the timed region.
+    fn prepare(&self, knobs: &Knobs) -> Result<Box<dyn Runner>, SetupError>;
+}
+
+/// A ready-to-go contestant: one method per scenario, each returning exactly one record per
+/// input (per admitted URL, for a crawl). Every method must return, never panic, whatever the
+/// server does.
+pub trait Runner {
+    /// `n` simulated downloads, each a timer wait of `wait`, at most C at once.
+    fn sleep(&self, n: usize, wait: Duration) -> Vec<PageRecord>;
+    /// GET every URL; record status and size.
+    fn download(&self, urls: &[Url]) -> Vec<PageRecord>;
+    /// GET and parse every URL.
+    fn scrape(&self, urls: &[Url]) -> Vec<PageRecord>;
+    /// Crawl from `root`, same origin only, each URL once, at most `max_pages` URLs.
+    fn crawl(&self, root: &Url, max_pages: usize) -> Vec<PageRecord>;
+    /// Parse every in-memory page.
+    fn parse(&self, pages: &[Page]) -> Vec<PageRecord>;
+}

@@ -1,0 +1,82 @@
+//! The ideal-time model: the fastest any contestant could finish, given its knobs.
+//!
+//! A run is bounded below by waiting and by computing, whichever is larger:
+//!
+//! - **latency-bound**: with at most C requests in flight and each held L, a batch of N
+//!   independent requests needs `ceil(N / C) · L`. A crawl cannot fetch a page before it has
+//!   seen a link to it, so it pays that per level of the link graph: `Σ ceil(n_level / C) · L`.
+//!   The sequential baseline has C = 1, so its ideal is `N · L`.
+//! - **CPU-bound**: parsing that takes `W` on one core takes at least `W / T` on T threads.
+//!
+//! `wall / ideal` is then how close a run came to the limit: 1.00 is perfect.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// The two lower bounds of one run, and the ideal time (the larger).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Ideal {
+    /// The bound from waiting: `Σ ceil(n / C) · L` over the levels.
+    pub latency_bound: Duration,
+    /// The bound from computing: single-core CPU time divided by T.
+    pub cpu_bound: Duration,
+}
+
+impl Ideal {
+    /// The model's inputs: requests per level, concurrency C, latency L, the single-core CPU
+    /// time of the run's parsing, and threads T.
+    pub fn new(
+        levels: &[usize],
+        concurrency: usize,
+        latency: Duration,
+        single_core: Duration,
+        threads: usize,
+    ) -> Ideal {
+        let c = concurrency.max(1);
+        let rounds: usize = levels.iter().map(|n| n.div_ceil(c)).sum();
+        Ideal {
+            latency_bound: latency * u32::try_from(rounds).unwrap_or(u32::MAX),
+            cpu_bound: single_core / u32::try_from(threads.max(1)).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// The ideal time: whichever bound is larger.
+    pub fn time(&self) -> Duration {
+        self.latency_bound.max(self.cpu_bound)
+    }
+
+    /// Which bound decides the ideal: `"latency"` or `"cpu"`.
+    pub fn bound_by(&self) -> &'static str {
+        if self.cpu_bound > self.latency_bound {
+            "cpu"
+        } else {
+            "latency"
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MS: Duration = Duration::from_millis(1);
+
+    #[test]
+    fn latency_bound_rounds_up_per_level() {
+        let i = Ideal::new(&[10], 3, 100 * MS, Duration::ZERO, 1);
+        assert_eq!(i.time(), 400 * MS);
+        let seq = Ideal::new(&[10], 1, 100 * MS, Duration::ZERO, 1);
+        assert_eq!(seq.time(), 1000 * MS);
+        let crawl = Ideal::new(&[1, 4, 16], 8, 10 * MS, Duration::ZERO, 1);
+        assert_eq!(crawl.time(), 40 * MS);
+    }
+
+    #[test]
+    fn the_larger_bound_wins() {
+        let i = Ideal::new(&[4], 4, 10 * MS, 100 * MS, 2);
+        assert_eq!((i.time(), i.bound_by()), (50 * MS, "cpu"));
+        let j = Ideal::new(&[], 4, 10 * MS, 100 * MS, 4);
+        assert_eq!(j.time(), 25 * MS);
+    }
+}

@@ -1,0 +1,171 @@
+//! Scenarios and the knobs every contestant takes.
+//!
+//! "Same work, same knobs": every contestant is handed the same [`Knobs`], and every runtime or
+//! pool it builds is sized from `threads` and `concurrency`, never from its own defaults.
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// One job that every contestant implements, in a file of the same name in every crate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scenario {
+    /// N simulated downloads that each wait L on a timer; no network at all.
+    Sleep,
+    /// GET N pages from the site; the server holds each response L.
+    Download,
+    /// Download and parse N pages into records (title, link count, size).
+    Scrape,
+    /// Follow links from the root, same origin only, each URL once, up to a page cap.
+    Crawl,
+    /// CPU only: parse N in-memory pages. The ground on which parallelism wins.
+    Parse,
+}
+
+impl Scenario {
+    /// Every scenario, in the order the tour runs them.
+    pub const ALL: [Scenario; 5] = [
+        Scenario::Sleep,
+        Scenario::Download,
+        Scenario::Scrape,
+        Scenario::Crawl,
+        Scenario::Parse,
+    ];
+
+    /// The lowercase name used on the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scenario::Sleep => "sleep",
+            Scenario::Download => "download",
+            Scenario::Scrape => "scrape",
+            Scenario::Crawl => "crawl",
+            Scenario::Parse => "parse",
+        }
+    }
+
+    /// One line for `shootout list`.
+    pub fn about(self) -> &'static str {
+        match self {
+            Scenario::Sleep => "N timer waits of L ms, no network: pure waiting (time.sleep vs asyncio.sleep)",
+            Scenario::Download => "GET N pages, each held L ms by the server: I/O-bound",
+            Scenario::Scrape => "download and parse N pages into records (title, links, size)",
+            Scenario::Crawl => "follow same-origin links from / level by level, each URL once",
+            Scenario::Parse => "parse N in-memory pages: CPU-bound, where parallelism wins",
+        }
+    }
+
+    /// Whether the scenario talks to the site over HTTP.
+    pub fn uses_network(self) -> bool {
+        matches!(self, Scenario::Download | Scenario::Scrape | Scenario::Crawl)
+    }
+}
+
+impl fmt::Display for Scenario {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The error for a scenario name that does not exist.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown scenario '{0}' (expected one of: sleep, download, scrape, crawl, parse)")]
+pub struct UnknownScenario(pub String);
+
+impl FromStr for Scenario {
+    type Err = UnknownScenario;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Scenario::ALL
+            .into_iter()
+            .find(|sc| sc.name() == s)
+            .ok_or_else(|| UnknownScenario(s.to_owned()))
+    }
+}
+
+/// The scenario parameters. Every contestant gets the same values.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Knobs {
+    /// N: pages to download or parse (for `sleep`, simulated downloads; for `crawl`, the pages
+    /// the synthetic site holds).
+    pub pages: usize,
+    /// L: how long the server holds each response (for `sleep`, how long each wait lasts).
+    pub latency_ms: u64,
+    /// S: approximate body size of each synthetic page, in KiB.
+    pub page_kb: usize,
+    /// C: the most requests (or waits) in flight at once.
+    pub concurrency: usize,
+    /// T: worker threads for every runtime and pool.
+    pub threads: usize,
+    /// Per-request timeout, in milliseconds.
+    pub timeout_ms: u64,
+    /// Largest body accepted, in bytes; a larger one is recorded as `too_large`.
+    pub max_body: usize,
+}
+
+/// A knob value that no contestant can run with.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum InvalidKnobs {
+    /// `threads` was zero.
+    #[error("--threads must be at least 1")]
+    ZeroThreads,
+    /// `concurrency` was zero.
+    #[error("--concurrency must be at least 1")]
+    ZeroConcurrency,
+    /// `timeout_ms` was zero.
+    #[error("--timeout-ms must be at least 1")]
+    ZeroTimeout,
+}
+
+impl Knobs {
+    /// The default per-request timeout: 30 s, what a crawler user would expect.
+    pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
+    /// The default body cap: 32 MiB, since real documentation pages reach several MiB.
+    pub const DEFAULT_MAX_BODY: usize = 32 * 1024 * 1024;
+
+    /// Checks the values every contestant relies on.
+    pub fn validate(&self) -> Result<(), InvalidKnobs> {
+        if self.threads == 0 {
+            return Err(InvalidKnobs::ZeroThreads);
+        }
+        if self.concurrency == 0 {
+            return Err(InvalidKnobs::ZeroConcurrency);
+        }
+        if self.timeout_ms == 0 {
+            return Err(InvalidKnobs::ZeroTimeout);
+        }
+        Ok(())
+    }
+
+    /// L as a [`Duration`].
+    pub fn latency(&self) -> Duration {
+        Duration::from_millis(self.latency_ms)
+    }
+
+    /// The per-request timeout as a [`Duration`].
+    pub fn timeout(&self) -> Duration {
+        Duration::from_millis(self.timeout_ms)
+    }
+}
+
+impl Default for Knobs {
+    /// Small values, so the tour finishes in seconds.
+    fn default() -> Self {
+        Knobs {
+            pages: 40,
+            latency_ms: 50,
+            page_kb: 16,
+            concurrency: 10,
+            threads: available_threads(),
+            timeout_ms: Self::DEFAULT_TIMEOUT_MS,
+            max_body: Self::DEFAULT_MAX_BODY,
+        }
+    }
+}
+
+/// The number of cores the OS lets this process use (at least 1).
+pub fn available_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}

@@ -1,0 +1,41 @@
+//! The shared heart of shootout: everything a contestant needs that is *not* its concurrency model.
+//!
+//! A contestant crate (sequential, tokio, rayon, …) keeps only its orchestration: how it spawns,
+//! bounds, times out and joins work. Everything else lives here, once, so that two contestant
+//! crates can be read side by side and differ only in the runtime.
+//!
+//! # Layout
+//!
+//! - [`knobs`]: the [`Scenario`]s and the [`Knobs`] every contestant takes (pages N, latency L,
+//!   page size S, concurrency C, threads T, timeout, body cap).
+//! - [`record`]: the [`PageRecord`] every requested URL turns into, the typed [`FetchError`],
+//!   and the raw [`Fetched`] response an HTTP engine hands back.
+//! - [`extract`]: HTML extraction (body bytes → title, link count, hrefs) behind one interface.
+//! - [`page`]: turning a fetch result into a record, the same way in every contestant.
+//! - [`scope`]: URL normalisation, the same-origin rule and the crawl [`Frontier`] that admits
+//!   each URL exactly once.
+//! - [`verify`]: checking a contestant's records against ground truth.
+//! - [`ideal`]: the ideal-time model, the fastest any contestant could possibly finish.
+//! - [`measure`]: CPU time and peak memory of the current process.
+//! - [`contestant`]: the [`Contestant`] and [`Runner`] traits every concurrency model implements.
+//!
+//! # What you learn here
+//!
+//! Nothing about concurrency: that is the point. Read a contestant crate next.
+
+pub mod contestant;
+pub mod extract;
+pub mod ideal;
+pub mod knobs;
+pub mod measure;
+pub mod page;
+pub mod record;
+pub mod scope;
+pub mod verify;
+
+pub use contestant::{Contestant, Family, Runner, SetupError};
+pub use extract::{Extracted, extract};
+pub use knobs::{Knobs, Scenario};
+pub use page::Page;
+pub use record::{FetchError, Fetched, PageRecord};
+pub use scope::Frontier;

@@ -1,0 +1,92 @@
+//! The sequential baseline: one thing at a time, the "before" picture.
+//!
+//! Every wait happens in line: N downloads of L each take N·L, however idle the CPU is. The
+//! other contestants are measured against the same scenarios, so this crate is the reference
+//! for what "no concurrency" costs.
+//!
+//! # Layout
+//!
+//! One file per scenario, with the same name in every contestant crate, so any two crates can
+//! be read side by side:
+//!
+//! - `sleep.rs`: N timer waits, one after another (`time.sleep` in a loop);
+//! - `download.rs`: N GETs, one after another;
+//! - `scrape.rs`: GET and parse, one page after another;
+//! - `crawl.rs`: a breadth-first crawl driven by a `VecDeque`;
+//! - `parse.rs`: parse N in-memory pages on one core.
+
+mod crawl;
+mod download;
+mod parse;
+mod scrape;
+mod sleep;
+
+use std::time::Duration;
+
+use shootout_core::contestant::Effective;
+use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError};
+use shootout_http::blocking::BlockingClient;
+use url::Url;
+
+/// The sequential contestant.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Sequential;
+
+impl Contestant for Sequential {
+    fn name(&self) -> &'static str {
+        "sequential"
+    }
+
+    fn about(&self) -> &'static str {
+        "one request at a time on one thread (std + ureq): the baseline everything waits in"
+    }
+
+    fn family(&self) -> Family {
+        Family::Sequential
+    }
+
+    fn supports_https(&self) -> bool {
+        true
+    }
+
+    /// One request in flight and one core, whatever the knobs say: that is the baseline.
+    fn effective(&self, _knobs: &Knobs) -> Effective {
+        Effective {
+            concurrency: 1,
+            threads: 1,
+        }
+    }
+
+    fn prepare(&self, knobs: &Knobs) -> Result<Box<dyn Runner>, SetupError> {
+        Ok(Box::new(SequentialRunner {
+            // One thread, so one keep-alive connection is all it can use.
+            client: BlockingClient::new(knobs, 1),
+        }))
+    }
+}
+
+struct SequentialRunner {
+    client: BlockingClient,
+}
+
+impl Runner for SequentialRunner {
+    fn sleep(&self, n: usize, wait: Duration) -> Vec<PageRecord> {
+        sleep::sleep(n, wait)
+    }
+
+    fn download(&self, urls: &[Url]) -> Vec<PageRecord> {
+        download::download(&self.client, urls)
+    }
+
+    fn scrape(&self, urls: &[Url]) -> Vec<PageRecord> {
+        scrape::scrape(&self.client, urls)
+    }
+
+    fn crawl(&self, root: &Url, max_pages: usize) -> Vec<PageRecord> {
+        crawl::crawl(&self.client, root, max_pages)
+    }
+
+    fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
+        parse::parse(pages)
+    }
+}

@@ -1,0 +1,499 @@
+//! The synthetic site: deterministic pages that know their own right answers.
+//!
+//! Each page is built anchor by anchor, so the generator knows its title, its `<a>` count and
+//! where every link leads without running a parser. Pages contain the traps a careless scraper
+//! falls into: `<a>` inside `<script>` and comments, anchors without `href`, fragments,
+//! duplicates, relative, dot-segment and absolute forms of one URL, other origins, and
+//! non-http schemes.
+
+use std::collections::{HashMap, VecDeque};
+use std::fmt::Write as _;
+
+use bytes::Bytes;
+use shootout_core::page::{Page, scrape_page};
+use shootout_core::record::{FetchError, Fetched, PageRecord};
+use shootout_core::verify::{Expectation, Fields};
+use url::Url;
+
+/// What the synthetic site looks like.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SiteSpec {
+    /// N: pages at `/page/0` … `/page/{N-1}`.
+    pub pages: usize,
+    /// S: each page is padded to about this many KiB.
+    pub page_kb: usize,
+    /// Seed for titles, extra links and padding.
+    pub seed: u64,
+}
+
+impl Default for SiteSpec {
+    fn default() -> Self {
+        SiteSpec {
+            pages: 40,
+            page_kb: 16,
+            seed: 42,
+        }
+    }
+}
+
+/// How many children each page links to; the site is a tree of this fan-out plus cross links,
+/// so a crawl has several levels to discover.
+pub const FAN_OUT: usize = 4;
+
+/// One servable resource and what a correct client must record for it.
+#[derive(Clone, Debug)]
+pub struct Resource {
+    /// HTTP status.
+    pub status: u16,
+    /// `Content-Type` header value.
+    pub content_type: &'static str,
+    /// The body, shared cheaply between responses.
+    pub body: Bytes,
+    /// Ground truth: the `<title>` text a correct parser finds.
+    pub title: Option<String>,
+    /// Ground truth: the number of `<a>` elements a correct parser counts.
+    pub links: usize,
+    /// Ground truth: the same-origin paths this resource links to, in order.
+    pub targets: Vec<String>,
+}
+
+/// The generated site, for one origin (`http://127.0.0.1:PORT`).
+#[derive(Debug)]
+pub struct Site {
+    spec: SiteSpec,
+    origin: Url,
+    resources: HashMap<String, Resource>,
+}
+
+impl Site {
+    /// Generates every resource for the site served at `origin`. Absolute links in the pages
+    /// point at `origin`, so generate after the server's port is known.
+    pub fn generate(spec: SiteSpec, origin: &Url) -> Site {
+        let origin_str = origin.as_str().trim_end_matches('/').to_owned();
+        let mut resources = HashMap::new();
+        resources.insert("/".to_owned(), index_page(spec));
+        for i in 0..spec.pages {
+            let page = content_page(spec, i, &origin_str);
+            for target in &page.targets {
+                if let Some(rest) = target.strip_prefix("/data/") {
+                    let n = rest.trim_end_matches(".txt");
+                    resources.insert(target.clone(), data_file(n));
+                }
+            }
+            resources.insert(format!("/page/{i}"), page);
+        }
+        Site {
+            spec,
+            origin: origin.clone(),
+            resources,
+        }
+    }
+
+    /// The spec this site was generated from.
+    pub fn spec(&self) -> SiteSpec {
+        self.spec
+    }
+
+    /// The origin the site was generated for.
+    pub fn origin(&self) -> &Url {
+        &self.origin
+    }
+
+    /// The resource at `path`, if there is one.
+    pub fn get(&self, path: &str) -> Option<&Resource> {
+        self.resources.get(path)
+    }
+
+    /// The URLs of `/page/0` … `/page/{N-1}`, the input of `download` and `scrape`.
+    pub fn page_urls(&self) -> Vec<Url> {
+        (0..self.spec.pages).map(|i| self.url(&page_path(i))).collect()
+    }
+
+    /// The pages as in-memory documents, the input of `parse`.
+    pub fn pages_in_memory(&self) -> Vec<Page> {
+        (0..self.spec.pages)
+            .map(|i| {
+                let path = page_path(i);
+                Page {
+                    url: self.url(&path).into(),
+                    body: self.resources[&path].body.to_vec(),
+                }
+            })
+            .collect()
+    }
+
+    /// Ground truth for `download` (fields: status, size) or `scrape` (every field) of
+    /// [`Site::page_urls`].
+    pub fn expect_pages(&self, fields: Fields) -> Expectation {
+        let records = (0..self.spec.pages)
+            .map(|i| self.expected_record(&page_path(i)))
+            .collect();
+        Expectation::exact(records, fields)
+    }
+
+    /// Ground truth for `parse` of [`Site::pages_in_memory`]: no HTTP, so no status.
+    pub fn expect_parse(&self) -> Expectation {
+        let mut e = self.expect_pages(Fields::Full);
+        for r in &mut e.records {
+            r.status = None;
+        }
+        e
+    }
+
+    /// Ground truth for a crawl from `/` with a page cap: every reachable URL (a capped crawl
+    /// may return any `max_pages` of them), and how many URLs each level of a breadth-first
+    /// crawl holds, for the ideal-time model (truncated at the cap).
+    pub fn expect_crawl(&self, max_pages: usize) -> (Expectation, Vec<usize>) {
+        let mut depth: HashMap<&str, usize> = HashMap::from([("/", 0)]);
+        let mut queue = VecDeque::from(["/"]);
+        let mut order = Vec::new();
+        while let Some(path) = queue.pop_front() {
+            order.push(path);
+            let d = depth[path];
+            let Some(res) = self.resources.get(path) else { continue };
+            // Only 2xx HTML pages are parsed, so only they contribute links.
+            if res.status != 200 || res.content_type != HTML {
+                continue;
+            }
+            for t in &res.targets {
+                if !depth.contains_key(t.as_str()) {
+                    depth.insert(t.as_str(), d + 1);
+                    queue.push_back(t.as_str());
+                }
+            }
+        }
+        let mut levels = Vec::new();
+        for path in order.iter().take(max_pages.max(1)) {
+            let d = depth[path];
+            if levels.len() <= d {
+                levels.resize(d + 1, 0);
+            }
+            levels[d] += 1;
+        }
+        let records: Vec<PageRecord> = order.iter().map(|p| self.expected_record(p)).collect();
+        let count = records.len().min(max_pages.max(1));
+        let mut e = Expectation::exact(records, Fields::Full);
+        e.count = count;
+        (e, levels)
+    }
+
+    /// The HTML bodies a scenario parses, for calibrating single-core CPU time.
+    pub fn html_bodies(&self, crawl: bool) -> Vec<Bytes> {
+        let mut v: Vec<Bytes> = (0..self.spec.pages)
+            .map(|i| self.resources[&page_path(i)].body.clone())
+            .collect();
+        if crawl {
+            v.push(self.resources["/"].body.clone());
+        }
+        v
+    }
+
+    /// The record a correct client makes for `path`, from the generator's own knowledge.
+    fn expected_record(&self, path: &str) -> PageRecord {
+        let url = self.url(path).to_string();
+        match self.resources.get(path) {
+            None => PageRecord {
+                url,
+                status: Some(404),
+                title: None,
+                links: 0,
+                size: NOT_FOUND.len(),
+                error: Some(FetchError::Status(404)),
+            },
+            Some(r) => PageRecord {
+                url,
+                status: Some(r.status),
+                title: r.title.clone(),
+                links: r.links,
+                size: r.body.len(),
+                error: None,
+            },
+        }
+    }
+
+    fn url(&self, path: &str) -> Url {
+        self.origin
+            .join(path)
+            .expect("generated paths are valid relative URLs")
+    }
+}
+
+/// The content type of every synthetic HTML page.
+pub const HTML: &str = "text/html; charset=utf-8";
+/// The body of every 404 response.
+pub const NOT_FOUND: &str =
+    "<!DOCTYPE html><html><head><title>404 Not Found</title></head><body><h1>Not found</h1></body></html>";
+
+fn page_path(i: usize) -> String {
+    format!("/page/{i}")
+}
+
+/// A splitmix64 generator: tiny, deterministic and good enough for test data.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64, stream: u64) -> Rng {
+        Rng(seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        // n is small (page counts, word lists); modulo bias is irrelevant here.
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn word(&mut self) -> &'static str {
+        WORDS[self.below(WORDS.len())]
+    }
+}
+
+const WORDS: &[&str] = &[
+    "async", "await", "future", "waker", "thread", "pool", "channel", "mutex", "socket", "reactor",
+    "executor", "task", "join", "select", "stream", "buffer", "latency", "parse", "crawl",
+    "scrape", "rayon", "tokio", "smol", "crossbeam", "hyper", "tree", "queue", "steal",
+];
+
+/// Builds one HTML page and counts its anchors as it writes them.
+struct PageWriter {
+    html: String,
+    links: usize,
+    targets: Vec<String>,
+}
+
+impl PageWriter {
+    fn new(title_html: &str) -> PageWriter {
+        let mut html = String::with_capacity(4096);
+        html.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+        // Whitespace around the title text: the record wants it trimmed.
+        let _ = write!(html, "<title>\n    {title_html}\n  </title>\n");
+        // Anchors inside <style>, <script> and comments are text, not elements: a regex
+        // scraper counts them, a real parser does not.
+        html.push_str("<style>nav a[href] { color: #036 } /* <a href=\"/style-trap\"> */</style>\n");
+        html.push_str(
+            "<script>var trap = \"<a href='/script-trap'>not a link</a>\"; if (1 < 2) {}</script>\n",
+        );
+        html.push_str("</head>\n<body>\n<!-- <a href=\"/comment-trap\">commented out</a> -->\n");
+        PageWriter {
+            html,
+            links: 0,
+            targets: Vec::new(),
+        }
+    }
+
+    /// An `<a>` with this href; `target` is the same-origin path it leads to, if any.
+    fn link(&mut self, href: &str, text: &str, target: Option<String>) {
+        let _ = write!(self.html, "<a href=\"{href}\">{text}</a>");
+        self.links += 1;
+        if let Some(t) = target {
+            self.targets.push(t);
+        }
+    }
+
+    /// An `<a>` without href: it still counts as a link, as in the Python original.
+    fn bare_anchor(&mut self, name: &str) {
+        let _ = write!(self.html, "<a id=\"{name}\" name=\"{name}\"></a>");
+        self.links += 1;
+    }
+
+    fn raw(&mut self, s: &str) {
+        self.html.push_str(s);
+    }
+
+    fn pad_to(&mut self, bytes: usize, rng: &mut Rng) {
+        let closing = "</main>\n</body>\n</html>\n";
+        let mut block = 0;
+        while self.html.len() + closing.len() < bytes {
+            let _ = write!(self.html, "<section class=\"block-{block}\"><div><p>");
+            for _ in 0..40 {
+                self.html.push_str(rng.word());
+                self.html.push(' ');
+            }
+            // Entities and inline markup a parser must cope with.
+            self.html
+                .push_str("&lt;T&gt; &amp; <em>emphasis</em> <code>x &lt; y</code></p>\n");
+            self.html
+                .push_str("<ul><li>one</li><li>two<ul><li>nested</li></ul></li></ul></div></section>\n");
+            block += 1;
+        }
+        self.html.push_str(closing);
+    }
+
+    fn finish(self, title: String) -> Resource {
+        Resource {
+            status: 200,
+            content_type: HTML,
+            body: Bytes::from(self.html),
+            title: Some(title),
+            links: self.links,
+            targets: self.targets,
+        }
+    }
+}
+
+fn children(i: Option<usize>, pages: usize) -> impl Iterator<Item = usize> {
+    let first = i.map_or(0, |i| FAN_OUT * (i + 1));
+    (first..first + FAN_OUT).filter(move |c| *c < pages)
+}
+
+fn index_page(spec: SiteSpec) -> Resource {
+    let title = "Shootout synthetic site".to_owned();
+    let mut w = PageWriter::new(&title);
+    w.raw("<main>\n<h1>Index</h1>\n<ul>\n");
+    w.bare_anchor("top");
+    for c in children(None, spec.pages) {
+        w.raw("<li>");
+        w.link(&page_path(c), &format!("Page {c}"), Some(page_path(c)));
+        w.raw("</li>\n");
+    }
+    w.raw("</ul>\n</main>\n</body>\n</html>\n");
+    w.finish(title)
+}
+
+fn content_page(spec: SiteSpec, i: usize, origin: &str) -> Resource {
+    let mut rng = Rng::new(spec.seed, i as u64);
+    let (a, b) = (rng.word(), rng.word());
+    let title = format!("Page {i} & {a} {b}");
+    let mut w = PageWriter::new(&format!("Page {i} &amp; {a} {b}"));
+
+    w.raw("<header><nav><ul><li>");
+    w.link("/", "Home", Some("/".to_owned()));
+    w.raw("</li><li>");
+    w.link("#content", "Skip to content", Some(page_path(i)));
+    w.raw("</li></ul></nav></header>\n<main id=\"content\">\n");
+    w.bare_anchor("top");
+    let _ = write!(w.html, "<h1>Page {i}</h1>\n<article>\n<p>Children:</p>\n<ol>\n");
+
+    // Children in four spellings of the same kind of URL; the first one twice.
+    for (k, c) in children(Some(i), spec.pages).enumerate() {
+        let path = page_path(c);
+        let href = match k % 4 {
+            0 => path.clone(),
+            1 => format!("./{c}"),
+            2 => format!("{origin}/page/{c}"),
+            _ => format!("{path}#details"),
+        };
+        w.raw("<li>");
+        w.link(&href, &format!("Child {c}"), Some(path.clone()));
+        if k == 0 {
+            w.raw(" ");
+            w.link(&format!("{path}#again"), "(again)", Some(path));
+        }
+        w.raw("</li>\n");
+    }
+    w.raw("</ol>\n<p>See also: ");
+    // Two cross links, in a dot-segment and an upper-case-scheme spelling.
+    if spec.pages > 0 {
+        let r1 = rng.below(spec.pages);
+        w.link(&format!("../page/./{r1}"), "related", Some(page_path(r1)));
+        w.raw(", ");
+        let r2 = rng.below(spec.pages);
+        let upper = origin.replacen("http://", "HTTP://", 1);
+        w.link(&format!("{upper}/page/{r2}"), "more", Some(page_path(r2)));
+    }
+    w.raw(".</p>\n<p>Elsewhere: ");
+    // Other origins and schemes: counted as links, never followed.
+    w.link(&format!("https://external.invalid/page/{i}"), "external", None);
+    w.raw(" ");
+    w.link("mailto:nobody@example.invalid", "mail", None);
+    w.raw(" ");
+    w.link("javascript:void(0)", "script", None);
+    w.raw("</p>\n");
+    if i % 7 == 3 {
+        let path = format!("/missing/{i}");
+        w.link(&path, "a broken link", Some(path.clone()));
+    }
+    if i % 5 == 2 {
+        let path = format!("/data/{i}.txt");
+        w.link(&path, "raw data", Some(path.clone()));
+    }
+    w.raw("</article>\n");
+    w.pad_to(spec.page_kb * 1024, &mut rng);
+    w.finish(title)
+}
+
+fn data_file(n: &str) -> Resource {
+    let mut body = String::new();
+    for k in 0..16 {
+        let _ = writeln!(body, "data file {n}, line {k}: <a href=\"/not-html\">not parsed</a>");
+    }
+    Resource {
+        status: 200,
+        content_type: "text/plain; charset=utf-8",
+        body: Bytes::from(body),
+        title: None,
+        links: 0,
+        targets: Vec::new(),
+    }
+}
+
+/// What a correct client records for `resource`: used by tests that check the generator
+/// against the real parser (the ground truth must agree with a correct scraper).
+pub fn scrape_resource(url: &str, resource: &Resource) -> PageRecord {
+    scrape_page(
+        url,
+        Ok(Fetched {
+            status: resource.status,
+            content_type: Some(resource.content_type.to_owned()),
+            body: resource.body.to_vec(),
+        }),
+    )
+    .record
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(pages: usize) -> Site {
+        let origin = Url::parse("http://127.0.0.1:4000").expect("origin");
+        Site::generate(SiteSpec { pages, page_kb: 4, seed: 7 }, &origin)
+    }
+
+    #[test]
+    fn ground_truth_agrees_with_a_real_parser() {
+        let s = site(30);
+        let (expect, _) = s.expect_crawl(usize::MAX);
+        for want in &expect.records {
+            let path = Url::parse(&want.url).expect("url").path().to_owned();
+            let got = match s.get(&path) {
+                Some(r) => scrape_resource(&want.url, r),
+                None => continue,
+            };
+            assert_eq!(&got, want, "{path}");
+        }
+    }
+
+    #[test]
+    fn pages_are_padded_and_deterministic() {
+        let (a, b) = (site(10), site(10));
+        for i in 0..10 {
+            let p = page_path(i);
+            assert!(a.get(&p).expect("page").body.len() >= 4 * 1024);
+            assert_eq!(a.get(&p).expect("page").body, b.get(&p).expect("page").body);
+        }
+    }
+
+    #[test]
+    fn crawl_reaches_every_page_level_by_level() {
+        let s = site(30);
+        let (expect, levels) = s.expect_crawl(usize::MAX);
+        assert_eq!(levels.iter().sum::<usize>(), expect.records.len());
+        assert_eq!(levels[0], 1);
+        assert!(levels.len() >= 3, "a tree of fan-out {FAN_OUT} has depth: {levels:?}");
+        for i in 0..30 {
+            assert!(expect.records.iter().any(|r| r.url.ends_with(&format!("/page/{i}"))));
+        }
+        assert!(expect.records.iter().any(|r| r.status == Some(404)));
+        assert!(expect.records.iter().any(|r| r.url.ends_with(".txt")));
+        let (capped, capped_levels) = s.expect_crawl(5);
+        assert_eq!(capped.count, 5);
+        assert_eq!(capped_levels.iter().sum::<usize>(), 5);
+    }
+}

@@ -1,0 +1,312 @@
+//! The HTTP/1.1 server: hyper with keep-alive, on 127.0.0.1, on a runtime thread of its own.
+//!
+//! The server lives in the harness's process, while each contestant runs in a child process,
+//! so the server's CPU time and memory are never charged to a contestant.
+
+use std::convert::Infallible;
+use std::io;
+use std::net::{SocketAddr, TcpListener as StdListener};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::header::{CONTENT_TYPE, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use tokio::sync::oneshot;
+use url::Url;
+
+use crate::generate::{HTML, NOT_FOUND, Site, SiteSpec};
+
+/// What the server serves.
+#[derive(Clone, Debug)]
+pub enum Content {
+    /// The synthetic site, generated for the bound address.
+    Synthetic(SiteSpec),
+    /// Files under a directory, for crawling a saved site offline.
+    Dir(PathBuf),
+}
+
+/// How to run the server.
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// What to serve.
+    pub content: Content,
+    /// Port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+    /// How long every response is held before it is sent.
+    pub latency: Duration,
+    /// Up to this much extra hold per path, fixed by the seed (the same path always gets the
+    /// same extra), so runs stay comparable.
+    pub jitter: Duration,
+    /// Runtime worker threads for the server.
+    pub threads: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            content: Content::Synthetic(SiteSpec::default()),
+            port: 0,
+            latency: Duration::ZERO,
+            jitter: Duration::ZERO,
+            threads: 1,
+        }
+    }
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The port could not be bound (in use, or not permitted).
+    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
+    Bind {
+        /// The requested port.
+        port: u16,
+        /// The OS error.
+        source: io::Error,
+    },
+    /// `--dir` is not a readable directory.
+    #[error("cannot serve {}: not a readable directory", .0.display())]
+    NotADirectory(PathBuf),
+    /// The runtime thread could not start.
+    #[error("cannot start the server runtime: {0}")]
+    Runtime(io::Error),
+}
+
+/// A running server. Dropping it shuts it down and joins its thread.
+#[derive(Debug)]
+pub struct Server {
+    addr: SocketAddr,
+    site: Option<Arc<Site>>,
+    shutdown: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+struct State {
+    site: Option<Arc<Site>>,
+    dir: Option<PathBuf>,
+    latency: Duration,
+    jitter: Duration,
+    seed: u64,
+}
+
+impl Server {
+    /// Binds 127.0.0.1, generates the site for that address, and starts serving.
+    pub fn start(config: ServerConfig) -> Result<Server, ServeError> {
+        let port = config.port;
+        let listener = StdListener::bind(("127.0.0.1", port))
+            .map_err(|source| ServeError::Bind { port, source })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| ServeError::Bind { port, source })?;
+        listener
+            .set_nonblocking(true)
+            .map_err(|source| ServeError::Bind { port, source })?;
+        let origin = origin_of(addr);
+        let (site, dir, seed) = match &config.content {
+            Content::Synthetic(spec) => (Some(Arc::new(Site::generate(*spec, &origin))), None, spec.seed),
+            Content::Dir(d) => {
+                if !d.is_dir() {
+                    return Err(ServeError::NotADirectory(d.clone()));
+                }
+                (None, Some(d.clone()), 0)
+            }
+        };
+        let state = Arc::new(State {
+            site: site.clone(),
+            dir,
+            latency: config.latency,
+            jitter: config.jitter,
+            seed,
+        });
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(config.threads.max(1))
+            .thread_name("site-server")
+            .enable_all()
+            .build()
+            .map_err(ServeError::Runtime)?;
+        let (tx, rx) = oneshot::channel();
+        let thread = std::thread::Builder::new()
+            .name("site-accept".into())
+            .spawn(move || {
+                runtime.block_on(serve(listener, state, rx));
+                // Open keep-alive connections end here, with the runtime.
+                runtime.shutdown_timeout(Duration::from_millis(100));
+            })
+            .map_err(ServeError::Runtime)?;
+        Ok(Server {
+            addr,
+            site,
+            shutdown: Some(tx),
+            thread: Some(thread),
+        })
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT/`.
+    pub fn base_url(&self) -> Url {
+        origin_of(self.addr)
+    }
+
+    /// The synthetic site and its ground truth (`None` in `--dir` mode).
+    pub fn site(&self) -> Option<&Site> {
+        self.site.as_deref()
+    }
+
+    /// Blocks until the server stops (for `shootout serve`, which runs until interrupted).
+    pub fn wait(mut self) {
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn origin_of(addr: SocketAddr) -> Url {
+    Url::parse(&format!("http://{addr}/")).expect("a socket address makes a valid URL")
+}
+
+async fn serve(listener: StdListener, state: Arc<State>, mut shutdown: oneshot::Receiver<()>) {
+    let listener = match tokio::net::TcpListener::from_std(listener) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("site server: {e}");
+            return;
+        }
+    };
+    loop {
+        let stream = tokio::select! {
+            _ = &mut shutdown => return,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Running out of file descriptors under load is transient: back off briefly.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        let state = state.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |req| respond(state.clone(), req));
+            // Keep-alive is hyper's default; clients reuse connections across requests.
+            // A client that hangs up mid-response is not the server's problem.
+            let _ = http1::Builder::new()
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+async fn respond(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+    let path = req.uri().path().to_owned();
+    let hold = state.latency + jitter(state.seed, &path, state.jitter);
+    if !hold.is_zero() {
+        tokio::time::sleep(hold).await;
+    }
+    let response = match (&state.site, &state.dir) {
+        (_, Some(dir)) => from_dir(dir, &path).await,
+        (Some(site), None) => synthetic(site, &path).await,
+        (None, None) => not_found(),
+    };
+    Ok(response)
+}
+
+async fn synthetic(site: &Site, path: &str) -> Response<Full<Bytes>> {
+    if let Some(r) = site.get(path) {
+        return reply(r.status, r.content_type, r.body.clone());
+    }
+    let number = |prefix: &str| path.strip_prefix(prefix).and_then(|n| n.parse::<u64>().ok());
+    if let Some(ms) = number("/delay/") {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+        return reply(200, HTML, Bytes::from_static(b"<title>late</title>"));
+    }
+    if let Some(code) = number("/status/").and_then(|c| u16::try_from(c).ok()) {
+        if StatusCode::from_u16(code).is_ok() {
+            return reply(code, HTML, Bytes::new());
+        }
+    }
+    if let Some(n) = number("/bytes/").and_then(|n| usize::try_from(n).ok()) {
+        return reply(200, HTML, Bytes::from(vec![b'x'; n.min(256 << 20)]));
+    }
+    not_found()
+}
+
+async fn from_dir(dir: &Path, path: &str) -> Response<Full<Bytes>> {
+    // Refuse anything that could climb out of the directory.
+    let rel = Path::new(path.trim_start_matches('/'));
+    if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return not_found();
+    }
+    let mut file = dir.join(rel);
+    if file.is_dir() {
+        file.push("index.html");
+    }
+    match tokio::fs::read(&file).await {
+        Ok(body) => reply(200, content_type(&file), Bytes::from(body)),
+        Err(_) => not_found(),
+    }
+}
+
+fn content_type(file: &Path) -> &'static str {
+    match file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("html" | "htm") => HTML,
+        Some("css") => "text/css",
+        Some("js") => "text/javascript",
+        Some("json") => "application/json",
+        Some("txt" | "md") => "text/plain; charset=utf-8",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("svg") => "image/svg+xml",
+        _ => "application/octet-stream",
+    }
+}
+
+fn not_found() -> Response<Full<Bytes>> {
+    reply(404, HTML, Bytes::from_static(NOT_FOUND.as_bytes()))
+}
+
+fn reply(status: u16, content_type: &'static str, body: Bytes) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(body));
+    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    r.headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    r
+}
+
+/// A fixed extra hold in `0..=max` for each path, derived from the seed.
+fn jitter(seed: u64, path: &str, max: Duration) -> Duration {
+    if max.is_zero() {
+        return Duration::ZERO;
+    }
+    // FNV-1a over the path, mixed with the seed: cheap and stable across runs and platforms.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed;
+    for b in path.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+    }
+    let max_us = u64::try_from(max.as_micros()).unwrap_or(u64::MAX);
+    Duration::from_micros(h % (max_us + 1))
+}
