@@ -1,1 +1,485 @@
-fn main() {}
+//! The `shootout` command: the tour, single runs, crawling any site, and the embedded server.
+//!
+//! Run with: `cargo run --release` (the tour), or `cargo run --release -- --help`.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use shootout::harness::{self, Job, Row};
+use shootout::{registry, report};
+use shootout_core::knobs::available_threads;
+use shootout_core::{Contestant, FetchError, Knobs, PageRecord, Scenario};
+use shootout_site::{Content, Server, ServerConfig, SiteSpec};
+use url::Url;
+
+/// Download-and-scrape jobs written once per concurrency model (sequential, async runtimes,
+/// thread pools), checked against ground truth and measured against the ideal time.
+///
+/// With no command, runs the tour: every scenario with every contestant, against an embedded
+/// site on 127.0.0.1, at small defaults.
+#[derive(Parser, Debug)]
+#[command(name = "shootout", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Cmd>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// Run every scenario with every contestant and print a leaderboard per scenario (the default).
+    Tour(TourArgs),
+    /// Run one scenario with some or all contestants and print its leaderboard.
+    Run(RunArgs),
+    /// Crawl any http(s) site with one contestant and print what it found.
+    Crawl(CrawlArgs),
+    /// Serve the synthetic site (or a directory) on 127.0.0.1 until interrupted.
+    Serve(ServeArgs),
+    /// List the contestants and scenarios.
+    List,
+    /// Internal: run one job in this process and print the result as JSON.
+    #[command(name = harness::CHILD_COMMAND, hide = true)]
+    Child {
+        /// The job, as JSON.
+        job: String,
+    },
+}
+
+/// The scenario parameters every contestant gets.
+#[derive(Args, Debug, Clone)]
+struct KnobArgs {
+    /// N: pages to download or parse (sleep: number of waits; crawl: pages on the site).
+    #[arg(short = 'n', long, default_value_t = Knobs::default().pages)]
+    pages: usize,
+    /// L: milliseconds the server holds each response (sleep: length of each wait).
+    #[arg(short = 'l', long, default_value_t = Knobs::default().latency_ms)]
+    latency_ms: u64,
+    /// S: approximate size of each page, in KiB.
+    #[arg(short = 's', long, default_value_t = Knobs::default().page_kb)]
+    page_kb: usize,
+    /// C: most requests (or waits) in flight at once.
+    #[arg(short = 'c', long, default_value_t = Knobs::default().concurrency)]
+    concurrency: usize,
+    /// T: worker threads for every runtime and pool [default: available cores].
+    #[arg(short = 't', long)]
+    threads: Option<usize>,
+    /// Per-request timeout in milliseconds.
+    #[arg(long, default_value_t = Knobs::DEFAULT_TIMEOUT_MS)]
+    timeout_ms: u64,
+    /// Largest body accepted, in bytes.
+    #[arg(long, default_value_t = Knobs::DEFAULT_MAX_BODY)]
+    max_body: usize,
+}
+
+impl KnobArgs {
+    fn knobs(&self) -> anyhow::Result<Knobs> {
+        let knobs = Knobs {
+            pages: self.pages,
+            latency_ms: self.latency_ms,
+            page_kb: self.page_kb,
+            concurrency: self.concurrency,
+            threads: self.threads.unwrap_or_else(available_threads),
+            timeout_ms: self.timeout_ms,
+            max_body: self.max_body,
+        };
+        knobs.validate()?;
+        Ok(knobs)
+    }
+}
+
+/// How the embedded site behaves during measured runs.
+#[derive(Args, Debug, Clone)]
+struct SiteArgs {
+    /// Seed for the synthetic site's content.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Up to this many extra milliseconds per response, fixed per path by the seed.
+    #[arg(long, default_value_t = 0)]
+    jitter_ms: u64,
+    /// Worker threads of the embedded server [default: available cores].
+    #[arg(long)]
+    server_threads: Option<usize>,
+    /// Kill a contestant's run after this many seconds.
+    #[arg(long, default_value_t = 600)]
+    limit_s: u64,
+}
+
+#[derive(Args, Debug)]
+struct TourArgs {
+    #[command(flatten)]
+    knobs: KnobArgs,
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Print one JSON object per run instead of tables.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+struct RunArgs {
+    /// The scenario: sleep, download, scrape, crawl or parse.
+    scenario: Scenario,
+    /// Contestants to run, comma separated [default: all].
+    #[arg(long, value_delimiter = ',')]
+    contestants: Vec<String>,
+    /// Crawl only: stop after this many pages [default: the whole site].
+    #[arg(long)]
+    max_pages: Option<usize>,
+    #[command(flatten)]
+    knobs: KnobArgs,
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Print one JSON object per contestant run instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+struct CrawlArgs {
+    /// Where to start; only URLs of the same origin (scheme, host, port) are followed.
+    #[arg(long)]
+    url: String,
+    /// Which contestant crawls.
+    #[arg(long, default_value = "sequential")]
+    contestant: String,
+    /// Stop after this many pages.
+    #[arg(long, default_value_t = 100)]
+    max_pages: usize,
+    /// Most requests in flight at once.
+    #[arg(short = 'c', long, default_value_t = Knobs::default().concurrency)]
+    concurrency: usize,
+    /// Worker threads [default: available cores].
+    #[arg(short = 't', long)]
+    threads: Option<usize>,
+    /// Per-request timeout in milliseconds.
+    #[arg(long, default_value_t = Knobs::DEFAULT_TIMEOUT_MS)]
+    timeout_ms: u64,
+    /// Largest body accepted, in bytes.
+    #[arg(long, default_value_t = Knobs::DEFAULT_MAX_BODY)]
+    max_body: usize,
+    /// Print JSON Lines records (one object per URL) instead of a summary.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+struct ServeArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8000)]
+    port: u16,
+    /// Pages on the synthetic site.
+    #[arg(short = 'n', long, default_value_t = SiteSpec::default().pages)]
+    pages: usize,
+    /// Milliseconds each response is held.
+    #[arg(short = 'l', long, default_value_t = Knobs::default().latency_ms)]
+    latency_ms: u64,
+    /// Approximate size of each page, in KiB.
+    #[arg(short = 's', long, default_value_t = SiteSpec::default().page_kb)]
+    page_kb: usize,
+    /// Seed for the synthetic site's content.
+    #[arg(long, default_value_t = SiteSpec::default().seed)]
+    seed: u64,
+    /// Up to this many extra milliseconds per response, fixed per path by the seed.
+    #[arg(long, default_value_t = 0)]
+    jitter_ms: u64,
+    /// Serve the files under this directory instead of the synthetic site.
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    /// Server worker threads [default: available cores].
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => tour(&TourArgs {
+            knobs: KnobArgs {
+                pages: Knobs::default().pages,
+                latency_ms: Knobs::default().latency_ms,
+                page_kb: Knobs::default().page_kb,
+                concurrency: Knobs::default().concurrency,
+                threads: None,
+                timeout_ms: Knobs::DEFAULT_TIMEOUT_MS,
+                max_body: Knobs::DEFAULT_MAX_BODY,
+            },
+            site: SiteArgs {
+                seed: 42,
+                jitter_ms: 0,
+                server_threads: None,
+                limit_s: 600,
+            },
+            json: false,
+        }),
+        Some(Cmd::Tour(args)) => tour(&args),
+        Some(Cmd::Run(args)) => run(&args),
+        Some(Cmd::Crawl(args)) => crawl(&args),
+        Some(Cmd::Serve(args)) => serve(&args),
+        Some(Cmd::List) => {
+            list();
+            Ok(())
+        }
+        Some(Cmd::Child { job }) => harness::child_main(&job),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn tour(args: &TourArgs) -> anyhow::Result<()> {
+    let knobs = args.knobs.knobs()?;
+    let contestants: Vec<&dyn Contestant> = registry::CONTESTANTS.to_vec();
+    if !args.json {
+        println!(
+            "shootout tour: {} scenarios × {} contestants on {} core(s), each run in its own process.",
+            Scenario::ALL.len(),
+            contestants.len(),
+            available_threads()
+        );
+    }
+    let all_ok = measure(&Scenario::ALL, &contestants, &knobs, usize::MAX, &args.site, args.json)?;
+    if !args.json {
+        println!("{}", READING_GUIDE);
+    }
+    if !all_ok {
+        bail!("some runs were not verified (see ✗ above)");
+    }
+    Ok(())
+}
+
+const READING_GUIDE: &str = "
+How to read this:
+  wall      time the scenario took, set-up excluded
+  ideal     the fastest possible: max(ceil(N/C)·L per crawl level, single-core parse time / T)
+  ×ideal    wall / ideal: 1.00 is the limit; the sequential baseline is held to C=1, T=1
+  cpu       user+system CPU time of the contestant's own process during the scenario
+  peak mem  peak resident memory of the contestant's process
+  verified  ✓ every record matched the site's ground truth; ✗ something was wrong (listed)
+Try: shootout run download --pages 200 --concurrency 50   ·   shootout list   ·   shootout --help";
+
+fn run(args: &RunArgs) -> anyhow::Result<()> {
+    let knobs = args.knobs.knobs()?;
+    let contestants = select(&args.contestants)?;
+    let max_pages = args.max_pages.unwrap_or(usize::MAX);
+    if max_pages == 0 {
+        bail!("--max-pages must be at least 1");
+    }
+    let all_ok = measure(&[args.scenario], &contestants, &knobs, max_pages, &args.site, args.json)?;
+    if !all_ok {
+        bail!("some runs were not verified (see ✗ above)");
+    }
+    Ok(())
+}
+
+fn select(names: &[String]) -> anyhow::Result<Vec<&'static dyn Contestant>> {
+    if names.is_empty() {
+        return Ok(registry::CONTESTANTS.to_vec());
+    }
+    names
+        .iter()
+        .map(|n| {
+            registry::find(n.trim()).with_context(|| {
+                format!("unknown contestant '{n}' (known: {})", registry::names())
+            })
+        })
+        .collect()
+}
+
+/// Starts the site, runs every (scenario, contestant) pair in a child process, prints a
+/// leaderboard (or JSON rows) per scenario, and says whether every run was verified.
+fn measure(
+    scenarios: &[Scenario],
+    contestants: &[&dyn Contestant],
+    knobs: &Knobs,
+    max_pages: usize,
+    site_args: &SiteArgs,
+    json: bool,
+) -> anyhow::Result<bool> {
+    let server = Server::start(ServerConfig {
+        content: Content::Synthetic(SiteSpec {
+            pages: knobs.pages,
+            page_kb: knobs.page_kb,
+            seed: site_args.seed,
+        }),
+        port: 0,
+        latency: knobs.latency(),
+        jitter: Duration::from_millis(site_args.jitter_ms),
+        threads: site_args.server_threads.unwrap_or_else(available_threads),
+    })?;
+    let site = server.site().context("the synthetic site is missing")?;
+    let mut all_ok = true;
+    for &scenario in scenarios {
+        let template = Job {
+            contestant: String::new(),
+            scenario,
+            knobs: knobs.clone(),
+            seed: site_args.seed,
+            max_pages,
+            base_url: server.base_url().to_string(),
+        };
+        let truth = harness::truth(site, &template);
+        let bar = ProgressBar::new(contestants.len() as u64).with_style(
+            ProgressStyle::with_template("{spinner} {prefix:>9} [{bar:20}] {pos}/{len} {msg} {elapsed}")
+                .expect("the progress template is valid")
+                .progress_chars("=> "),
+        );
+        bar.set_prefix(scenario.name());
+        let mut rows: Vec<Row> = Vec::new();
+        for c in contestants {
+            bar.set_message(c.name());
+            let job = Job {
+                contestant: c.name().to_owned(),
+                ..template.clone()
+            };
+            let timed = harness::run_child(&job, Duration::from_secs(site_args.limit_s), || bar.tick());
+            rows.push(harness::score(*c, &job, &truth, timed));
+            bar.inc(1);
+        }
+        bar.finish_and_clear();
+        all_ok &= rows.iter().all(|r| r.verified);
+        if json {
+            let mut out = std::io::stdout().lock();
+            for r in &rows {
+                serde_json::to_writer(&mut out, r)?;
+                writeln!(out)?;
+            }
+        } else {
+            print!("{}", report::leaderboard(scenario, knobs, max_pages, &rows));
+        }
+    }
+    Ok(all_ok)
+}
+
+fn crawl(args: &CrawlArgs) -> anyhow::Result<()> {
+    let root = Url::parse(&args.url).with_context(|| format!("'{}' is not a valid URL", args.url))?;
+    if !matches!(root.scheme(), "http" | "https") {
+        bail!("'{}' is not an http(s) URL", args.url);
+    }
+    let contestant = registry::find(&args.contestant).with_context(|| {
+        format!("unknown contestant '{}' (known: {})", args.contestant, registry::names())
+    })?;
+    if root.scheme() == "https" && !contestant.supports_https() {
+        bail!(
+            "{} cannot fetch https URLs (its HTTP engine speaks plain HTTP only); try --contestant sequential",
+            contestant.name()
+        );
+    }
+    if args.max_pages == 0 {
+        bail!("--max-pages must be at least 1");
+    }
+    let knobs = Knobs {
+        pages: args.max_pages,
+        latency_ms: 0,
+        page_kb: 0,
+        concurrency: args.concurrency,
+        threads: args.threads.unwrap_or_else(available_threads),
+        timeout_ms: args.timeout_ms,
+        max_body: args.max_body,
+    };
+    knobs.validate()?;
+    let runner = contestant.prepare(&knobs)?;
+    let spinner = ProgressBar::new_spinner().with_message(format!("crawling {root} with {}", contestant.name()));
+    spinner.enable_steady_tick(Duration::from_millis(100));
+    let start = Instant::now();
+    let records = runner.crawl(&root, args.max_pages);
+    let wall = start.elapsed();
+    spinner.finish_and_clear();
+
+    // A root that cannot be reached at all is bad input, not a crawl result.
+    if let [only] = records.as_slice() {
+        if let Some(e @ (FetchError::Connect(_) | FetchError::Url(_) | FetchError::Timeout(_))) = &only.error {
+            bail!("cannot crawl {root}: {e}");
+        }
+    }
+    if args.json {
+        let mut out = std::io::stdout().lock();
+        for r in &records {
+            serde_json::to_writer(&mut out, r)?;
+            writeln!(out)?;
+        }
+        return Ok(());
+    }
+    print_crawl_summary(&root, contestant, &knobs, &records, wall);
+    Ok(())
+}
+
+fn print_crawl_summary(root: &Url, c: &dyn Contestant, knobs: &Knobs, records: &[PageRecord], wall: Duration) {
+    let mut sorted: Vec<&PageRecord> = records.iter().collect();
+    // Most links first, as the Python original sorts its summary.
+    sorted.sort_by(|a, b| b.links.cmp(&a.links).then(a.url.cmp(&b.url)));
+    for r in &sorted {
+        println!("{r}");
+    }
+    let failed = records.iter().filter(|r| !r.is_ok()).count();
+    let mut kinds: Vec<&str> = records.iter().filter_map(|r| r.error.as_ref().map(FetchError::kind)).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    println!(
+        "\n{} URLs from {root} in {} with {} (C={}, T={}): {} ok, {} failed{}",
+        records.len(),
+        report::human_secs(wall.as_secs_f64()),
+        c.name(),
+        c.effective(knobs).concurrency,
+        c.effective(knobs).threads,
+        records.len() - failed,
+        failed,
+        if kinds.is_empty() { String::new() } else { format!(" ({})", kinds.join(", ")) }
+    );
+}
+
+fn serve(args: &ServeArgs) -> anyhow::Result<()> {
+    let content = match &args.dir {
+        Some(d) => Content::Dir(d.clone()),
+        None => Content::Synthetic(SiteSpec {
+            pages: args.pages,
+            page_kb: args.page_kb,
+            seed: args.seed,
+        }),
+    };
+    let server = Server::start(ServerConfig {
+        content,
+        port: args.port,
+        latency: Duration::from_millis(args.latency_ms),
+        jitter: Duration::from_millis(args.jitter_ms),
+        threads: args.threads.unwrap_or_else(available_threads),
+    })
+    .map_err(|e| {
+        let hint = if args.port != 0 { " (use --port 0 for any free port)" } else { "" };
+        anyhow::anyhow!("{e}{hint}")
+    })?;
+    match &args.dir {
+        Some(d) => println!("serving {} at {} (latency {} ms)", d.display(), server.base_url(), args.latency_ms),
+        None => println!(
+            "serving a synthetic site of {} pages of {} KiB at {} (latency {} ms)",
+            args.pages,
+            args.page_kb,
+            server.base_url(),
+            args.latency_ms
+        ),
+    }
+    println!("press Ctrl-C to stop");
+    server.wait();
+    Ok(())
+}
+
+fn list() {
+    println!("Contestants:");
+    for c in registry::CONTESTANTS {
+        println!("  {:<22} {:<10} {}", c.name(), c.family().to_string(), c.about());
+        if let Some(caveat) = c.caveat() {
+            println!("  {:<22} {:<10} note: {caveat}", "", "");
+        }
+    }
+    println!("\nScenarios:");
+    for s in Scenario::ALL {
+        println!("  {:<10} {}", s.name(), s.about());
+    }
+}

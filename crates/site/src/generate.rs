@@ -106,7 +106,7 @@ impl Site {
 
     /// The URLs of `/page/0` … `/page/{N-1}`, the input of `download` and `scrape`.
     pub fn page_urls(&self) -> Vec<Url> {
-        (0..self.spec.pages).map(|i| self.url(&page_path(i))).collect()
+        page_urls(&self.origin, self.spec.pages)
     }
 
     /// The pages as in-memory documents, the input of `parse`.
@@ -223,6 +223,18 @@ pub const HTML: &str = "text/html; charset=utf-8";
 /// The body of every 404 response.
 pub const NOT_FOUND: &str =
     "<!DOCTYPE html><html><head><title>404 Not Found</title></head><body><h1>Not found</h1></body></html>";
+
+/// The URLs of `/page/0` … `/page/{n-1}` under `origin`, without generating the site (a
+/// contestant's process needs the URLs, not the pages).
+pub fn page_urls(origin: &Url, n: usize) -> Vec<Url> {
+    (0..n)
+        .map(|i| {
+            origin
+                .join(&page_path(i))
+                .expect("generated paths are valid relative URLs")
+        })
+        .collect()
+}
 
 fn page_path(i: usize) -> String {
     format!("/page/{i}")

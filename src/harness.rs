@@ -1,0 +1,339 @@
+//! Running one contestant on one scenario, and scoring the run.
+//!
+//! The flow of a measured run:
+//!
+//! 1. the parent starts the site ([`shootout_site::Server`]) and computes the [`Truth`]:
+//!    the expected records, the crawl's levels and the single-core parse time;
+//! 2. it re-invokes its own binary as a child ([`run_child`]) for each contestant, so CPU time
+//!    and peak memory are that contestant's alone, not the server's or an earlier run's;
+//! 3. the child ([`time_here`]) builds the runner and the inputs, *then* starts the clock, runs
+//!    one scenario, stops the clock and reports records, wall, CPU and peak RSS;
+//! 4. the parent verifies the records and scores the run against the ideal ([`score`]).
+//!
+//! Tests and benches call [`time_here`] or [`Inputs`] directly, in-process.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use bytes::Bytes;
+use serde::{Deserialize, Serialize};
+use shootout_core::ideal::Ideal;
+use shootout_core::measure::Usage;
+use shootout_core::page::sleep_record;
+use shootout_core::verify::{Expectation, Fields, verify};
+use shootout_core::{Contestant, Knobs, Page, PageRecord, Runner, Scenario};
+use shootout_site::{Site, SiteSpec, page_urls};
+use url::Url;
+
+use crate::registry;
+
+/// Everything a (child) process needs to run one contestant on one scenario.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Job {
+    /// The contestant's registry name.
+    pub contestant: String,
+    /// The scenario.
+    pub scenario: Scenario,
+    /// The knobs, the same for every contestant.
+    pub knobs: Knobs,
+    /// The synthetic site's seed.
+    pub seed: u64,
+    /// The crawl's page cap.
+    pub max_pages: usize,
+    /// The site's root URL.
+    pub base_url: String,
+}
+
+impl Job {
+    /// The spec of the synthetic site this job runs against.
+    pub fn site_spec(&self) -> SiteSpec {
+        SiteSpec {
+            pages: self.knobs.pages,
+            page_kb: self.knobs.page_kb,
+            seed: self.seed,
+        }
+    }
+}
+
+/// A scenario's inputs, built before the clock starts.
+pub enum Inputs {
+    /// `sleep`: how many waits, and how long each.
+    Sleep(usize, Duration),
+    /// `download`: the page URLs.
+    Download(Vec<Url>),
+    /// `scrape`: the page URLs.
+    Scrape(Vec<Url>),
+    /// `crawl`: the root and the page cap.
+    Crawl(Url, usize),
+    /// `parse`: the pages, in memory.
+    Parse(Vec<Page>),
+}
+
+impl Inputs {
+    /// Builds the inputs of `job`. For `parse` this generates the pages, which is why it
+    /// happens before timing starts.
+    pub fn build(job: &Job) -> anyhow::Result<Inputs> {
+        let base = Url::parse(&job.base_url).with_context(|| format!("bad base URL {}", job.base_url))?;
+        let n = job.knobs.pages;
+        Ok(match job.scenario {
+            Scenario::Sleep => Inputs::Sleep(n, job.knobs.latency()),
+            Scenario::Download => Inputs::Download(page_urls(&base, n)),
+            Scenario::Scrape => Inputs::Scrape(page_urls(&base, n)),
+            Scenario::Crawl => Inputs::Crawl(base, job.max_pages),
+            Scenario::Parse => Inputs::Parse(Site::generate(job.site_spec(), &base).pages_in_memory()),
+        })
+    }
+
+    /// Runs the scenario on `runner`: the timed part.
+    pub fn run(&self, runner: &dyn Runner) -> Vec<PageRecord> {
+        match self {
+            Inputs::Sleep(n, wait) => runner.sleep(*n, *wait),
+            Inputs::Download(urls) => runner.download(urls),
+            Inputs::Scrape(urls) => runner.scrape(urls),
+            Inputs::Crawl(root, max) => runner.crawl(root, *max),
+            Inputs::Parse(pages) => runner.parse(pages),
+        }
+    }
+}
+
+/// What one timed run produced.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Timed {
+    /// The records, one per input.
+    pub records: Vec<PageRecord>,
+    /// Wall-clock time of the scenario alone.
+    pub wall: Duration,
+    /// CPU time (user + system, all threads) spent during the scenario.
+    pub cpu: Duration,
+    /// Peak resident memory of the process, in bytes.
+    pub peak_rss: u64,
+}
+
+/// Runs `job` in this process: set-up first, then the clock runs around the scenario only.
+pub fn time_here(contestant: &dyn Contestant, job: &Job) -> anyhow::Result<Timed> {
+    job.knobs.validate()?;
+    let runner = contestant.prepare(&job.knobs)?;
+    let inputs = Inputs::build(job)?;
+    let before = Usage::now();
+    let start = Instant::now();
+    let records = inputs.run(runner.as_ref());
+    let wall = start.elapsed();
+    let after = Usage::now();
+    // Tear the runtime down outside the timed region.
+    drop(runner);
+    Ok(Timed {
+        records,
+        wall,
+        cpu: after.cpu.saturating_sub(before.cpu),
+        peak_rss: after.peak_rss,
+    })
+}
+
+/// The hidden subcommand the parent re-invokes itself with.
+pub const CHILD_COMMAND: &str = "__child";
+
+/// The child's side: runs the job given as JSON and prints the [`Timed`] result as JSON.
+pub fn child_main(job_json: &str) -> anyhow::Result<()> {
+    let job: Job = serde_json::from_str(job_json).context("malformed child job")?;
+    let contestant = registry::find(&job.contestant)
+        .with_context(|| format!("unknown contestant '{}'", job.contestant))?;
+    let timed = time_here(contestant, &job)?;
+    serde_json::to_writer(std::io::stdout().lock(), &timed)?;
+    Ok(())
+}
+
+/// Runs `job` in a child process of this same binary, calling `tick` while it runs (for the
+/// progress bar). A child that crashes, hangs past `limit` or prints garbage is an error that
+/// names what happened, never a silently missing row.
+pub fn run_child(job: &Job, limit: Duration, mut tick: impl FnMut()) -> anyhow::Result<Timed> {
+    let exe = std::env::current_exe().context("cannot find the shootout binary to re-invoke")?;
+    let mut child = Command::new(exe)
+        .arg(CHILD_COMMAND)
+        .arg(serde_json::to_string(job)?)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("cannot start a child process")?;
+    // Drain both pipes on their own threads, so a chatty child never blocks on a full pipe.
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut p) = pipe {
+                let _ = p.read_to_end(&mut buf);
+            }
+            buf
+        })
+    };
+    let out = drain(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let err = drain(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            bail!("hung: no result after {:.0} s, killed", limit.as_secs_f64());
+        }
+        tick();
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let stdout = out.join().unwrap_or_default();
+    let stderr = err.join().unwrap_or_default();
+    if !status.success() {
+        let msg = String::from_utf8_lossy(&stderr);
+        let last = msg.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no message");
+        bail!("crashed ({status}): {last}");
+    }
+    serde_json::from_slice(&stdout).context("child printed no valid result")
+}
+
+/// What a correct run of a job produces, and the inputs of its ideal time.
+pub struct Truth {
+    /// The records a correct run yields.
+    pub expectation: Expectation,
+    /// Requests per level (one level, except for crawls).
+    pub levels: Vec<usize>,
+    /// How long the scenario's parsing takes on one core, measured here.
+    pub single_core: Duration,
+}
+
+/// Computes the ground truth of `job` from the site's generator, and measures the single-core
+/// parse time of the scenario's pages (best of two passes).
+pub fn truth(site: &Site, job: &Job) -> Truth {
+    let n = job.knobs.pages;
+    match job.scenario {
+        Scenario::Sleep => Truth {
+            expectation: Expectation::exact((0..n).map(sleep_record).collect(), Fields::Completion),
+            levels: vec![n],
+            single_core: Duration::ZERO,
+        },
+        Scenario::Download => Truth {
+            expectation: site.expect_pages(Fields::Transfer),
+            levels: vec![n],
+            single_core: Duration::ZERO,
+        },
+        Scenario::Scrape => Truth {
+            expectation: site.expect_pages(Fields::Full),
+            levels: vec![n],
+            single_core: calibrate(&site.html_bodies(false)),
+        },
+        Scenario::Crawl => {
+            let (expectation, levels) = site.expect_crawl(job.max_pages);
+            let bodies = site.html_bodies(true);
+            // A capped crawl parses only part of the site.
+            let share = (expectation.count as f64 / expectation.records.len().max(1) as f64).min(1.0);
+            let single_core = calibrate(&bodies).mul_f64(share);
+            Truth { expectation, levels, single_core }
+        }
+        Scenario::Parse => Truth {
+            expectation: site.expect_parse(),
+            levels: Vec::new(),
+            single_core: calibrate(&site.html_bodies(false)),
+        },
+    }
+}
+
+/// Single-core time to extract every body: the best of two passes, so a cold cache or a
+/// context switch does not inflate the ideal.
+pub fn calibrate(bodies: &[Bytes]) -> Duration {
+    (0..2)
+        .map(|_| {
+            let start = Instant::now();
+            for b in bodies {
+                std::hint::black_box(shootout_core::extract(b));
+            }
+            start.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+/// One leaderboard row (and one `--json` object).
+#[derive(Clone, Debug, Serialize)]
+pub struct Row {
+    /// Contestant name.
+    pub contestant: String,
+    /// Its family.
+    pub family: String,
+    /// Scenario name.
+    pub scenario: Scenario,
+    /// Threads T the contestant really used.
+    pub threads: usize,
+    /// Concurrency C the contestant really used.
+    pub concurrency: usize,
+    /// Records returned.
+    pub records: usize,
+    /// Records that carry an error (404s included).
+    pub errors: usize,
+    /// Wall time of the scenario, or `None` if the run crashed.
+    pub wall_s: Option<f64>,
+    /// The ideal time: the larger of the two bounds.
+    pub ideal_s: f64,
+    /// Which bound decided the ideal: `latency` or `cpu`.
+    pub bound: &'static str,
+    /// wall / ideal (1.00 is the limit); `None` when the ideal is zero or the run failed.
+    pub wall_over_ideal: Option<f64>,
+    /// Records per second of wall time.
+    pub pages_per_s: Option<f64>,
+    /// CPU time (user + system) of the contestant's process during the scenario.
+    pub cpu_s: Option<f64>,
+    /// Peak resident memory of the contestant's process, in MiB.
+    pub peak_rss_mb: Option<f64>,
+    /// Whether the records matched ground truth.
+    pub verified: bool,
+    /// What was wrong, if anything.
+    pub problems: Vec<String>,
+}
+
+/// Scores a run: verifies its records and sets it against the ideal time.
+pub fn score(contestant: &dyn Contestant, job: &Job, truth: &Truth, run: anyhow::Result<Timed>) -> Row {
+    let eff = contestant.effective(&job.knobs);
+    let ideal = Ideal::new(
+        &truth.levels,
+        eff.concurrency,
+        job.knobs.latency(),
+        truth.single_core,
+        eff.threads,
+    );
+    let ideal_s = ideal.time().as_secs_f64();
+    let mut row = Row {
+        contestant: contestant.name().to_owned(),
+        family: contestant.family().to_string(),
+        scenario: job.scenario,
+        threads: eff.threads,
+        concurrency: eff.concurrency,
+        records: 0,
+        errors: 0,
+        wall_s: None,
+        ideal_s,
+        bound: ideal.bound_by(),
+        wall_over_ideal: None,
+        pages_per_s: None,
+        cpu_s: None,
+        peak_rss_mb: None,
+        verified: false,
+        problems: Vec::new(),
+    };
+    match run {
+        Err(e) => row.problems.push(format!("{e:#}")),
+        Ok(t) => {
+            let verdict = verify(&t.records, &truth.expectation);
+            let wall = t.wall.as_secs_f64();
+            row.records = t.records.len();
+            row.errors = t.records.iter().filter(|r| !r.is_ok()).count();
+            row.wall_s = Some(wall);
+            row.wall_over_ideal = (ideal_s > 0.0).then(|| wall / ideal_s);
+            row.pages_per_s = (wall > 0.0).then(|| t.records.len() as f64 / wall);
+            row.cpu_s = Some(t.cpu.as_secs_f64());
+            row.peak_rss_mb = Some(t.peak_rss as f64 / (1024.0 * 1024.0));
+            row.verified = verdict.ok();
+            row.problems = verdict.problems;
+        }
+    }
+    row
+}

@@ -1,0 +1,16 @@
+//! shootout: one set of download-and-scrape jobs, written once per concurrency model, run
+//! side by side, checked against ground truth and measured against the best possible time.
+//!
+//! # Layout
+//!
+//! - [`registry`]: the list of contestants. Adding a contestant is one crate and one line there;
+//!   the CLI, the tests and the benches all iterate over it.
+//! - [`harness`]: building a scenario's inputs, timing one contestant on them (in this process
+//!   or in a child process of its own), and scoring the result against the ideal time.
+//! - [`report`]: the leaderboard table and the JSON rows.
+//!
+//! The binary (`src/main.rs`) is the `shootout` command; `examples/` and `benches/` sit beside it.
+
+pub mod harness;
+pub mod registry;
+pub mod report;
