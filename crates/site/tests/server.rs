@@ -1,0 +1,90 @@
+//! The server serves the generated pages, holds each response for the latency, and answers
+//! fault routes as documented.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use shootout_site::{Content, Server, ServerConfig, SiteSpec};
+
+/// A minimal HTTP/1.1 GET over a raw socket, so the test does not trust any client library.
+fn get(server: &Server, path: &str) -> (u16, String, Vec<u8>) {
+    let mut s = TcpStream::connect(server.addr()).expect("connect");
+    write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").expect("send");
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).expect("read");
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("header end");
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let status = head[9..12].parse().expect("status code");
+    (status, head, raw[split + 4..].to_vec())
+}
+
+fn start(latency_ms: u64) -> Server {
+    Server::start(ServerConfig {
+        content: Content::Synthetic(SiteSpec { pages: 12, page_kb: 8, seed: 1 }),
+        latency: Duration::from_millis(latency_ms),
+        ..ServerConfig::default()
+    })
+    .expect("server starts")
+}
+
+#[test]
+fn serves_exactly_the_generated_pages() {
+    let srv = start(0);
+    let site = srv.site().expect("synthetic");
+    for path in ["/", "/page/0", "/page/11", "/data/2.txt"] {
+        let (status, head, body) = get(&srv, path);
+        let want = site.get(path).expect("generated");
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(body, want.body.as_ref(), "{path}");
+        assert!(head.to_ascii_lowercase().contains(&want.content_type.to_ascii_lowercase()));
+    }
+    assert_eq!(get(&srv, "/page/12").0, 404);
+    assert_eq!(get(&srv, "/status/503").0, 503);
+    assert_eq!(get(&srv, "/bytes/1234").2.len(), 1234);
+    assert!(srv.base_url().as_str().starts_with("http://127.0.0.1:"));
+}
+
+#[test]
+fn holds_each_response_for_the_latency() {
+    let srv = start(200);
+    let start = Instant::now();
+    let (status, _, _) = get(&srv, "/page/1");
+    let took = start.elapsed();
+    assert_eq!(status, 200);
+    // Generous: at least the latency, and not absurdly more.
+    assert!(took >= Duration::from_millis(200), "{took:?}");
+    assert!(took < Duration::from_secs(5), "{took:?}");
+}
+
+#[test]
+fn serves_a_directory_without_escaping_it() {
+    let dir = std::env::temp_dir().join(format!("shootout-site-test-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("sub")).expect("mkdir");
+    std::fs::write(dir.join("index.html"), "<title>home</title>").expect("write");
+    std::fs::write(dir.join("sub/a.txt"), "text").expect("write");
+    let srv = Server::start(ServerConfig {
+        content: Content::Dir(dir.clone()),
+        ..ServerConfig::default()
+    })
+    .expect("server starts");
+    let (status, _, body) = get(&srv, "/");
+    assert_eq!((status, body.as_slice()), (200, b"<title>home</title>".as_slice()));
+    let (status, head, _) = get(&srv, "/sub/a.txt");
+    assert_eq!(status, 200);
+    assert!(head.contains("text/plain"));
+    assert_eq!(get(&srv, "/../etc/passwd").0, 404);
+    assert_eq!(get(&srv, "/nope.html").0, 404);
+    drop(srv);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_missing_directory_is_a_clear_error() {
+    let err = Server::start(ServerConfig {
+        content: Content::Dir("/definitely/not/here".into()),
+        ..ServerConfig::default()
+    })
+    .expect_err("must fail");
+    assert!(err.to_string().contains("not a readable directory"));
+}

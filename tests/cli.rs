@@ -1,0 +1,117 @@
+//! The `shootout` binary as a user meets it: clean errors on bad input, JSON that carries the
+//! documented fields, and crawling a directory served from disk.
+
+use std::process::{Command, Output};
+
+use shootout_site::{Content, Server, ServerConfig};
+
+fn shootout(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shootout"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+/// Bad input: non-zero exit, a message on stderr, and no panic or backtrace.
+fn rejects(args: &[&str], says: &str) {
+    let out = shootout(args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{args:?} should fail");
+    assert!(err.contains(says), "{args:?}: stderr was {err:?}");
+    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{err}");
+}
+
+#[test]
+fn bad_input_gets_a_clear_error() {
+    rejects(&["run", "nosuch"], "unknown scenario 'nosuch'");
+    rejects(&["run", "sleep", "--contestants", "nobody"], "unknown contestant 'nobody'");
+    rejects(&["run", "sleep", "--threads", "0"], "--threads must be at least 1");
+    rejects(&["run", "sleep", "--concurrency", "0"], "--concurrency must be at least 1");
+    rejects(&["crawl", "--url", "not a url"], "is not a valid URL");
+    rejects(&["crawl", "--url", "ftp://127.0.0.1/"], "is not an http(s) URL");
+    rejects(&["crawl", "--url", "http://127.0.0.1:1/"], "cannot crawl");
+    rejects(&["serve", "--dir", "/definitely/not/here"], "not a readable directory");
+}
+
+#[test]
+fn errors_are_one_line() {
+    let out = shootout(&["run", "sleep", "--threads", "0"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn json_rows_carry_the_documented_fields() {
+    let out = shootout(&["run", "scrape", "--pages", "6", "--latency-ms", "1", "--page-kb", "2", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(rows.len(), shootout::registry::CONTESTANTS.len());
+    for row in rows {
+        for field in [
+            "contestant", "scenario", "threads", "concurrency", "wall_s", "ideal_s", "cpu_s", "peak_rss_mb", "verified",
+        ] {
+            assert!(row.get(field).is_some(), "missing {field} in {row}");
+        }
+        assert_eq!(row["verified"], true, "{row}");
+        assert_eq!(row["scenario"], "scrape");
+    }
+}
+
+#[test]
+fn crawls_a_site_served_from_disk() {
+    let dir = std::env::temp_dir().join(format!("shootout-cli-crawl-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("docs")).expect("mkdir");
+    std::fs::write(
+        dir.join("index.html"),
+        r#"<title>Home</title><a href="docs/">docs</a><a href="/gone.html">gone</a><a href="https://elsewhere.invalid/">x</a>"#,
+    )
+    .expect("write");
+    std::fs::write(dir.join("docs/index.html"), r#"<title>Docs</title><a href="../">up</a><a href="notes.txt">n</a>"#)
+        .expect("write");
+    std::fs::write(dir.join("docs/notes.txt"), "plain text").expect("write");
+    let srv = Server::start(ServerConfig {
+        content: Content::Dir(dir.clone()),
+        ..ServerConfig::default()
+    })
+    .expect("server starts");
+    let url = srv.base_url().to_string();
+    for contestant in shootout::registry::CONTESTANTS {
+        let out = shootout(&["crawl", "--url", &url, "--json", "--contestant", contestant.name()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let mut got: Vec<(String, Option<u64>)> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).expect("JSON line");
+                let path = v["url"].as_str().expect("url").trim_start_matches(&url).to_owned();
+                (path, v["status"].as_u64())
+            })
+            .collect();
+        got.sort();
+        let want = [
+            (String::new(), Some(200)),
+            ("docs/".to_owned(), Some(200)),
+            ("docs/notes.txt".to_owned(), Some(200)),
+            ("gone.html".to_owned(), Some(404)),
+        ];
+        assert_eq!(got, want, "{}", contestant.name());
+    }
+    drop(srv);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn list_names_every_contestant_and_scenario() {
+    let out = shootout(&["list"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    for c in shootout::registry::CONTESTANTS {
+        assert!(text.contains(c.name()));
+    }
+    for s in ["sleep", "download", "scrape", "crawl", "parse"] {
+        assert!(text.contains(s));
+    }
+}

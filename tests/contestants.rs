@@ -1,0 +1,174 @@
+//! One test body, run against every registered contestant.
+//!
+//! A new contestant is covered by adding it to `registry::CONTESTANTS`; nothing here changes.
+//! Each test collects every contestant's failure before asserting, so one broken contestant
+//! does not hide another.
+
+use std::time::{Duration, Instant};
+
+use shootout::harness::{self, Job, time_here};
+use shootout::registry::CONTESTANTS;
+use shootout_core::verify::verify;
+use shootout_core::{Contestant, FetchError, Knobs, Scenario};
+use shootout_site::{Content, Server, ServerConfig, SiteSpec};
+use url::Url;
+
+fn knobs(pages: usize, latency_ms: u64) -> Knobs {
+    Knobs {
+        pages,
+        latency_ms,
+        page_kb: 4,
+        concurrency: 8,
+        threads: 2,
+        ..Knobs::default()
+    }
+}
+
+fn server(k: &Knobs) -> Server {
+    Server::start(ServerConfig {
+        content: Content::Synthetic(SiteSpec {
+            pages: k.pages,
+            page_kb: k.page_kb,
+            seed: 3,
+        }),
+        latency: k.latency(),
+        threads: 2,
+        ..ServerConfig::default()
+    })
+    .expect("test server starts")
+}
+
+fn job(c: &dyn Contestant, scenario: Scenario, k: &Knobs, server: &Server, max_pages: usize) -> Job {
+    Job {
+        contestant: c.name().to_owned(),
+        scenario,
+        knobs: k.clone(),
+        seed: 3,
+        max_pages,
+        base_url: server.base_url().to_string(),
+    }
+}
+
+/// Runs `check` for every contestant and fails once, listing every contestant that failed.
+fn for_every_contestant(check: impl Fn(&dyn Contestant) -> Result<(), String>) {
+    let failures: Vec<String> = CONTESTANTS
+        .iter()
+        .filter_map(|c| check(*c).err().map(|e| format!("{}: {e}", c.name())))
+        .collect();
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+fn matches_ground_truth(scenario: Scenario, max_pages: usize) {
+    let k = knobs(30, 2);
+    let srv = server(&k);
+    let site = srv.site().expect("synthetic site");
+    for_every_contestant(|c| {
+        let j = job(c, scenario, &k, &srv, max_pages);
+        let truth = harness::truth(site, &j);
+        let run = time_here(c, &j).map_err(|e| format!("{e:#}"))?;
+        let verdict = verify(&run.records, &truth.expectation);
+        verdict.ok().then_some(()).ok_or_else(|| verdict.to_string())
+    });
+}
+
+#[test]
+fn sleep_matches_ground_truth() {
+    matches_ground_truth(Scenario::Sleep, usize::MAX);
+}
+
+#[test]
+fn download_matches_ground_truth() {
+    matches_ground_truth(Scenario::Download, usize::MAX);
+}
+
+#[test]
+fn scrape_matches_ground_truth() {
+    matches_ground_truth(Scenario::Scrape, usize::MAX);
+}
+
+#[test]
+fn parse_matches_ground_truth() {
+    matches_ground_truth(Scenario::Parse, usize::MAX);
+}
+
+#[test]
+fn crawl_finds_exactly_the_reachable_set_once() {
+    // `verify` rejects a URL recorded twice, an unknown URL and a missing one, so passing
+    // means the reachable set exactly, each page fetched once.
+    matches_ground_truth(Scenario::Crawl, usize::MAX);
+}
+
+#[test]
+fn capped_crawl_stops_at_the_cap() {
+    matches_ground_truth(Scenario::Crawl, 7);
+}
+
+#[test]
+fn every_failure_is_exactly_one_typed_record() {
+    let k = Knobs {
+        timeout_ms: 300,
+        max_body: 10_000,
+        ..knobs(4, 0)
+    };
+    let srv = server(&k);
+    // A port that refuses connections: bind one, then free it.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port");
+    let base = srv.base_url();
+    let urls: Vec<(Url, Option<&str>)> = vec![
+        (base.join("/page/0").expect("url"), None),
+        (base.join("/page/999").expect("url"), Some("status")),
+        (base.join("/status/500").expect("url"), Some("status")),
+        (Url::parse(&format!("http://{closed}/")).expect("url"), Some("connect")),
+        (base.join("/delay/5000").expect("url"), Some("timeout")),
+        (base.join("/bytes/20000").expect("url"), Some("too_large")),
+        (base.join("/bytes/500").expect("url"), None),
+    ];
+    let inputs: Vec<Url> = urls.iter().map(|(u, _)| u.clone()).collect();
+    for_every_contestant(|c| {
+        let runner = c.prepare(&k).map_err(|e| e.to_string())?;
+        for (name, records) in [("download", runner.download(&inputs)), ("scrape", runner.scrape(&inputs))] {
+            if records.len() != urls.len() {
+                return Err(format!("{name}: {} records for {} URLs", records.len(), urls.len()));
+            }
+            for (url, want) in &urls {
+                let mine: Vec<_> = records.iter().filter(|r| r.url == url.as_str()).collect();
+                let [got] = mine.as_slice() else {
+                    return Err(format!("{name}: {} records for {url}", mine.len()));
+                };
+                let kind = got.error.as_ref().map(FetchError::kind);
+                if kind != *want {
+                    return Err(format!("{name}: {url} gave {:?}, expected {want:?}", got.error));
+                }
+            }
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn waits_overlap_as_far_as_the_contestant_allows() {
+    // 20 waits of 100 ms. A contestant that overlaps C=20 waits needs ~0.1 s; the sequential
+    // baseline (C=1) needs 2 s. The bound is the contestant's own ideal, tripled, plus 0.5 s of
+    // slack for a loaded machine: generous, yet far below 2 s for any concurrent contestant.
+    let k = Knobs {
+        concurrency: 20,
+        ..knobs(20, 100)
+    };
+    for_every_contestant(|c| {
+        let eff = c.effective(&k);
+        let ideal = Duration::from_millis(100) * (20_usize.div_ceil(eff.concurrency) as u32);
+        let runner = c.prepare(&k).map_err(|e| e.to_string())?;
+        let start = Instant::now();
+        let records = runner.sleep(20, Duration::from_millis(100));
+        let wall = start.elapsed();
+        if records.len() != 20 {
+            return Err(format!("{} records for 20 waits", records.len()));
+        }
+        let bound = ideal * 3 + Duration::from_millis(500);
+        (wall <= bound)
+            .then_some(())
+            .ok_or_else(|| format!("20 waits took {wall:?}, bound {bound:?} (ideal {ideal:?})"))
+    });
+}
