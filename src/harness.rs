@@ -75,14 +75,17 @@ impl Inputs {
     /// Builds the inputs of `job`. For `parse` this generates the pages, which is why it
     /// happens before timing starts.
     pub fn build(job: &Job) -> anyhow::Result<Inputs> {
-        let base = Url::parse(&job.base_url).with_context(|| format!("bad base URL {}", job.base_url))?;
+        let base =
+            Url::parse(&job.base_url).with_context(|| format!("bad base URL {}", job.base_url))?;
         let n = job.knobs.pages;
         Ok(match job.scenario {
             Scenario::Sleep => Inputs::Sleep(n, job.knobs.latency()),
             Scenario::Download => Inputs::Download(page_urls(&base, n)),
             Scenario::Scrape => Inputs::Scrape(page_urls(&base, n)),
             Scenario::Crawl => Inputs::Crawl(base, job.max_pages),
-            Scenario::Parse => Inputs::Parse(Site::generate(job.site_spec(), &base).pages_in_memory()),
+            Scenario::Parse => {
+                Inputs::Parse(Site::generate(job.site_spec(), &base).pages_in_memory())
+            }
         })
     }
 
@@ -167,8 +170,18 @@ pub fn run_child(job: &Job, limit: Duration, mut tick: impl FnMut()) -> anyhow::
             buf
         })
     };
-    let out = drain(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-    let err = drain(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let out = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let err = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
     let start = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait()? {
@@ -186,7 +199,11 @@ pub fn run_child(job: &Job, limit: Duration, mut tick: impl FnMut()) -> anyhow::
     let stderr = err.join().unwrap_or_default();
     if !status.success() {
         let msg = String::from_utf8_lossy(&stderr);
-        let last = msg.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no message");
+        let last = msg
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("no message");
         bail!("crashed ({status}): {last}");
     }
     serde_json::from_slice(&stdout).context("child printed no valid result")
@@ -226,9 +243,14 @@ pub fn truth(site: &Site, job: &Job) -> Truth {
             let (expectation, levels) = site.expect_crawl(job.max_pages);
             let bodies = site.html_bodies(true);
             // A capped crawl parses only part of the site.
-            let share = (expectation.count as f64 / expectation.records.len().max(1) as f64).min(1.0);
+            let share =
+                (expectation.count as f64 / expectation.records.len().max(1) as f64).min(1.0);
             let single_core = calibrate(&bodies).mul_f64(share);
-            Truth { expectation, levels, single_core }
+            Truth {
+                expectation,
+                levels,
+                single_core,
+            }
         }
         Scenario::Parse => Truth {
             expectation: site.expect_parse(),
@@ -291,7 +313,12 @@ pub struct Row {
 }
 
 /// Scores a run: verifies its records and sets it against the ideal time.
-pub fn score(contestant: &dyn Contestant, job: &Job, truth: &Truth, run: anyhow::Result<Timed>) -> Row {
+pub fn score(
+    contestant: &dyn Contestant,
+    job: &Job,
+    truth: &Truth,
+    run: anyhow::Result<Timed>,
+) -> Row {
     let eff = contestant.effective(&job.knobs);
     let ideal = Ideal::new(
         &truth.levels,

@@ -245,7 +245,14 @@ fn tour(args: &TourArgs) -> anyhow::Result<()> {
             available_threads()
         );
     }
-    let all_ok = measure(&Scenario::ALL, &contestants, &knobs, usize::MAX, &args.site, args.json)?;
+    let all_ok = measure(
+        &Scenario::ALL,
+        &contestants,
+        &knobs,
+        usize::MAX,
+        &args.site,
+        args.json,
+    )?;
     if !args.json {
         println!("{}", READING_GUIDE);
     }
@@ -272,7 +279,14 @@ fn run(args: &RunArgs) -> anyhow::Result<()> {
     if max_pages == 0 {
         bail!("--max-pages must be at least 1");
     }
-    let all_ok = measure(&[args.scenario], &contestants, &knobs, max_pages, &args.site, args.json)?;
+    let all_ok = measure(
+        &[args.scenario],
+        &contestants,
+        &knobs,
+        max_pages,
+        &args.site,
+        args.json,
+    )?;
     if !all_ok {
         bail!("some runs were not verified (see ✗ above)");
     }
@@ -286,9 +300,8 @@ fn select(names: &[String]) -> anyhow::Result<Vec<&'static dyn Contestant>> {
     names
         .iter()
         .map(|n| {
-            registry::find(n.trim()).with_context(|| {
-                format!("unknown contestant '{n}' (known: {})", registry::names())
-            })
+            registry::find(n.trim())
+                .with_context(|| format!("unknown contestant '{n}' (known: {})", registry::names()))
         })
         .collect()
 }
@@ -327,9 +340,11 @@ fn measure(
         };
         let truth = harness::truth(site, &template);
         let bar = ProgressBar::new(contestants.len() as u64).with_style(
-            ProgressStyle::with_template("{spinner} {prefix:>9} [{bar:20}] {pos}/{len} {msg} {elapsed}")
-                .expect("the progress template is valid")
-                .progress_chars("=> "),
+            ProgressStyle::with_template(
+                "{spinner} {prefix:>9} [{bar:20}] {pos}/{len} {msg} {elapsed}",
+            )
+            .expect("the progress template is valid")
+            .progress_chars("=> "),
         );
         bar.set_prefix(scenario.name());
         let mut rows: Vec<Row> = Vec::new();
@@ -339,7 +354,8 @@ fn measure(
                 contestant: c.name().to_owned(),
                 ..template.clone()
             };
-            let timed = harness::run_child(&job, Duration::from_secs(site_args.limit_s), || bar.tick());
+            let timed =
+                harness::run_child(&job, Duration::from_secs(site_args.limit_s), || bar.tick());
             rows.push(harness::score(*c, &job, &truth, timed));
             bar.inc(1);
         }
@@ -359,12 +375,17 @@ fn measure(
 }
 
 fn crawl(args: &CrawlArgs) -> anyhow::Result<()> {
-    let root = Url::parse(&args.url).with_context(|| format!("'{}' is not a valid URL", args.url))?;
+    let root =
+        Url::parse(&args.url).with_context(|| format!("'{}' is not a valid URL", args.url))?;
     if !matches!(root.scheme(), "http" | "https") {
         bail!("'{}' is not an http(s) URL", args.url);
     }
     let contestant = registry::find(&args.contestant).with_context(|| {
-        format!("unknown contestant '{}' (known: {})", args.contestant, registry::names())
+        format!(
+            "unknown contestant '{}' (known: {})",
+            args.contestant,
+            registry::names()
+        )
     })?;
     if root.scheme() == "https" && !contestant.supports_https() {
         bail!(
@@ -386,7 +407,8 @@ fn crawl(args: &CrawlArgs) -> anyhow::Result<()> {
     };
     knobs.validate()?;
     let runner = contestant.prepare(&knobs)?;
-    let spinner = ProgressBar::new_spinner().with_message(format!("crawling {root} with {}", contestant.name()));
+    let spinner = ProgressBar::new_spinner()
+        .with_message(format!("crawling {root} with {}", contestant.name()));
     spinner.enable_steady_tick(Duration::from_millis(100));
     let start = Instant::now();
     let records = runner.crawl(&root, args.max_pages);
@@ -395,7 +417,9 @@ fn crawl(args: &CrawlArgs) -> anyhow::Result<()> {
 
     // A root that cannot be reached at all is bad input, not a crawl result.
     if let [only] = records.as_slice() {
-        if let Some(e @ (FetchError::Connect(_) | FetchError::Url(_) | FetchError::Timeout(_))) = &only.error {
+        if let Some(e @ (FetchError::Connect(_) | FetchError::Url(_) | FetchError::Timeout(_))) =
+            &only.error
+        {
             bail!("cannot crawl {root}: {e}");
         }
     }
@@ -411,7 +435,13 @@ fn crawl(args: &CrawlArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_crawl_summary(root: &Url, c: &dyn Contestant, knobs: &Knobs, records: &[PageRecord], wall: Duration) {
+fn print_crawl_summary(
+    root: &Url,
+    c: &dyn Contestant,
+    knobs: &Knobs,
+    records: &[PageRecord],
+    wall: Duration,
+) {
     let mut sorted: Vec<&PageRecord> = records.iter().collect();
     // Most links first, as the Python original sorts its summary.
     sorted.sort_by(|a, b| b.links.cmp(&a.links).then(a.url.cmp(&b.url)));
@@ -419,7 +449,10 @@ fn print_crawl_summary(root: &Url, c: &dyn Contestant, knobs: &Knobs, records: &
         println!("{r}");
     }
     let failed = records.iter().filter(|r| !r.is_ok()).count();
-    let mut kinds: Vec<&str> = records.iter().filter_map(|r| r.error.as_ref().map(FetchError::kind)).collect();
+    let mut kinds: Vec<&str> = records
+        .iter()
+        .filter_map(|r| r.error.as_ref().map(FetchError::kind))
+        .collect();
     kinds.sort_unstable();
     kinds.dedup();
     println!(
@@ -431,7 +464,11 @@ fn print_crawl_summary(root: &Url, c: &dyn Contestant, knobs: &Knobs, records: &
         c.effective(knobs).threads,
         records.len() - failed,
         failed,
-        if kinds.is_empty() { String::new() } else { format!(" ({})", kinds.join(", ")) }
+        if kinds.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", kinds.join(", "))
+        }
     );
 }
 
@@ -452,11 +489,20 @@ fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         threads: args.threads.unwrap_or_else(available_threads),
     })
     .map_err(|e| {
-        let hint = if args.port != 0 { " (use --port 0 for any free port)" } else { "" };
+        let hint = if args.port != 0 {
+            " (use --port 0 for any free port)"
+        } else {
+            ""
+        };
         anyhow::anyhow!("{e}{hint}")
     })?;
     match &args.dir {
-        Some(d) => println!("serving {} at {} (latency {} ms)", d.display(), server.base_url(), args.latency_ms),
+        Some(d) => println!(
+            "serving {} at {} (latency {} ms)",
+            d.display(),
+            server.base_url(),
+            args.latency_ms
+        ),
         None => println!(
             "serving a synthetic site of {} pages of {} KiB at {} (latency {} ms)",
             args.pages,
@@ -473,7 +519,12 @@ fn serve(args: &ServeArgs) -> anyhow::Result<()> {
 fn list() {
     println!("Contestants:");
     for c in registry::CONTESTANTS {
-        println!("  {:<22} {:<10} {}", c.name(), c.family().to_string(), c.about());
+        println!(
+            "  {:<22} {:<10} {}",
+            c.name(),
+            c.family().to_string(),
+            c.about()
+        );
         if let Some(caveat) = c.caveat() {
             println!("  {:<22} {:<10} note: {caveat}", "", "");
         }

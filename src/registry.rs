@@ -8,6 +8,8 @@ use shootout_core::Contestant;
 /// All registered contestants.
 pub static CONTESTANTS: &[&dyn Contestant] = &[
     &shootout_sequential::Sequential,
+    &shootout_tokio::TOKIO,
+    &shootout_tokio::TOKIO_CURRENT_THREAD,
 ];
 
 /// Looks a contestant up by name.

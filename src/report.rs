@@ -34,7 +34,11 @@ pub fn knobs_line(scenario: Scenario, knobs: &Knobs, max_pages: usize) -> String
     if scenario == Scenario::Crawl && max_pages < usize::MAX {
         let _ = write!(line, ", at most {max_pages} pages");
     }
-    let _ = write!(line, "; C={} in flight, T={} threads", knobs.concurrency, knobs.threads);
+    let _ = write!(
+        line,
+        "; C={} in flight, T={} threads",
+        knobs.concurrency, knobs.threads
+    );
     line
 }
 
@@ -43,12 +47,18 @@ pub fn knobs_line(scenario: Scenario, knobs: &Knobs, max_pages: usize) -> String
 pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[Row]) -> String {
     let mut rows: Vec<&Row> = rows.iter().collect();
     rows.sort_by(|a, b| {
-        b.verified
-            .cmp(&a.verified)
-            .then(a.wall_s.unwrap_or(f64::MAX).total_cmp(&b.wall_s.unwrap_or(f64::MAX)))
+        b.verified.cmp(&a.verified).then(
+            a.wall_s
+                .unwrap_or(f64::MAX)
+                .total_cmp(&b.wall_s.unwrap_or(f64::MAX)),
+        )
     });
     let mut out = String::new();
-    let _ = writeln!(out, "\n{scenario}: {}", knobs_line(scenario, knobs, max_pages));
+    let _ = writeln!(
+        out,
+        "\n{scenario}: {}",
+        knobs_line(scenario, knobs, max_pages)
+    );
     let _ = writeln!(
         out,
         "  {:<22} {:>2} {:>5} {:>10} {:>10} {:>7} {:>9} {:>10} {:>9}  {}",

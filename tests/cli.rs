@@ -18,19 +18,37 @@ fn rejects(args: &[&str], says: &str) {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{args:?} should fail");
     assert!(err.contains(says), "{args:?}: stderr was {err:?}");
-    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{err}"
+    );
 }
 
 #[test]
 fn bad_input_gets_a_clear_error() {
     rejects(&["run", "nosuch"], "unknown scenario 'nosuch'");
-    rejects(&["run", "sleep", "--contestants", "nobody"], "unknown contestant 'nobody'");
-    rejects(&["run", "sleep", "--threads", "0"], "--threads must be at least 1");
-    rejects(&["run", "sleep", "--concurrency", "0"], "--concurrency must be at least 1");
+    rejects(
+        &["run", "sleep", "--contestants", "nobody"],
+        "unknown contestant 'nobody'",
+    );
+    rejects(
+        &["run", "sleep", "--threads", "0"],
+        "--threads must be at least 1",
+    );
+    rejects(
+        &["run", "sleep", "--concurrency", "0"],
+        "--concurrency must be at least 1",
+    );
     rejects(&["crawl", "--url", "not a url"], "is not a valid URL");
-    rejects(&["crawl", "--url", "ftp://127.0.0.1/"], "is not an http(s) URL");
+    rejects(
+        &["crawl", "--url", "ftp://127.0.0.1/"],
+        "is not an http(s) URL",
+    );
     rejects(&["crawl", "--url", "http://127.0.0.1:1/"], "cannot crawl");
-    rejects(&["serve", "--dir", "/definitely/not/here"], "not a readable directory");
+    rejects(
+        &["serve", "--dir", "/definitely/not/here"],
+        "not a readable directory",
+    );
 }
 
 #[test]
@@ -42,8 +60,22 @@ fn errors_are_one_line() {
 
 #[test]
 fn json_rows_carry_the_documented_fields() {
-    let out = shootout(&["run", "scrape", "--pages", "6", "--latency-ms", "1", "--page-kb", "2", "--json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = shootout(&[
+        "run",
+        "scrape",
+        "--pages",
+        "6",
+        "--latency-ms",
+        "1",
+        "--page-kb",
+        "2",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let rows: Vec<serde_json::Value> = stdout
         .lines()
@@ -52,7 +84,15 @@ fn json_rows_carry_the_documented_fields() {
     assert_eq!(rows.len(), shootout::registry::CONTESTANTS.len());
     for row in rows {
         for field in [
-            "contestant", "scenario", "threads", "concurrency", "wall_s", "ideal_s", "cpu_s", "peak_rss_mb", "verified",
+            "contestant",
+            "scenario",
+            "threads",
+            "concurrency",
+            "wall_s",
+            "ideal_s",
+            "cpu_s",
+            "peak_rss_mb",
+            "verified",
         ] {
             assert!(row.get(field).is_some(), "missing {field} in {row}");
         }
@@ -70,8 +110,11 @@ fn crawls_a_site_served_from_disk() {
         r#"<title>Home</title><a href="docs/">docs</a><a href="/gone.html">gone</a><a href="https://elsewhere.invalid/">x</a>"#,
     )
     .expect("write");
-    std::fs::write(dir.join("docs/index.html"), r#"<title>Docs</title><a href="../">up</a><a href="notes.txt">n</a>"#)
-        .expect("write");
+    std::fs::write(
+        dir.join("docs/index.html"),
+        r#"<title>Docs</title><a href="../">up</a><a href="notes.txt">n</a>"#,
+    )
+    .expect("write");
     std::fs::write(dir.join("docs/notes.txt"), "plain text").expect("write");
     let srv = Server::start(ServerConfig {
         content: Content::Dir(dir.clone()),
@@ -80,13 +123,28 @@ fn crawls_a_site_served_from_disk() {
     .expect("server starts");
     let url = srv.base_url().to_string();
     for contestant in shootout::registry::CONTESTANTS {
-        let out = shootout(&["crawl", "--url", &url, "--json", "--contestant", contestant.name()]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = shootout(&[
+            "crawl",
+            "--url",
+            &url,
+            "--json",
+            "--contestant",
+            contestant.name(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let mut got: Vec<(String, Option<u64>)> = String::from_utf8_lossy(&out.stdout)
             .lines()
             .map(|l| {
                 let v: serde_json::Value = serde_json::from_str(l).expect("JSON line");
-                let path = v["url"].as_str().expect("url").trim_start_matches(&url).to_owned();
+                let path = v["url"]
+                    .as_str()
+                    .expect("url")
+                    .trim_start_matches(&url)
+                    .to_owned();
                 (path, v["status"].as_u64())
             })
             .collect();

@@ -38,7 +38,13 @@ fn server(k: &Knobs) -> Server {
     .expect("test server starts")
 }
 
-fn job(c: &dyn Contestant, scenario: Scenario, k: &Knobs, server: &Server, max_pages: usize) -> Job {
+fn job(
+    c: &dyn Contestant,
+    scenario: Scenario,
+    k: &Knobs,
+    server: &Server,
+    max_pages: usize,
+) -> Job {
     Job {
         contestant: c.name().to_owned(),
         scenario,
@@ -67,7 +73,10 @@ fn matches_ground_truth(scenario: Scenario, max_pages: usize) {
         let truth = harness::truth(site, &j);
         let run = time_here(c, &j).map_err(|e| format!("{e:#}"))?;
         let verdict = verify(&run.records, &truth.expectation);
-        verdict.ok().then_some(()).ok_or_else(|| verdict.to_string())
+        verdict
+            .ok()
+            .then_some(())
+            .ok_or_else(|| verdict.to_string())
     });
 }
 
@@ -120,7 +129,10 @@ fn every_failure_is_exactly_one_typed_record() {
         (base.join("/page/0").expect("url"), None),
         (base.join("/page/999").expect("url"), Some("status")),
         (base.join("/status/500").expect("url"), Some("status")),
-        (Url::parse(&format!("http://{closed}/")).expect("url"), Some("connect")),
+        (
+            Url::parse(&format!("http://{closed}/")).expect("url"),
+            Some("connect"),
+        ),
         (base.join("/delay/5000").expect("url"), Some("timeout")),
         (base.join("/bytes/20000").expect("url"), Some("too_large")),
         (base.join("/bytes/500").expect("url"), None),
@@ -128,9 +140,16 @@ fn every_failure_is_exactly_one_typed_record() {
     let inputs: Vec<Url> = urls.iter().map(|(u, _)| u.clone()).collect();
     for_every_contestant(|c| {
         let runner = c.prepare(&k).map_err(|e| e.to_string())?;
-        for (name, records) in [("download", runner.download(&inputs)), ("scrape", runner.scrape(&inputs))] {
+        for (name, records) in [
+            ("download", runner.download(&inputs)),
+            ("scrape", runner.scrape(&inputs)),
+        ] {
             if records.len() != urls.len() {
-                return Err(format!("{name}: {} records for {} URLs", records.len(), urls.len()));
+                return Err(format!(
+                    "{name}: {} records for {} URLs",
+                    records.len(),
+                    urls.len()
+                ));
             }
             for (url, want) in &urls {
                 let mine: Vec<_> = records.iter().filter(|r| r.url == url.as_str()).collect();
@@ -139,7 +158,10 @@ fn every_failure_is_exactly_one_typed_record() {
                 };
                 let kind = got.error.as_ref().map(FetchError::kind);
                 if kind != *want {
-                    return Err(format!("{name}: {url} gave {:?}, expected {want:?}", got.error));
+                    return Err(format!(
+                        "{name}: {url} gave {:?}, expected {want:?}",
+                        got.error
+                    ));
                 }
             }
         }

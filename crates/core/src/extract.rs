@@ -59,7 +59,11 @@ impl Extractor for DomExtractor {
                 hrefs.push(href.to_owned());
             }
         }
-        Extracted { title, links, hrefs }
+        Extracted {
+            title,
+            links,
+            hrefs,
+        }
     }
 }
 

@@ -49,7 +49,9 @@ impl Scenario {
     /// One line for `shootout list`.
     pub fn about(self) -> &'static str {
         match self {
-            Scenario::Sleep => "N timer waits of L ms, no network: pure waiting (time.sleep vs asyncio.sleep)",
+            Scenario::Sleep => {
+                "N timer waits of L ms, no network: pure waiting (time.sleep vs asyncio.sleep)"
+            }
             Scenario::Download => "GET N pages, each held L ms by the server: I/O-bound",
             Scenario::Scrape => "download and parse N pages into records (title, links, size)",
             Scenario::Crawl => "follow same-origin links from / level by level, each URL once",
@@ -59,7 +61,10 @@ impl Scenario {
 
     /// Whether the scenario talks to the site over HTTP.
     pub fn uses_network(self) -> bool {
-        matches!(self, Scenario::Download | Scenario::Scrape | Scenario::Crawl)
+        matches!(
+            self,
+            Scenario::Download | Scenario::Scrape | Scenario::Crawl
+        )
     }
 }
 

@@ -24,6 +24,11 @@ pub struct Scraped {
     pub hrefs: Vec<String>,
 }
 
+/// The record for a task that panicked or was cancelled: kept, so the URL is not lost.
+pub fn task_failed(url: &str, why: impl std::fmt::Display) -> PageRecord {
+    PageRecord::failed(url, FetchError::Internal(format!("task failed: {why}")))
+}
+
 /// The record for the `sleep` scenario's i-th simulated download.
 pub fn sleep_record(i: usize) -> PageRecord {
     PageRecord {
@@ -109,7 +114,10 @@ mod tests {
     fn only_2xx_html_is_parsed() {
         let html = "<title>T</title><a href=/x>x</a>";
         let ok = scrape_page("u", fetched(200, "text/html", html));
-        assert_eq!((ok.record.title.as_deref(), ok.record.links), (Some("T"), 1));
+        assert_eq!(
+            (ok.record.title.as_deref(), ok.record.links),
+            (Some("T"), 1)
+        );
         assert_eq!(ok.hrefs, ["/x"]);
 
         let not_found = scrape_page("u", fetched(404, "text/html", html));

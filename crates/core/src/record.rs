@@ -27,7 +27,12 @@ impl Fetched {
         match &self.content_type {
             None => true,
             Some(ct) => {
-                let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+                let mime = ct
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
                 mime == "text/html" || mime == "application/xhtml+xml"
             }
         }
@@ -126,7 +131,10 @@ pub struct PageRecord {
     /// Body bytes received.
     pub size: usize,
     /// Why this URL failed, or `None` for a success.
-    #[serde(serialize_with = "error_to_string", deserialize_with = "error_from_string")]
+    #[serde(
+        serialize_with = "error_to_string",
+        deserialize_with = "error_from_string"
+    )]
     pub error: Option<FetchError>,
 }
 
@@ -151,7 +159,9 @@ impl PageRecord {
 
 impl fmt::Display for PageRecord {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let status = self.status.map_or_else(|| "---".to_owned(), |s| s.to_string());
+        let status = self
+            .status
+            .map_or_else(|| "---".to_owned(), |s| s.to_string());
         match &self.error {
             None => write!(
                 f,
@@ -217,7 +227,11 @@ mod tests {
 
     #[test]
     fn content_type_decides_html() {
-        let mut f = Fetched { status: 200, content_type: None, body: vec![] };
+        let mut f = Fetched {
+            status: 200,
+            content_type: None,
+            body: vec![],
+        };
         assert!(f.is_html());
         f.content_type = Some("text/HTML; charset=utf-8".into());
         assert!(f.is_html());

@@ -35,7 +35,11 @@ impl Expectation {
     /// Every record in `records` must appear exactly once.
     pub fn exact(records: Vec<PageRecord>, fields: Fields) -> Self {
         let count = records.len();
-        Expectation { records, fields, count }
+        Expectation {
+            records,
+            fields,
+            count,
+        }
     }
 }
 
@@ -69,7 +73,12 @@ impl fmt::Display for Verdict {
         if self.ok() {
             return f.write_str("verified");
         }
-        write!(f, "{} problem(s): {}", self.problem_count, self.problems.join("; "))?;
+        write!(
+            f,
+            "{} problem(s): {}",
+            self.problem_count,
+            self.problems.join("; ")
+        )?;
         if self.problem_count > self.problems.len() {
             f.write_str("; …")?;
         }
@@ -82,12 +91,18 @@ impl fmt::Display for Verdict {
 /// text differs between HTTP engines).
 pub fn verify(actual: &[PageRecord], expected: &Expectation) -> Verdict {
     let mut v = Verdict::default();
-    let truth: HashMap<&str, &PageRecord> =
-        expected.records.iter().map(|r| (r.url.as_str(), r)).collect();
+    let truth: HashMap<&str, &PageRecord> = expected
+        .records
+        .iter()
+        .map(|r| (r.url.as_str(), r))
+        .collect();
     let mut seen = HashSet::new();
     for got in actual {
         if !seen.insert(got.url.as_str()) {
-            v.push(format!("{} has more than one record (fetched twice?)", got.url));
+            v.push(format!(
+                "{} has more than one record (fetched twice?)",
+                got.url
+            ));
             continue;
         }
         match truth.get(got.url.as_str()) {
@@ -106,7 +121,12 @@ pub fn verify(actual: &[PageRecord], expected: &Expectation) -> Verdict {
             .filter(|u| !seen.contains(u))
             .collect();
         missing.sort_unstable();
-        let shown = missing.iter().take(3).copied().collect::<Vec<_>>().join(", ");
+        let shown = missing
+            .iter()
+            .take(3)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ");
         v.push(format!(
             "{} record(s) missing of {} (e.g. {shown})",
             expected.count - seen.len(),
@@ -130,12 +150,18 @@ fn difference(got: &PageRecord, want: &PageRecord, fields: Fields) -> Option<Str
     let want_kind = want.error.as_ref().map(|e| e.kind());
     if got_kind != want_kind {
         return Some(match &got.error {
-            Some(e) => format!("got error '{e}', expected {}", want_kind.unwrap_or("success")),
+            Some(e) => format!(
+                "got error '{e}', expected {}",
+                want_kind.unwrap_or("success")
+            ),
             None => format!("succeeded, expected a {} error", want_kind.unwrap_or("?")),
         });
     }
     if got.status != want.status {
-        return Some(format!("status {:?}, expected {:?}", got.status, want.status));
+        return Some(format!(
+            "status {:?}, expected {:?}",
+            got.status, want.status
+        ));
     }
     if got.size != want.size {
         return Some(format!("size {}, expected {}", got.size, want.size));
@@ -180,10 +206,19 @@ mod tests {
         assert_eq!(wrong_links.problem_count, 1);
         assert!(wrong_links.problems[0].contains("3 links, expected 2"));
         assert!(!verify(&[rec("a", 1)], &want).ok(), "missing record");
-        assert!(!verify(&[rec("a", 1), rec("a", 1), rec("b", 2)], &want).ok(), "duplicate");
-        assert!(!verify(&[rec("a", 1), rec("b", 2), rec("c", 0)], &want).ok(), "unknown URL");
+        assert!(
+            !verify(&[rec("a", 1), rec("a", 1), rec("b", 2)], &want).ok(),
+            "duplicate"
+        );
+        assert!(
+            !verify(&[rec("a", 1), rec("b", 2), rec("c", 0)], &want).ok(),
+            "unknown URL"
+        );
         let failed = PageRecord::failed("b", FetchError::Timeout(1));
-        assert!(!verify(&[rec("a", 1), failed], &want).ok(), "error instead of success");
+        assert!(
+            !verify(&[rec("a", 1), failed], &want).ok(),
+            "error instead of success"
+        );
     }
 
     #[test]
@@ -198,7 +233,8 @@ mod tests {
 
     #[test]
     fn capped_crawls_accept_any_subset_of_the_right_size() {
-        let mut want = Expectation::exact(vec![rec("a", 1), rec("b", 2), rec("c", 3)], Fields::Full);
+        let mut want =
+            Expectation::exact(vec![rec("a", 1), rec("b", 2), rec("c", 3)], Fields::Full);
         want.count = 2;
         assert!(verify(&[rec("c", 3), rec("a", 1)], &want).ok());
         assert!(!verify(&[rec("c", 3)], &want).ok());

@@ -2,8 +2,12 @@
 //!
 //! # Layout
 //!
-//! - [`blocking`] (feature `blocking`): one [`ureq`] agent shared by the blocking contestants
+//! - [`blocking`] (feature `blocking`): one `ureq` agent shared by the blocking contestants
 //!   (sequential, threads, rayon, crossbeam). Each call blocks its thread until the body is in.
+//! - [`engine`] (feature `async`): one hyper 1.x client ([`engine::AsyncClient`]) shared by the
+//!   async contestants, generic over a [`engine::Runtime`].
+//! - [`adapters`] (features `tokio`, `smol`, `async-std`): each runtime's TCP stream, spawner
+//!   and timer, plugged into the engine.
 //!
 //! Both engines return the same [`Fetched`](shootout_core::Fetched) for any HTTP response and
 //! the same typed [`FetchError`](shootout_core::FetchError) otherwise, and neither follows
@@ -11,3 +15,8 @@
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
+
+#[cfg(feature = "async")]
+pub mod adapters;
+#[cfg(feature = "async")]
+pub mod engine;

@@ -150,7 +150,9 @@ impl Site {
         while let Some(path) = queue.pop_front() {
             order.push(path);
             let d = depth[path];
-            let Some(res) = self.resources.get(path) else { continue };
+            let Some(res) = self.resources.get(path) else {
+                continue;
+            };
             // Only 2xx HTML pages are parsed, so only they contribute links.
             if res.status != 200 || res.content_type != HTML {
                 continue;
@@ -221,8 +223,7 @@ impl Site {
 /// The content type of every synthetic HTML page.
 pub const HTML: &str = "text/html; charset=utf-8";
 /// The body of every 404 response.
-pub const NOT_FOUND: &str =
-    "<!DOCTYPE html><html><head><title>404 Not Found</title></head><body><h1>Not found</h1></body></html>";
+pub const NOT_FOUND: &str = "<!DOCTYPE html><html><head><title>404 Not Found</title></head><body><h1>Not found</h1></body></html>";
 
 /// The URLs of `/page/0` … `/page/{n-1}` under `origin`, without generating the site (a
 /// contestant's process needs the URLs, not the pages).
@@ -267,9 +268,34 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "async", "await", "future", "waker", "thread", "pool", "channel", "mutex", "socket", "reactor",
-    "executor", "task", "join", "select", "stream", "buffer", "latency", "parse", "crawl",
-    "scrape", "rayon", "tokio", "smol", "crossbeam", "hyper", "tree", "queue", "steal",
+    "async",
+    "await",
+    "future",
+    "waker",
+    "thread",
+    "pool",
+    "channel",
+    "mutex",
+    "socket",
+    "reactor",
+    "executor",
+    "task",
+    "join",
+    "select",
+    "stream",
+    "buffer",
+    "latency",
+    "parse",
+    "crawl",
+    "scrape",
+    "rayon",
+    "tokio",
+    "smol",
+    "crossbeam",
+    "hyper",
+    "tree",
+    "queue",
+    "steal",
 ];
 
 /// Builds one HTML page and counts its anchors as it writes them.
@@ -287,7 +313,9 @@ impl PageWriter {
         let _ = write!(html, "<title>\n    {title_html}\n  </title>\n");
         // Anchors inside <style>, <script> and comments are text, not elements: a regex
         // scraper counts them, a real parser does not.
-        html.push_str("<style>nav a[href] { color: #036 } /* <a href=\"/style-trap\"> */</style>\n");
+        html.push_str(
+            "<style>nav a[href] { color: #036 } /* <a href=\"/style-trap\"> */</style>\n",
+        );
         html.push_str(
             "<script>var trap = \"<a href='/script-trap'>not a link</a>\"; if (1 < 2) {}</script>\n",
         );
@@ -330,8 +358,9 @@ impl PageWriter {
             // Entities and inline markup a parser must cope with.
             self.html
                 .push_str("&lt;T&gt; &amp; <em>emphasis</em> <code>x &lt; y</code></p>\n");
-            self.html
-                .push_str("<ul><li>one</li><li>two<ul><li>nested</li></ul></li></ul></div></section>\n");
+            self.html.push_str(
+                "<ul><li>one</li><li>two<ul><li>nested</li></ul></li></ul></div></section>\n",
+            );
             block += 1;
         }
         self.html.push_str(closing);
@@ -380,7 +409,10 @@ fn content_page(spec: SiteSpec, i: usize, origin: &str) -> Resource {
     w.link("#content", "Skip to content", Some(page_path(i)));
     w.raw("</li></ul></nav></header>\n<main id=\"content\">\n");
     w.bare_anchor("top");
-    let _ = write!(w.html, "<h1>Page {i}</h1>\n<article>\n<p>Children:</p>\n<ol>\n");
+    let _ = write!(
+        w.html,
+        "<h1>Page {i}</h1>\n<article>\n<p>Children:</p>\n<ol>\n"
+    );
 
     // Children in four spellings of the same kind of URL; the first one twice.
     for (k, c) in children(Some(i), spec.pages).enumerate() {
@@ -411,7 +443,11 @@ fn content_page(spec: SiteSpec, i: usize, origin: &str) -> Resource {
     }
     w.raw(".</p>\n<p>Elsewhere: ");
     // Other origins and schemes: counted as links, never followed.
-    w.link(&format!("https://external.invalid/page/{i}"), "external", None);
+    w.link(
+        &format!("https://external.invalid/page/{i}"),
+        "external",
+        None,
+    );
     w.raw(" ");
     w.link("mailto:nobody@example.invalid", "mail", None);
     w.raw(" ");
@@ -433,7 +469,10 @@ fn content_page(spec: SiteSpec, i: usize, origin: &str) -> Resource {
 fn data_file(n: &str) -> Resource {
     let mut body = String::new();
     for k in 0..16 {
-        let _ = writeln!(body, "data file {n}, line {k}: <a href=\"/not-html\">not parsed</a>");
+        let _ = writeln!(
+            body,
+            "data file {n}, line {k}: <a href=\"/not-html\">not parsed</a>"
+        );
     }
     Resource {
         status: 200,
@@ -465,7 +504,14 @@ mod tests {
 
     fn site(pages: usize) -> Site {
         let origin = Url::parse("http://127.0.0.1:4000").expect("origin");
-        Site::generate(SiteSpec { pages, page_kb: 4, seed: 7 }, &origin)
+        Site::generate(
+            SiteSpec {
+                pages,
+                page_kb: 4,
+                seed: 7,
+            },
+            &origin,
+        )
     }
 
     #[test]
@@ -498,9 +544,17 @@ mod tests {
         let (expect, levels) = s.expect_crawl(usize::MAX);
         assert_eq!(levels.iter().sum::<usize>(), expect.records.len());
         assert_eq!(levels[0], 1);
-        assert!(levels.len() >= 3, "a tree of fan-out {FAN_OUT} has depth: {levels:?}");
+        assert!(
+            levels.len() >= 3,
+            "a tree of fan-out {FAN_OUT} has depth: {levels:?}"
+        );
         for i in 0..30 {
-            assert!(expect.records.iter().any(|r| r.url.ends_with(&format!("/page/{i}"))));
+            assert!(
+                expect
+                    .records
+                    .iter()
+                    .any(|r| r.url.ends_with(&format!("/page/{i}")))
+            );
         }
         assert!(expect.records.iter().any(|r| r.status == Some(404)));
         assert!(expect.records.iter().any(|r| r.url.ends_with(".txt")));

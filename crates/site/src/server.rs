@@ -111,7 +111,11 @@ impl Server {
             .map_err(|source| ServeError::Bind { port, source })?;
         let origin = origin_of(addr);
         let (site, dir, seed) = match &config.content {
-            Content::Synthetic(spec) => (Some(Arc::new(Site::generate(*spec, &origin))), None, spec.seed),
+            Content::Synthetic(spec) => (
+                Some(Arc::new(Site::generate(*spec, &origin))),
+                None,
+                spec.seed,
+            ),
             Content::Dir(d) => {
                 if !d.is_dir() {
                     return Err(ServeError::NotADirectory(d.clone()));
@@ -221,7 +225,10 @@ async fn serve(listener: StdListener, state: Arc<State>, mut shutdown: oneshot::
     }
 }
 
-async fn respond(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+async fn respond(
+    state: Arc<State>,
+    req: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
     let path = req.uri().path().to_owned();
     let hold = state.latency + jitter(state.seed, &path, state.jitter);
     if !hold.is_zero() {
@@ -239,7 +246,10 @@ async fn synthetic(site: &Site, path: &str) -> Response<Full<Bytes>> {
     if let Some(r) = site.get(path) {
         return reply(r.status, r.content_type, r.body.clone());
     }
-    let number = |prefix: &str| path.strip_prefix(prefix).and_then(|n| n.parse::<u64>().ok());
+    let number = |prefix: &str| {
+        path.strip_prefix(prefix)
+            .and_then(|n| n.parse::<u64>().ok())
+    };
     if let Some(ms) = number("/delay/") {
         tokio::time::sleep(Duration::from_millis(ms)).await;
         return reply(200, HTML, Bytes::from_static(b"<title>late</title>"));
@@ -272,7 +282,12 @@ async fn from_dir(dir: &Path, path: &str) -> Response<Full<Bytes>> {
 }
 
 fn content_type(file: &Path) -> &'static str {
-    match file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+    match file
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         Some("html" | "htm") => HTML,
         Some("css") => "text/css",
         Some("js") => "text/javascript",

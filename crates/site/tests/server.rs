@@ -10,10 +10,17 @@ use shootout_site::{Content, Server, ServerConfig, SiteSpec};
 /// A minimal HTTP/1.1 GET over a raw socket, so the test does not trust any client library.
 fn get(server: &Server, path: &str) -> (u16, String, Vec<u8>) {
     let mut s = TcpStream::connect(server.addr()).expect("connect");
-    write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").expect("send");
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).expect("read");
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("header end");
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("header end");
     let head = String::from_utf8_lossy(&raw[..split]).to_string();
     let status = head[9..12].parse().expect("status code");
     (status, head, raw[split + 4..].to_vec())
@@ -21,7 +28,11 @@ fn get(server: &Server, path: &str) -> (u16, String, Vec<u8>) {
 
 fn start(latency_ms: u64) -> Server {
     Server::start(ServerConfig {
-        content: Content::Synthetic(SiteSpec { pages: 12, page_kb: 8, seed: 1 }),
+        content: Content::Synthetic(SiteSpec {
+            pages: 12,
+            page_kb: 8,
+            seed: 1,
+        }),
         latency: Duration::from_millis(latency_ms),
         ..ServerConfig::default()
     })
@@ -37,7 +48,10 @@ fn serves_exactly_the_generated_pages() {
         let want = site.get(path).expect("generated");
         assert_eq!(status, 200, "{path}");
         assert_eq!(body, want.body.as_ref(), "{path}");
-        assert!(head.to_ascii_lowercase().contains(&want.content_type.to_ascii_lowercase()));
+        assert!(
+            head.to_ascii_lowercase()
+                .contains(&want.content_type.to_ascii_lowercase())
+        );
     }
     assert_eq!(get(&srv, "/page/12").0, 404);
     assert_eq!(get(&srv, "/status/503").0, 503);
@@ -69,7 +83,10 @@ fn serves_a_directory_without_escaping_it() {
     })
     .expect("server starts");
     let (status, _, body) = get(&srv, "/");
-    assert_eq!((status, body.as_slice()), (200, b"<title>home</title>".as_slice()));
+    assert_eq!(
+        (status, body.as_slice()),
+        (200, b"<title>home</title>".as_slice())
+    );
     let (status, head, _) = get(&srv, "/sub/a.txt");
     assert_eq!(status, 200);
     assert!(head.contains("text/plain"));

@@ -1,0 +1,70 @@
+//! Shared bench plumbing: one server, every registered contestant, verified before it is timed.
+//!
+//! Set-up (the site, each contestant's runtime and client, the inputs) happens outside
+//! `b.iter`; only the scenario itself is timed.
+
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, Throughput};
+use shootout::harness::{self, Inputs, Job};
+use shootout::registry::CONTESTANTS;
+use shootout_core::verify::verify;
+use shootout_core::{Knobs, Scenario};
+use shootout_site::{Content, Server, ServerConfig, SiteSpec};
+
+/// A criterion configuration sized for a 2-core machine: few samples, short windows.
+pub fn config() -> Criterion {
+    Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .configure_from_args()
+}
+
+/// Benches `scenario` for every contestant in one group, each entry named
+/// `contestant/N=…,L=…,C=…,T=…` so criterion's report compares them side by side.
+pub fn bench_scenario(c: &mut Criterion, scenario: Scenario, knobs: Knobs) {
+    const SEED: u64 = 42;
+    let server = Server::start(ServerConfig {
+        content: Content::Synthetic(SiteSpec {
+            pages: knobs.pages,
+            page_kb: knobs.page_kb,
+            seed: SEED,
+        }),
+        latency: knobs.latency(),
+        threads: 1,
+        ..ServerConfig::default()
+    })
+    .expect("the bench server starts");
+    let site = server.site().expect("synthetic site");
+    let mut group = c.benchmark_group(scenario.name());
+    let parameter = format!(
+        "N={},L={}ms,S={}KiB,C={},T={}",
+        knobs.pages, knobs.latency_ms, knobs.page_kb, knobs.concurrency, knobs.threads
+    );
+    for contestant in CONTESTANTS {
+        let job = Job {
+            contestant: contestant.name().to_owned(),
+            scenario,
+            knobs: knobs.clone(),
+            seed: SEED,
+            max_pages: usize::MAX,
+            base_url: server.base_url().to_string(),
+        };
+        let truth = harness::truth(site, &job);
+        let runner = contestant.prepare(&knobs).expect("runner builds");
+        let inputs = Inputs::build(&job).expect("inputs build");
+        // A wrong answer fast is not a result: check before timing.
+        let verdict = verify(&inputs.run(runner.as_ref()), &truth.expectation);
+        assert!(
+            verdict.ok(),
+            "{} is wrong on {scenario}: {verdict}",
+            contestant.name()
+        );
+        group.throughput(Throughput::Elements(truth.expectation.count as u64));
+        group.bench_function(BenchmarkId::new(contestant.name(), &parameter), |b| {
+            b.iter(|| inputs.run(runner.as_ref()));
+        });
+    }
+    group.finish();
+}

@@ -1,0 +1,158 @@
+//! The tokio contestants: every scenario as tokio would have you write it.
+//!
+//! Two contestants share this code and differ only in the runtime they build:
+//!
+//! - `tokio`: the multi-thread runtime with exactly T worker threads, work-stealing tasks
+//!   between them;
+//! - `tokio-current-thread`: one thread runs every task. I/O still overlaps (concurrency),
+//!   but no two tasks ever run at the same instant (no parallelism). Parsing still goes to the
+//!   blocking pool, so it is the I/O side that is single-threaded.
+//!
+//! # Layout
+//!
+//! One file per scenario, named as in every other contestant crate:
+//!
+//! - `sleep.rs`: a task per wait, a `Semaphore` bounding how many exist at once;
+//! - `download.rs`: a task per URL on the shared hyper engine, joined in order;
+//! - `scrape.rs`: like download, then `spawn_blocking` to parse off the async workers;
+//! - `crawl.rs`: a coordinator with a queue and an `mpsc` channel, C pages in flight;
+//! - `parse.rs`: `spawn_blocking` per page on a blocking pool of T threads.
+//!
+//! The HTTP client is [`shootout_http::engine::AsyncClient`] over tokio's `TcpStream`, the same
+//! engine async-std and smol use, so the runtime is the only variable.
+
+mod crawl;
+mod download;
+mod parse;
+mod scrape;
+mod sleep;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError};
+use shootout_http::adapters::TokioRuntime;
+use shootout_http::engine::AsyncClient;
+use url::Url;
+
+/// The HTTP client every tokio scenario shares.
+pub type Client = AsyncClient<TokioRuntime>;
+
+/// Which tokio scheduler to build.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavor {
+    /// `Builder::new_multi_thread()` with `worker_threads(T)`.
+    MultiThread,
+    /// `Builder::new_current_thread()`: every task on the calling thread.
+    CurrentThread,
+}
+
+/// A tokio contestant.
+#[derive(Clone, Copy, Debug)]
+pub struct Tokio {
+    flavor: Flavor,
+}
+
+/// tokio's multi-thread runtime, pinned to T workers.
+pub static TOKIO: Tokio = Tokio {
+    flavor: Flavor::MultiThread,
+};
+
+/// tokio's current-thread runtime.
+pub static TOKIO_CURRENT_THREAD: Tokio = Tokio {
+    flavor: Flavor::CurrentThread,
+};
+
+impl Contestant for Tokio {
+    fn name(&self) -> &'static str {
+        match self.flavor {
+            Flavor::MultiThread => "tokio",
+            Flavor::CurrentThread => "tokio-current-thread",
+        }
+    }
+
+    fn about(&self) -> &'static str {
+        match self.flavor {
+            Flavor::MultiThread => {
+                "tokio multi-thread runtime, T workers, a task per page, parsing on spawn_blocking"
+            }
+            Flavor::CurrentThread => {
+                "tokio on one thread: waits still overlap (concurrency without parallelism)"
+            }
+        }
+    }
+
+    fn family(&self) -> Family {
+        Family::Async
+    }
+
+    fn supports_https(&self) -> bool {
+        false
+    }
+
+    fn prepare(&self, knobs: &Knobs) -> Result<Box<dyn Runner>, SetupError> {
+        let mut builder = match self.flavor {
+            Flavor::MultiThread => {
+                let mut b = tokio::runtime::Builder::new_multi_thread();
+                // Exactly T workers; tokio would otherwise start one per core.
+                b.worker_threads(knobs.threads);
+                b
+            }
+            Flavor::CurrentThread => tokio::runtime::Builder::new_current_thread(),
+        };
+        let runtime = builder
+            // The blocking pool is where parsing runs; cap it at T too (tokio's default is 512).
+            .max_blocking_threads(knobs.threads)
+            .enable_all()
+            .build()
+            .map_err(|e| SetupError {
+                contestant: self.name(),
+                reason: e.to_string(),
+            })?;
+        let client = Arc::new(AsyncClient::new(
+            TokioRuntime::new(runtime.handle().clone()),
+            knobs,
+        ));
+        Ok(Box::new(TokioRunner {
+            runtime,
+            client,
+            concurrency: knobs.concurrency,
+        }))
+    }
+}
+
+struct TokioRunner {
+    runtime: tokio::runtime::Runtime,
+    client: Arc<Client>,
+    concurrency: usize,
+}
+
+impl Runner for TokioRunner {
+    fn sleep(&self, n: usize, wait: Duration) -> Vec<PageRecord> {
+        self.runtime
+            .block_on(sleep::sleep(n, wait, self.concurrency))
+    }
+
+    fn download(&self, urls: &[Url]) -> Vec<PageRecord> {
+        self.runtime
+            .block_on(download::download(self.client.clone(), urls))
+    }
+
+    fn scrape(&self, urls: &[Url]) -> Vec<PageRecord> {
+        self.runtime
+            .block_on(scrape::scrape(self.client.clone(), urls))
+    }
+
+    fn crawl(&self, root: &Url, max_pages: usize) -> Vec<PageRecord> {
+        self.runtime.block_on(crawl::crawl(
+            self.client.clone(),
+            root,
+            max_pages,
+            self.concurrency,
+        ))
+    }
+
+    fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
+        self.runtime.block_on(parse::parse(pages))
+    }
+}

@@ -1,0 +1,37 @@
+//! `sleep`: N timer waits, at most C at once, a task each.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use shootout_core::PageRecord;
+use shootout_core::page::{sleep_record, task_failed};
+use tokio::sync::Semaphore;
+
+/// Like `asyncio.sleep` under `gather`: a waiting task costs a timer entry, not a thread.
+pub async fn sleep(n: usize, wait: Duration, concurrency: usize) -> Vec<PageRecord> {
+    // Limit the number of waits in flight.
+    let limit = Arc::new(Semaphore::new(concurrency));
+    let mut tasks = Vec::with_capacity(n);
+    for i in 0..n {
+        // Take the permit before spawning, so at most C tasks exist at once.
+        let permit = limit
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("the semaphore is never closed");
+        tasks.push(tokio::spawn(async move {
+            tokio::time::sleep(wait).await;
+            drop(permit);
+            sleep_record(i)
+        }));
+    }
+    let mut records = Vec::with_capacity(n);
+    for (i, task) in tasks.into_iter().enumerate() {
+        // A JoinError (panic or cancellation) becomes a record, not a lost wait.
+        records.push(
+            task.await
+                .unwrap_or_else(|e| task_failed(&format!("sleep:{i}"), e)),
+        );
+    }
+    records
+}
