@@ -10,6 +10,8 @@ pub static CONTESTANTS: &[&dyn Contestant] = &[
     &shootout_sequential::Sequential,
     &shootout_tokio::TOKIO,
     &shootout_tokio::TOKIO_CURRENT_THREAD,
+    &shootout_async_std::AsyncStd,
+    &shootout_smol::Smol,
 ];
 
 /// Looks a contestant up by name.

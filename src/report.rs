@@ -61,8 +61,8 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
     );
     let _ = writeln!(
         out,
-        "  {:<22} {:>2} {:>5} {:>10} {:>10} {:>7} {:>9} {:>10} {:>9}  {}",
-        "contestant", "T", "C", "wall", "ideal", "×ideal", "pages/s", "cpu", "peak mem", "verified"
+        "  {:<22} {:>2} {:>5} {:>10} {:>10} {:>7} {:>9} {:>10} {:>9}  verified",
+        "contestant", "T", "C", "wall", "ideal", "×ideal", "pages/s", "cpu", "peak mem"
     );
     for r in &rows {
         let opt = |v: Option<f64>, f: &dyn Fn(f64) -> String| v.map_or_else(|| "—".to_owned(), f);

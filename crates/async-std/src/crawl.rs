@@ -1,0 +1,66 @@
+//! `crawl`: a coordinator owns the frontier; C page tasks report back over a channel.
+
+use std::collections::VecDeque;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use futures_lite::FutureExt;
+use shootout_core::page::{Scraped, scrape_page, task_failed};
+use shootout_core::{Frontier, PageRecord};
+use url::Url;
+
+use crate::Client;
+
+/// Breadth-first with up to C pages in flight. Only the coordinator touches the frontier, so it
+/// needs no lock, and a URL is admitted (and so fetched) at most once.
+pub async fn crawl(
+    client: Arc<Client>,
+    root: &Url,
+    max_pages: usize,
+    concurrency: usize,
+) -> Vec<PageRecord> {
+    let (mut frontier, root) = Frontier::new(root, max_pages);
+    let mut queue = VecDeque::from([root]);
+    // Unbounded is safe here: at most C tasks run, and each sends exactly one message.
+    let (done_tx, done_rx) = async_std::channel::unbounded();
+    let mut in_flight = 0;
+    let mut records = Vec::new();
+    loop {
+        // Start pages until C are in flight or the queue is empty.
+        while in_flight < concurrency {
+            let Some(url) = queue.pop_front() else { break };
+            let (client, done_tx) = (client.clone(), done_tx.clone());
+            // Dropping an async-std JoinHandle detaches the task; it runs to the end.
+            async_std::task::spawn(async move {
+                // Even a panic must report back, or the coordinator would wait forever.
+                let page = AssertUnwindSafe(visit(&client, &url))
+                    .catch_unwind()
+                    .await
+                    .unwrap_or_else(|_| Scraped {
+                        record: task_failed(url.as_str(), "panicked"),
+                        hrefs: Vec::new(),
+                    });
+                let _ = done_tx.send((url, page)).await;
+            });
+            in_flight += 1;
+        }
+        if in_flight == 0 {
+            break;
+        }
+        let (url, page) = done_rx
+            .recv()
+            .await
+            .expect("the coordinator holds a sender, so the channel stays open");
+        in_flight -= 1;
+        queue.extend(frontier.admit_all(&url, &page.hrefs));
+        records.push(page.record);
+    }
+    records
+}
+
+async fn visit(client: &Client, url: &Url) -> Scraped {
+    let fetched = client.get(url).await;
+    let owned = url.clone();
+    // Parsing is CPU work: keep it off the runtime threads (see scrape.rs).
+    async_std::task::spawn_blocking(move || scrape_page(owned.as_str(), fetched)).await
+}

@@ -1,0 +1,147 @@
+//! The async-std contestant: every scenario as async-std would have you write it.
+//!
+//! **async-std is discontinued upstream**; its maintainers point users to smol, on whose
+//! pieces (async-executor, async-io, blocking) it was built. It stays in the shootout because
+//! plenty of existing code still uses it, and because comparing it with smol shows how much
+//! of a runtime is shared plumbing.
+//!
+//! async-std has one global runtime with a std-like API (`async_std::task::spawn`,
+//! `async_std::net`, `async_std::task::sleep`). Its thread count is fixed when the runtime is
+//! first used, from `ASYNC_STD_THREAD_COUNT`, and may then grow up to 4× that under blocking.
+//! To pin it to exactly T threads, this crate configures the executor underneath
+//! (async-global-executor) *before* async-std's first use, with min = max = T. That can
+//! happen once per process: a second runner asking for a different T is refused, not faked.
+//!
+//! # Layout
+//!
+//! One file per scenario, named as in every other contestant crate:
+//!
+//! - `sleep.rs`: a task per wait on `task::sleep`, a `Semaphore` bounding how many exist;
+//! - `download.rs`: a task per URL on the shared hyper engine, joined in order;
+//! - `scrape.rs`: like download, then `spawn_blocking` to parse on the blocking pool;
+//! - `crawl.rs`: a coordinator with a queue and a channel, C pages in flight;
+//! - `parse.rs`: `spawn_blocking` per page, on a blocking pool capped at T threads.
+
+mod crawl;
+mod download;
+mod parse;
+mod scrape;
+mod sleep;
+
+use std::future::Future;
+use std::num::NonZeroUsize;
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use futures_lite::FutureExt;
+use shootout_core::page::task_failed;
+use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError};
+use shootout_http::adapters::AsyncStdRuntime;
+use shootout_http::engine::AsyncClient;
+use url::Url;
+
+/// The HTTP client every async-std scenario shares.
+pub type Client = AsyncClient<AsyncStdRuntime>;
+
+/// The async-std contestant.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AsyncStd;
+
+/// The thread count the global executor was started with, in this process.
+static PINNED_THREADS: OnceLock<usize> = OnceLock::new();
+
+impl Contestant for AsyncStd {
+    fn name(&self) -> &'static str {
+        "async-std"
+    }
+
+    fn about(&self) -> &'static str {
+        "async-std's global runtime pinned to T threads, parsing on task::spawn_blocking"
+    }
+
+    fn caveat(&self) -> Option<&'static str> {
+        Some(
+            "async-std is discontinued upstream (its maintainers recommend smol); kept because existing code still uses it",
+        )
+    }
+
+    fn family(&self) -> Family {
+        Family::Async
+    }
+
+    fn supports_https(&self) -> bool {
+        false
+    }
+
+    fn prepare(&self, knobs: &Knobs) -> Result<Box<dyn Runner>, SetupError> {
+        let threads = *PINNED_THREADS.get_or_init(|| {
+            // Must run before async-std's first use; afterwards the config is ignored.
+            async_global_executor::init_with_config(
+                async_global_executor::GlobalExecutorConfig::default()
+                    .with_min_threads(knobs.threads)
+                    .with_max_threads(knobs.threads),
+            );
+            knobs.threads
+        });
+        if threads != knobs.threads {
+            return Err(SetupError {
+                contestant: "async-std",
+                reason: format!(
+                    "its global runtime already runs {threads} threads in this process and cannot be resized to {}",
+                    knobs.threads
+                ),
+            });
+        }
+        // spawn_blocking uses the `blocking` crate's pool (500 threads by default); cap it at T.
+        blocking::set_max_blocking_threads(
+            NonZeroUsize::new(knobs.threads).unwrap_or(NonZeroUsize::MIN),
+        );
+        Ok(Box::new(AsyncStdRunner {
+            client: Arc::new(AsyncClient::new(AsyncStdRuntime, knobs)),
+            concurrency: knobs.concurrency,
+        }))
+    }
+}
+
+struct AsyncStdRunner {
+    client: Arc<Client>,
+    concurrency: usize,
+}
+
+impl Runner for AsyncStdRunner {
+    fn sleep(&self, n: usize, wait: Duration) -> Vec<PageRecord> {
+        async_std::task::block_on(sleep::sleep(n, wait, self.concurrency))
+    }
+
+    fn download(&self, urls: &[Url]) -> Vec<PageRecord> {
+        async_std::task::block_on(download::download(self.client.clone(), urls))
+    }
+
+    fn scrape(&self, urls: &[Url]) -> Vec<PageRecord> {
+        async_std::task::block_on(scrape::scrape(self.client.clone(), urls))
+    }
+
+    fn crawl(&self, root: &Url, max_pages: usize) -> Vec<PageRecord> {
+        async_std::task::block_on(crawl::crawl(
+            self.client.clone(),
+            root,
+            max_pages,
+            self.concurrency,
+        ))
+    }
+
+    fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
+        async_std::task::block_on(parse::parse(pages))
+    }
+}
+
+/// Runs `task`, turning a panic into a record. An async-std `JoinHandle` re-raises its task's
+/// panic in whoever awaits it (tokio hands back a `JoinError` instead), so the catch happens
+/// inside the task.
+async fn contained(url: String, task: impl Future<Output = PageRecord>) -> PageRecord {
+    AssertUnwindSafe(task)
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|_| task_failed(&url, "panicked"))
+}

@@ -1,0 +1,34 @@
+//! `sleep`: N timer waits, at most C at once, a task each.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_lock::Semaphore;
+use shootout_core::PageRecord;
+use shootout_core::page::sleep_record;
+
+use crate::contained;
+
+/// Like `asyncio.sleep` under `gather`: a waiting task costs a timer entry, not a thread.
+pub async fn sleep(n: usize, wait: Duration, concurrency: usize) -> Vec<PageRecord> {
+    // Limit the number of waits in flight.
+    let limit = Arc::new(Semaphore::new(concurrency));
+    let mut tasks = Vec::with_capacity(n);
+    for i in 0..n {
+        // Take the permit before spawning, so at most C tasks exist at once.
+        let permit = limit.acquire_arc().await;
+        tasks.push(async_std::task::spawn(contained(
+            format!("sleep:{i}"),
+            async move {
+                async_std::task::sleep(wait).await;
+                drop(permit);
+                sleep_record(i)
+            },
+        )));
+    }
+    let mut records = Vec::with_capacity(n);
+    for task in tasks {
+        records.push(task.await);
+    }
+    records
+}

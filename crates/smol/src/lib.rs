@@ -1,0 +1,162 @@
+//! The smol contestant: every scenario as smol would have you write it.
+//!
+//! smol is small on purpose: an `Executor` you run on threads of your choosing, a reactor
+//! (`async-io`) and a blocking pool (`blocking`). Its global executor (`smol::spawn`) runs on a
+//! single thread unless told otherwise, so this contestant builds its own `Executor` and runs
+//! it on exactly T threads, as the fairness rules require.
+//!
+//! # Layout
+//!
+//! One file per scenario, named as in every other contestant crate:
+//!
+//! - `sleep.rs`: a task per wait on `Timer::after`, a `Semaphore` bounding how many exist;
+//! - `download.rs`: a task per URL on the shared hyper engine, joined in order;
+//! - `scrape.rs`: like download, then `unblock` to parse on the blocking pool;
+//! - `crawl.rs`: a coordinator with a queue and a channel, C pages in flight;
+//! - `parse.rs`: `unblock` per page, on a blocking pool capped at T threads.
+
+mod crawl;
+mod download;
+mod parse;
+mod scrape;
+mod sleep;
+
+use std::future::Future;
+use std::num::NonZeroUsize;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use futures_lite::FutureExt;
+use shootout_core::page::task_failed;
+use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError};
+use shootout_http::adapters::SmolRuntime;
+use shootout_http::engine::AsyncClient;
+use smol::Executor;
+use url::Url;
+
+/// The HTTP client every smol scenario shares.
+pub type Client = AsyncClient<SmolRuntime>;
+
+/// The smol contestant.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Smol;
+
+impl Contestant for Smol {
+    fn name(&self) -> &'static str {
+        "smol"
+    }
+
+    fn about(&self) -> &'static str {
+        "smol Executor on T threads (its global one has 1), parsing on blocking::unblock"
+    }
+
+    fn family(&self) -> Family {
+        Family::Async
+    }
+
+    fn supports_https(&self) -> bool {
+        false
+    }
+
+    fn prepare(&self, knobs: &Knobs) -> Result<Box<dyn Runner>, SetupError> {
+        let setup_error = |e: std::io::Error| SetupError {
+            contestant: "smol",
+            reason: e.to_string(),
+        };
+        // The blocking pool (shared by smol::unblock) defaults to 500 threads; cap it at T.
+        blocking::set_max_blocking_threads(
+            NonZeroUsize::new(knobs.threads).unwrap_or(NonZeroUsize::MIN),
+        );
+        let executor = Arc::new(Executor::new());
+        // Each worker runs the executor until the stop channel closes (when the runner drops).
+        let (stop, stopped) = smol::channel::bounded::<()>(1);
+        let workers = (0..knobs.threads)
+            .map(|i| {
+                let (executor, stopped) = (executor.clone(), stopped.clone());
+                std::thread::Builder::new()
+                    .name(format!("smol-worker-{i}"))
+                    .spawn(move || {
+                        // `recv` fails once the sender is dropped: that is the stop signal.
+                        let _ = smol::block_on(executor.run(stopped.recv()));
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(setup_error)?;
+        let client = Arc::new(AsyncClient::new(SmolRuntime::new(executor.clone()), knobs));
+        Ok(Box::new(SmolRunner {
+            executor,
+            client,
+            concurrency: knobs.concurrency,
+            stop: Some(stop),
+            workers,
+        }))
+    }
+}
+
+struct SmolRunner {
+    executor: Arc<Executor<'static>>,
+    client: Arc<Client>,
+    concurrency: usize,
+    stop: Option<smol::channel::Sender<()>>,
+    workers: Vec<JoinHandle<()>>,
+}
+
+impl SmolRunner {
+    /// Drives `future` on this thread; the tasks it spawns run on the T workers.
+    fn block_on<T>(&self, future: impl Future<Output = T>) -> T {
+        smol::block_on(future)
+    }
+}
+
+impl Runner for SmolRunner {
+    fn sleep(&self, n: usize, wait: Duration) -> Vec<PageRecord> {
+        self.block_on(sleep::sleep(&self.executor, n, wait, self.concurrency))
+    }
+
+    fn download(&self, urls: &[Url]) -> Vec<PageRecord> {
+        self.block_on(download::download(
+            &self.executor,
+            self.client.clone(),
+            urls,
+        ))
+    }
+
+    fn scrape(&self, urls: &[Url]) -> Vec<PageRecord> {
+        self.block_on(scrape::scrape(&self.executor, self.client.clone(), urls))
+    }
+
+    fn crawl(&self, root: &Url, max_pages: usize) -> Vec<PageRecord> {
+        self.block_on(crawl::crawl(
+            &self.executor,
+            self.client.clone(),
+            root,
+            max_pages,
+            self.concurrency,
+        ))
+    }
+
+    fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
+        self.block_on(parse::parse(pages))
+    }
+}
+
+impl Drop for SmolRunner {
+    fn drop(&mut self) {
+        // Closing the channel ends every worker's `executor.run`.
+        drop(self.stop.take());
+        for w in self.workers.drain(..) {
+            let _ = w.join();
+        }
+    }
+}
+
+/// Runs `task`, turning a panic into a record. A smol `Task` re-raises its panic in whoever
+/// awaits it (tokio hands back a `JoinError` instead), so the catch happens inside the task.
+async fn contained(url: String, task: impl Future<Output = PageRecord>) -> PageRecord {
+    AssertUnwindSafe(task)
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|_| task_failed(&url, "panicked"))
+}
