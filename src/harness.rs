@@ -119,6 +119,10 @@ pub fn time_here(contestant: &dyn Contestant, job: &Job) -> anyhow::Result<Timed
     job.knobs.validate()?;
     let runner = contestant.prepare(&job.knobs)?;
     let inputs = Inputs::build(job)?;
+    // Build the extractor's lazily compiled selectors now, not on the first timed page.
+    std::hint::black_box(shootout_core::extract(
+        b"<title>warm-up</title><a href=x>x</a>",
+    ));
     let before = Usage::now();
     let start = Instant::now();
     let records = inputs.run(runner.as_ref());
@@ -137,24 +141,66 @@ pub fn time_here(contestant: &dyn Contestant, job: &Job) -> anyhow::Result<Timed
 /// The hidden subcommand the parent re-invokes itself with.
 pub const CHILD_COMMAND: &str = "__child";
 
-/// The child's side: runs the job given as JSON and prints the [`Timed`] result as JSON.
-pub fn child_main(job_json: &str) -> anyhow::Result<()> {
-    let job: Job = serde_json::from_str(job_json).context("malformed child job")?;
-    let contestant = registry::find(&job.contestant)
-        .with_context(|| format!("unknown contestant '{}'", job.contestant))?;
-    let timed = time_here(contestant, &job)?;
-    serde_json::to_writer(std::io::stdout().lock(), &timed)?;
+/// What a child process is asked to do.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum ChildTask {
+    /// Time one contestant on one job; answers with a [`Timed`].
+    Run(Job),
+    /// Measure the single-core parse time of the job's pages; answers with a `Duration`.
+    /// Done in a child like every contestant, so the reference and the runs it divides are
+    /// measured under the same conditions (the parent holds the server and a larger heap).
+    Calibrate(Job),
+}
+
+/// The child's side: runs the task given as JSON and prints its result as JSON.
+pub fn child_main(task_json: &str) -> anyhow::Result<()> {
+    let task: ChildTask = serde_json::from_str(task_json).context("malformed child task")?;
+    let out = std::io::stdout().lock();
+    match task {
+        ChildTask::Run(job) => {
+            let contestant = registry::find(&job.contestant)
+                .with_context(|| format!("unknown contestant '{}'", job.contestant))?;
+            serde_json::to_writer(out, &time_here(contestant, &job)?)?;
+        }
+        ChildTask::Calibrate(job) => {
+            let base = Url::parse(&job.base_url).context("bad base URL")?;
+            let site = Site::generate(job.site_spec(), &base);
+            let bodies = site.html_bodies(job.scenario == Scenario::Crawl);
+            serde_json::to_writer(out, &calibrate(&bodies))?;
+        }
+    }
     Ok(())
+}
+
+/// Measures the single-core parse time of `job`'s pages in a child process (see
+/// [`ChildTask::Calibrate`]); zero for scenarios that parse nothing.
+pub fn calibrate_in_child(job: &Job) -> anyhow::Result<Duration> {
+    if matches!(job.scenario, Scenario::Sleep | Scenario::Download) {
+        return Ok(Duration::ZERO);
+    }
+    run_child_task(
+        &ChildTask::Calibrate(job.clone()),
+        Duration::from_secs(600),
+        || {},
+    )
 }
 
 /// Runs `job` in a child process of this same binary, calling `tick` while it runs (for the
 /// progress bar). A child that crashes, hangs past `limit` or prints garbage is an error that
 /// names what happened, never a silently missing row.
-pub fn run_child(job: &Job, limit: Duration, mut tick: impl FnMut()) -> anyhow::Result<Timed> {
+pub fn run_child(job: &Job, limit: Duration, tick: impl FnMut()) -> anyhow::Result<Timed> {
+    run_child_task(&ChildTask::Run(job.clone()), limit, tick)
+}
+
+fn run_child_task<T: serde::de::DeserializeOwned>(
+    task: &ChildTask,
+    limit: Duration,
+    mut tick: impl FnMut(),
+) -> anyhow::Result<T> {
     let exe = std::env::current_exe().context("cannot find the shootout binary to re-invoke")?;
     let mut child = Command::new(exe)
         .arg(CHILD_COMMAND)
-        .arg(serde_json::to_string(job)?)
+        .arg(serde_json::to_string(task)?)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -220,8 +266,15 @@ pub struct Truth {
 }
 
 /// Computes the ground truth of `job` from the site's generator, and measures the single-core
-/// parse time of the scenario's pages (best of two passes).
+/// parse time of the scenario's pages in this process (see [`calibrate`]).
 pub fn truth(site: &Site, job: &Job) -> Truth {
+    truth_with(site, job, calibrate)
+}
+
+/// Like [`truth`], with the single-core time measured by `single_core` (for example in a
+/// child process, with [`calibrate_in_child`]).
+pub fn truth_with(site: &Site, job: &Job, single_core: impl FnOnce(&[Bytes]) -> Duration) -> Truth {
+    let calibrate = single_core;
     let n = job.knobs.pages;
     match job.scenario {
         Scenario::Sleep => Truth {
@@ -260,19 +313,27 @@ pub fn truth(site: &Site, job: &Job) -> Truth {
     }
 }
 
-/// Single-core time to extract every body: the best of two passes, so a cold cache or a
-/// context switch does not inflate the ideal.
+/// Single-core time to extract every body: the best of several passes (at least 3, and
+/// until 0.3 s have been spent, at most 20), so a cold cache or a context switch does not
+/// inflate the ideal. The ideal is a lower bound, so the fastest pass is the right one.
 pub fn calibrate(bodies: &[Bytes]) -> Duration {
-    (0..2)
-        .map(|_| {
-            let start = Instant::now();
-            for b in bodies {
-                std::hint::black_box(shootout_core::extract(b));
-            }
-            start.elapsed()
-        })
-        .min()
-        .unwrap_or_default()
+    let started = Instant::now();
+    let mut best = Duration::MAX;
+    for pass in 0..20 {
+        if pass >= 3 && started.elapsed() > Duration::from_millis(300) {
+            break;
+        }
+        let start = Instant::now();
+        for b in bodies {
+            std::hint::black_box(shootout_core::extract(b));
+        }
+        best = best.min(start.elapsed());
+    }
+    if bodies.is_empty() {
+        Duration::ZERO
+    } else {
+        best
+    }
 }
 
 /// One leaderboard row (and one `--json` object).

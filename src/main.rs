@@ -338,7 +338,9 @@ fn measure(
             max_pages,
             base_url: server.base_url().to_string(),
         };
-        let truth = harness::truth(site, &template);
+        // The single-core reference is measured in a child process, like every contestant.
+        let single_core = harness::calibrate_in_child(&template)?;
+        let truth = harness::truth_with(site, &template, |_| single_core);
         let bar = ProgressBar::new(contestants.len() as u64).with_style(
             ProgressStyle::with_template(
                 "{spinner} {prefix:>9} [{bar:20}] {pos}/{len} {msg} {elapsed}",
