@@ -22,11 +22,17 @@ use tokio::sync::mpsc;
 async fn main() -> anyhow::Result<()> {
     // A local site whose responses take 200 ms each.
     let server = Server::start(ServerConfig {
-        content: Content::Synthetic(SiteSpec { pages: 8, ..SiteSpec::default() }),
+        content: Content::Synthetic(SiteSpec {
+            pages: 8,
+            ..SiteSpec::default()
+        }),
         latency: Duration::from_millis(200),
         ..ServerConfig::default()
     })?;
-    let client = Arc::new(AsyncClient::new(TokioRuntime::new(tokio::runtime::Handle::current()), &Knobs::default()));
+    let client = Arc::new(AsyncClient::new(
+        TokioRuntime::new(tokio::runtime::Handle::current()),
+        &Knobs::default(),
+    ));
 
     // A bounded channel: producers wait if the consumer falls 4 pages behind.
     let (tx, mut rx) = mpsc::channel(4);
@@ -43,8 +49,15 @@ async fn main() -> anyhow::Result<()> {
     let start = Instant::now();
     while let Some((url, result)) = rx.recv().await {
         match result {
-            Ok(page) => println!("{:>5.0} ms  {} bytes  {url}", start.elapsed().as_secs_f64() * 1e3, page.body.len()),
-            Err(e) => println!("{:>5.0} ms  {e}  {url}", start.elapsed().as_secs_f64() * 1e3),
+            Ok(page) => println!(
+                "{:>5.0} ms  {} bytes  {url}",
+                start.elapsed().as_secs_f64() * 1e3,
+                page.body.len()
+            ),
+            Err(e) => println!(
+                "{:>5.0} ms  {e}  {url}",
+                start.elapsed().as_secs_f64() * 1e3
+            ),
         }
     }
     Ok(())

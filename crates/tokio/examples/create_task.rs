@@ -35,9 +35,15 @@ async fn main() -> anyhow::Result<()> {
     let second = tokio::spawn(download("task 2", start));
     // Meanwhile, do other work; the tasks keep running.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    println!("  {:>4.1} s: other work done", start.elapsed().as_secs_f64());
+    println!(
+        "  {:>4.1} s: other work done",
+        start.elapsed().as_secs_f64()
+    );
     // Collect the results later.
     let (a, b) = (first.await?, second.await?);
-    println!("spawned: {a} and {b} in {:.1} s", start.elapsed().as_secs_f64());
+    println!(
+        "spawned: {a} and {b} in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
     Ok(())
 }

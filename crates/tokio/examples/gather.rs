@@ -21,7 +21,10 @@ async fn main() -> anyhow::Result<()> {
     // A fixed number of futures: join! runs them concurrently and returns a tuple.
     let start = Instant::now();
     let (a, b, c) = tokio::join!(download(1), download(2), download(3));
-    println!("join!: 3 results in {:.1} s: {a}, {b}, {c}", start.elapsed().as_secs_f64());
+    println!(
+        "join!: 3 results in {:.1} s: {a}, {b}, {c}",
+        start.elapsed().as_secs_f64()
+    );
 
     // Any number: one task each, then await the handles in order.
     let start = Instant::now();
@@ -30,6 +33,10 @@ async fn main() -> anyhow::Result<()> {
     for h in handles {
         pages.push(h.await?);
     }
-    println!("spawned: {} results in {:.1} s", pages.len(), start.elapsed().as_secs_f64());
+    println!(
+        "spawned: {} results in {:.1} s",
+        pages.len(),
+        start.elapsed().as_secs_f64()
+    );
     Ok(())
 }

@@ -22,12 +22,21 @@ use shootout_site::{Content, Server, ServerConfig, SiteSpec};
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let server = Server::start(ServerConfig {
-        content: Content::Synthetic(SiteSpec { pages: 20, ..SiteSpec::default() }),
+        content: Content::Synthetic(SiteSpec {
+            pages: 20,
+            ..SiteSpec::default()
+        }),
         latency: Duration::from_millis(300),
         ..ServerConfig::default()
     })?;
-    let knobs = Knobs { concurrency: 20, ..Knobs::default() };
-    let client = Arc::new(AsyncClient::new(TokioRuntime::new(tokio::runtime::Handle::current()), &knobs));
+    let knobs = Knobs {
+        concurrency: 20,
+        ..Knobs::default()
+    };
+    let client = Arc::new(AsyncClient::new(
+        TokioRuntime::new(tokio::runtime::Handle::current()),
+        &knobs,
+    ));
 
     let start = Instant::now();
     // Fetch every page at once; parse each on the blocking pool.
@@ -51,6 +60,10 @@ async fn main() -> anyhow::Result<()> {
     for r in &records {
         println!("{r}");
     }
-    println!("{} pages in {:.2} s", records.len(), start.elapsed().as_secs_f64());
+    println!(
+        "{} pages in {:.2} s",
+        records.len(),
+        start.elapsed().as_secs_f64()
+    );
     Ok(())
 }

@@ -40,12 +40,19 @@ async fn group(ids: &[u64]) -> anyhow::Result<Vec<u64>> {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let start = Instant::now();
-    println!("all good: {:?} in {:.1} s", group(&[1, 1, 1]).await?, start.elapsed().as_secs_f64());
+    println!(
+        "all good: {:?} in {:.1} s",
+        group(&[1, 1, 1]).await?,
+        start.elapsed().as_secs_f64()
+    );
 
     let start = Instant::now();
     match group(&[1, 2, 5]).await {
         Ok(done) => println!("failing group: unexpectedly finished: {done:?}"),
-        Err(e) => println!("failing group: '{e:#}' after {:.1} s", start.elapsed().as_secs_f64()),
+        Err(e) => println!(
+            "failing group: '{e:#}' after {:.1} s",
+            start.elapsed().as_secs_f64()
+        ),
     }
     // Give cancelled tasks a chance to print, to show that they do not.
     tokio::time::sleep(Duration::from_secs(1)).await;

@@ -23,22 +23,35 @@ async fn main() -> anyhow::Result<()> {
     let fast = server.base_url().join("/page/0")?;
     // This route holds its response for 5 s.
     let slow = server.base_url().join("/delay/5000")?;
-    let client = AsyncClient::new(TokioRuntime::new(tokio::runtime::Handle::current()), &Knobs::default());
+    let client = AsyncClient::new(
+        TokioRuntime::new(tokio::runtime::Handle::current()),
+        &Knobs::default(),
+    );
 
     // Wrap any future in a deadline.
     for url in [&fast, &slow] {
         let start = Instant::now();
         match tokio::time::timeout(Duration::from_millis(500), client.get(url)).await {
-            Ok(Ok(page)) => println!("{url}: {} bytes in {:.2} s", page.body.len(), start.elapsed().as_secs_f64()),
+            Ok(Ok(page)) => println!(
+                "{url}: {} bytes in {:.2} s",
+                page.body.len(),
+                start.elapsed().as_secs_f64()
+            ),
             Ok(Err(e)) => println!("{url}: {e}"),
-            Err(_) => println!("{url}: gave up after {:.2} s", start.elapsed().as_secs_f64()),
+            Err(_) => println!(
+                "{url}: gave up after {:.2} s",
+                start.elapsed().as_secs_f64()
+            ),
         }
     }
 
     // Or let the engine enforce it: the error is typed, so it lands in the record.
     let strict = AsyncClient::new(
         TokioRuntime::new(tokio::runtime::Handle::current()),
-        &Knobs { timeout_ms: 500, ..Knobs::default() },
+        &Knobs {
+            timeout_ms: 500,
+            ..Knobs::default()
+        },
     );
     match strict.get(&slow).await {
         Ok(page) => println!("{slow}: unexpectedly got {} bytes", page.body.len()),

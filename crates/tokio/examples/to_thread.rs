@@ -38,12 +38,18 @@ async fn main() -> anyhow::Result<()> {
     let beat = tokio::spawn(heartbeat(Duration::from_millis(1500)));
     tokio::time::sleep(Duration::from_millis(150)).await;
     let answer = blocking_work();
-    println!("inline:         answer {answer}, heartbeat late by {:?}", beat.await?);
+    println!(
+        "inline:         answer {answer}, heartbeat late by {:?}",
+        beat.await?
+    );
 
     // spawn_blocking: the call runs on the blocking pool; the worker stays free.
     let beat = tokio::spawn(heartbeat(Duration::from_millis(1500)));
     tokio::time::sleep(Duration::from_millis(150)).await;
     let answer = tokio::task::spawn_blocking(blocking_work).await?;
-    println!("spawn_blocking: answer {answer}, heartbeat late by {:?}", beat.await?);
+    println!(
+        "spawn_blocking: answer {answer}, heartbeat late by {:?}",
+        beat.await?
+    );
     Ok(())
 }
