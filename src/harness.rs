@@ -12,7 +12,7 @@
 //!
 //! Tests and benches call [`time_here`] or [`Inputs`] directly, in-process.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -155,20 +155,22 @@ pub enum ChildTask {
 /// The child's side: runs the task given as JSON and prints its result as JSON.
 pub fn child_main(task_json: &str) -> anyhow::Result<()> {
     let task: ChildTask = serde_json::from_str(task_json).context("malformed child task")?;
-    let out = std::io::stdout().lock();
+    // Buffered: stdout is line-buffered, and a 100,000-record answer is one long line.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match task {
         ChildTask::Run(job) => {
             let contestant = registry::find(&job.contestant)
                 .with_context(|| format!("unknown contestant '{}'", job.contestant))?;
-            serde_json::to_writer(out, &time_here(contestant, &job)?)?;
+            serde_json::to_writer(&mut out, &time_here(contestant, &job)?)?;
         }
         ChildTask::Calibrate(job) => {
             let base = Url::parse(&job.base_url).context("bad base URL")?;
             let site = Site::generate(job.site_spec(), &base);
             let bodies = site.html_bodies(job.scenario == Scenario::Crawl);
-            serde_json::to_writer(out, &calibrate(&bodies))?;
+            serde_json::to_writer(&mut out, &calibrate(&bodies))?;
         }
     }
+    out.flush()?;
     Ok(())
 }
 

@@ -316,9 +316,15 @@ fn measure(
     site_args: &SiteArgs,
     json: bool,
 ) -> anyhow::Result<bool> {
+    // `sleep` needs no site: do not generate N pages nobody will fetch.
+    let site_pages = if scenarios.iter().all(|s| *s == Scenario::Sleep) {
+        0
+    } else {
+        knobs.pages
+    };
     let server = Server::start(ServerConfig {
         content: Content::Synthetic(SiteSpec {
-            pages: knobs.pages,
+            pages: site_pages,
             page_kb: knobs.page_kb,
             seed: site_args.seed,
         }),

@@ -54,7 +54,7 @@ fn main() -> anyhow::Result<()> {
         }
 
         // Most links first, as the original prints them.
-        records.sort_by(|a, b| b.links.cmp(&a.links));
+        records.sort_by_key(|r| std::cmp::Reverse(r.links));
         for r in &records {
             println!("{r}");
         }

@@ -1,4 +1,4 @@
-//! `download`: a task per URL, at most C requests in flight.
+//! `download`: a task per URL, at most C alive at once.
 
 use std::sync::Arc;
 
@@ -6,22 +6,19 @@ use shootout_core::PageRecord;
 use shootout_core::page::download_record;
 use url::Url;
 
-use crate::{Client, contained};
+use crate::Client;
+use crate::bounded::spawn_bounded;
 
-/// Spawns every request at once; the engine lets C of them on the wire at a time.
-pub async fn download(client: Arc<Client>, urls: &[Url]) -> Vec<PageRecord> {
-    let tasks: Vec<_> = urls
-        .iter()
-        .map(|url| {
-            let (client, url) = (client.clone(), url.clone());
-            async_std::task::spawn(contained(url.to_string(), async move {
-                download_record(url.as_str(), client.get(&url).await)
-            }))
-        })
-        .collect();
-    let mut records = Vec::with_capacity(urls.len());
-    for task in tasks {
-        records.push(task.await);
-    }
-    records
+/// Each task owns its URL and a handle to the shared client, as `'static` tasks must.
+pub async fn download(client: Arc<Client>, urls: &[Url], concurrency: usize) -> Vec<PageRecord> {
+    spawn_bounded(
+        urls.len(),
+        concurrency,
+        |i| urls[i].to_string(),
+        |i| {
+            let (client, url) = (client.clone(), urls[i].clone());
+            async move { download_record(url.as_str(), client.get(&url).await) }
+        },
+    )
+    .await
 }

@@ -22,6 +22,7 @@
 //! - `crawl.rs`: a coordinator with a queue and a channel, C pages in flight;
 //! - `parse.rs`: `spawn_blocking` per page, on a blocking pool capped at T threads.
 
+mod bounded;
 mod crawl;
 mod download;
 mod parse;
@@ -115,11 +116,15 @@ impl Runner for AsyncStdRunner {
     }
 
     fn download(&self, urls: &[Url]) -> Vec<PageRecord> {
-        async_std::task::block_on(download::download(self.client.clone(), urls))
+        async_std::task::block_on(download::download(
+            self.client.clone(),
+            urls,
+            self.concurrency,
+        ))
     }
 
     fn scrape(&self, urls: &[Url]) -> Vec<PageRecord> {
-        async_std::task::block_on(scrape::scrape(self.client.clone(), urls))
+        async_std::task::block_on(scrape::scrape(self.client.clone(), urls, self.concurrency))
     }
 
     fn crawl(&self, root: &Url, max_pages: usize) -> Vec<PageRecord> {

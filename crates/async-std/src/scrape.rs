@@ -1,4 +1,4 @@
-//! `scrape`: a task per URL; the body is parsed on the blocking pool.
+//! `scrape`: a task per URL, at most C alive at once; bodies are parsed on the blocking pool.
 
 use std::sync::Arc;
 
@@ -6,27 +6,26 @@ use shootout_core::PageRecord;
 use shootout_core::page::scrape_page;
 use url::Url;
 
-use crate::{Client, contained};
+use crate::Client;
+use crate::bounded::spawn_bounded;
 
 /// Fetches on the runtime threads, parses on `spawn_blocking`.
-pub async fn scrape(client: Arc<Client>, urls: &[Url]) -> Vec<PageRecord> {
-    let tasks: Vec<_> = urls
-        .iter()
-        .map(|url| {
-            let (client, url) = (client.clone(), url.clone());
-            async_std::task::spawn(contained(url.to_string(), async move {
+pub async fn scrape(client: Arc<Client>, urls: &[Url], concurrency: usize) -> Vec<PageRecord> {
+    spawn_bounded(
+        urls.len(),
+        concurrency,
+        |i| urls[i].to_string(),
+        |i| {
+            let (client, url) = (client.clone(), urls[i].clone());
+            async move {
                 let fetched = client.get(&url).await;
-                // Parsing is CPU work: on a runtime thread it would stall every other task
-                // there. spawn_blocking moves it to the blocking pool. `scraper::Html` is !Send, so it
-                // is built and dropped inside the closure; only the plain record comes back.
+                // Parsing is CPU work: on a runtime thread it would stall every other task there.
+                // spawn_blocking moves it to the blocking pool. `scraper::Html` is !Send, so it is built
+                // and dropped inside the closure; only the plain record comes back.
                 async_std::task::spawn_blocking(move || scrape_page(url.as_str(), fetched).record)
                     .await
-            }))
-        })
-        .collect();
-    let mut records = Vec::with_capacity(urls.len());
-    for task in tasks {
-        records.push(task.await);
-    }
-    records
+            }
+        },
+    )
+    .await
 }

@@ -15,6 +15,7 @@
 //! - `crawl.rs`: a coordinator with a queue and a channel, C pages in flight;
 //! - `parse.rs`: `unblock` per page, on a blocking pool capped at T threads.
 
+mod bounded;
 mod crawl;
 mod download;
 mod parse;
@@ -120,11 +121,17 @@ impl Runner for SmolRunner {
             &self.executor,
             self.client.clone(),
             urls,
+            self.concurrency,
         ))
     }
 
     fn scrape(&self, urls: &[Url]) -> Vec<PageRecord> {
-        self.block_on(scrape::scrape(&self.executor, self.client.clone(), urls))
+        self.block_on(scrape::scrape(
+            &self.executor,
+            self.client.clone(),
+            urls,
+            self.concurrency,
+        ))
     }
 
     fn crawl(&self, root: &Url, max_pages: usize) -> Vec<PageRecord> {

@@ -1,4 +1,4 @@
-//! `scrape`: a task per URL; the body is parsed on the blocking pool.
+//! `scrape`: a task per URL, at most C alive at once; bodies are parsed on the blocking pool.
 
 use std::sync::Arc;
 
@@ -7,26 +7,31 @@ use shootout_core::page::scrape_page;
 use smol::Executor;
 use url::Url;
 
-use crate::{Client, contained};
+use crate::Client;
+use crate::bounded::spawn_bounded;
 
 /// Fetches on the executor threads, parses on `unblock`.
-pub async fn scrape(ex: &Executor<'static>, client: Arc<Client>, urls: &[Url]) -> Vec<PageRecord> {
-    let tasks: Vec<_> = urls
-        .iter()
-        .map(|url| {
-            let (client, url) = (client.clone(), url.clone());
-            ex.spawn(contained(url.to_string(), async move {
+pub async fn scrape(
+    ex: &Executor<'static>,
+    client: Arc<Client>,
+    urls: &[Url],
+    concurrency: usize,
+) -> Vec<PageRecord> {
+    spawn_bounded(
+        ex,
+        urls.len(),
+        concurrency,
+        |i| urls[i].to_string(),
+        |i| {
+            let (client, url) = (client.clone(), urls[i].clone());
+            async move {
                 let fetched = client.get(&url).await;
-                // Parsing is CPU work: on an executor thread it would stall every other task
-                // there. unblock moves it to the blocking pool. `scraper::Html` is !Send, so it
-                // is built and dropped inside the closure; only the plain record comes back.
+                // Parsing is CPU work: on an executor thread it would stall every other task there.
+                // unblock moves it to the blocking pool. `scraper::Html` is !Send, so it is built
+                // and dropped inside the closure; only the plain record comes back.
                 smol::unblock(move || scrape_page(url.as_str(), fetched).record).await
-            }))
-        })
-        .collect();
-    let mut records = Vec::with_capacity(urls.len());
-    for task in tasks {
-        records.push(task.await);
-    }
-    records
+            }
+        },
+    )
+    .await
 }

@@ -21,6 +21,7 @@
 //! The HTTP client is [`shootout_http::engine::AsyncClient`] over tokio's `TcpStream`, the same
 //! engine async-std and smol use, so the runtime is the only variable.
 
+mod bounded;
 mod crawl;
 mod download;
 mod parse;
@@ -134,13 +135,16 @@ impl Runner for TokioRunner {
     }
 
     fn download(&self, urls: &[Url]) -> Vec<PageRecord> {
-        self.runtime
-            .block_on(download::download(self.client.clone(), urls))
+        self.runtime.block_on(download::download(
+            self.client.clone(),
+            urls,
+            self.concurrency,
+        ))
     }
 
     fn scrape(&self, urls: &[Url]) -> Vec<PageRecord> {
         self.runtime
-            .block_on(scrape::scrape(self.client.clone(), urls))
+            .block_on(scrape::scrape(self.client.clone(), urls, self.concurrency))
     }
 
     fn crawl(&self, root: &Url, max_pages: usize) -> Vec<PageRecord> {

@@ -8,6 +8,10 @@ use shootout_core::page::{sleep_record, task_failed};
 use tokio::sync::Semaphore;
 
 /// Like `asyncio.sleep` under `gather`: a waiting task costs a timer entry, not a thread.
+///
+/// Unlike download.rs, this keeps every `JoinHandle` and awaits them in order: a sleeping
+/// task is a few hundred bytes, so holding N of them is cheap, and it measured faster at
+/// N = 10,000 than reporting through a channel (1.12× against 1.17× of ideal).
 pub async fn sleep(n: usize, wait: Duration, concurrency: usize) -> Vec<PageRecord> {
     // Limit the number of waits in flight.
     let limit = Arc::new(Semaphore::new(concurrency));
