@@ -12,6 +12,10 @@ pub static CONTESTANTS: &[&dyn Contestant] = &[
     &shootout_tokio::TOKIO_CURRENT_THREAD,
     &shootout_async_std::AsyncStd,
     &shootout_smol::Smol,
+    &shootout_threads::Threads,
+    &shootout_rayon::Rayon,
+    &shootout_crossbeam::Crossbeam,
+    &shootout_hybrid::Hybrid,
 ];
 
 /// Looks a contestant up by name.

@@ -21,12 +21,14 @@
 //! The HTTP client is [`shootout_http::engine::AsyncClient`] over tokio's `TcpStream`, the same
 //! engine async-std and smol use, so the runtime is the only variable.
 
-mod bounded;
-mod crawl;
-mod download;
-mod parse;
-mod scrape;
-mod sleep;
+// Public so that the hybrid contestant (tokio + rayon) can reuse the scenarios that have no
+// CPU work, and the bounded fan-out, instead of copying them.
+pub mod bounded;
+pub mod crawl;
+pub mod download;
+pub mod parse;
+pub mod scrape;
+pub mod sleep;
 
 use std::sync::Arc;
 use std::time::Duration;

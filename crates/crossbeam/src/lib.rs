@@ -1,0 +1,100 @@
+//! The crossbeam contestant: a pipeline of stages, each a set of threads, joined by bounded
+//! channels.
+//!
+//! ```text
+//!  feeder ──jobs (C)──▶ C fetch threads ──fetched (2T)──▶ T parse threads ──done (C)──▶ collector
+//! ```
+//!
+//! Each stage does one kind of work with its own thread count: C threads wait on the network,
+//! T threads parse on the cores. The channels are *bounded*, so a fast stage cannot run ahead
+//! of a slow one and pile up bodies in memory: when the parse stage falls behind, `fetched`
+//! fills up, and the fetch threads wait (back-pressure). `select!` lets the collector hand out
+//! work and take in results in one loop, with a stall timeout, without deadlocking on a full
+//! channel.
+//!
+//! The threads are `std::thread::scope` threads (crossbeam's own scope predates std's and
+//! is no longer needed); the channels are `crossbeam-channel`, which, unlike `std::sync::mpsc`,
+//! has multiple consumers, so a stage's threads share one receiver without a lock.
+//!
+//! # Layout
+//!
+//! - `pipeline.rs`: the three-stage pipeline every scenario uses;
+//! - `sleep.rs`, `download.rs`, `scrape.rs`, `parse.rs`: the pipeline with each scenario's
+//!   fetch and parse steps;
+//! - `crawl.rs`: the same stages in a loop, the collector owning the frontier and feeding
+//!   newly found URLs back in.
+
+mod crawl;
+mod download;
+mod parse;
+mod pipeline;
+mod scrape;
+mod sleep;
+
+use std::time::Duration;
+
+use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError};
+use shootout_http::blocking::BlockingClient;
+use url::Url;
+
+/// The crossbeam contestant.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Crossbeam;
+
+impl Contestant for Crossbeam {
+    fn name(&self) -> &'static str {
+        "crossbeam"
+    }
+
+    fn about(&self) -> &'static str {
+        "a fetch (C threads) -> parse (T threads) -> collect pipeline on bounded crossbeam channels"
+    }
+
+    fn family(&self) -> Family {
+        Family::Parallel
+    }
+
+    fn supports_https(&self) -> bool {
+        true
+    }
+
+    fn prepare(&self, knobs: &Knobs) -> Result<Box<dyn Runner>, SetupError> {
+        Ok(Box::new(CrossbeamRunner {
+            client: BlockingClient::new(knobs, knobs.concurrency),
+            stages: pipeline::Stages {
+                fetchers: knobs.concurrency,
+                parsers: knobs.threads,
+                // No result can take longer than the request timeout; past that plus a margin,
+                // the collector stops waiting and records what is missing.
+                stall: knobs.timeout() + Duration::from_secs(10),
+            },
+        }))
+    }
+}
+
+struct CrossbeamRunner {
+    client: BlockingClient,
+    stages: pipeline::Stages,
+}
+
+impl Runner for CrossbeamRunner {
+    fn sleep(&self, n: usize, wait: Duration) -> Vec<PageRecord> {
+        sleep::sleep(&self.stages, n, wait)
+    }
+
+    fn download(&self, urls: &[Url]) -> Vec<PageRecord> {
+        download::download(&self.stages, &self.client, urls)
+    }
+
+    fn scrape(&self, urls: &[Url]) -> Vec<PageRecord> {
+        scrape::scrape(&self.stages, &self.client, urls)
+    }
+
+    fn crawl(&self, root: &Url, max_pages: usize) -> Vec<PageRecord> {
+        crawl::crawl(&self.stages, &self.client, root, max_pages)
+    }
+
+    fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
+        parse::parse(&self.stages, pages)
+    }
+}

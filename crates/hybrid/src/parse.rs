@@ -1,0 +1,27 @@
+//! `parse`: the whole batch as one rayon `par_iter`, awaited from async code.
+
+use std::sync::Arc;
+
+use rayon::ThreadPool;
+use rayon::prelude::*;
+use shootout_core::page::{parse_page, task_failed};
+use shootout_core::{Page, PageRecord};
+
+use crate::offload::on_rayon;
+
+/// One hand-off for the whole batch rather than one per page: the closure runs on a thread of
+/// `pool`, so its `par_iter` splits the batch across that pool's T threads by work stealing.
+/// The pages are shared with the pool through an `Arc` (a spawned job must be `'static`, so it
+/// cannot borrow them); that copy is part of the measured time.
+pub async fn parse(pool: &ThreadPool, pages: &[Page]) -> Vec<PageRecord> {
+    let shared: Arc<[Page]> = pages.into();
+    let batch = shared.clone();
+    on_rayon(pool, move || batch.par_iter().map(parse_page).collect())
+        .await
+        .unwrap_or_else(|| {
+            shared
+                .iter()
+                .map(|p| task_failed(&p.url, "parse panicked"))
+                .collect()
+        })
+}

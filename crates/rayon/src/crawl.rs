@@ -1,0 +1,55 @@
+//! `crawl`: level by level; each level is one fetch `par_iter` and one parse `par_iter`.
+
+use rayon::ThreadPool;
+use rayon::prelude::*;
+use shootout_core::page::{Scraped, scrape_page, task_failed};
+use shootout_core::{Frontier, PageRecord};
+use shootout_http::blocking::BlockingClient;
+use url::Url;
+
+/// Data parallelism wants the whole batch up front, and a crawl discovers its batches as it
+/// goes, so rayon crawls one level at a time. Each level waits for its slowest page before the
+/// next level starts: compare this crawl's ×ideal with the task-based contestants'.
+pub fn crawl(
+    io: &ThreadPool,
+    cpu: &ThreadPool,
+    client: &BlockingClient,
+    root: &Url,
+    max_pages: usize,
+) -> Vec<PageRecord> {
+    let (mut frontier, root) = Frontier::new(root, max_pages);
+    let mut level = vec![root];
+    let mut records = Vec::new();
+    while !level.is_empty() {
+        let fetched: Vec<_> = io.install(|| {
+            level
+                .par_iter()
+                .with_max_len(1)
+                .map(|url| client.get(url))
+                .collect()
+        });
+        let pages: Vec<Scraped> = cpu.install(|| {
+            level
+                .par_iter()
+                .zip(fetched.into_par_iter())
+                .map(|(url, f)| {
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        scrape_page(url.as_str(), f)
+                    }))
+                    .unwrap_or_else(|_| Scraped {
+                        record: task_failed(url.as_str(), "panicked"),
+                        hrefs: Vec::new(),
+                    })
+                })
+                .collect()
+        });
+        // Admitting is sequential and in page order, so the frontier needs no lock.
+        let mut next = Vec::new();
+        for (url, page) in level.iter().zip(pages) {
+            next.extend(frontier.admit_all(url, &page.hrefs));
+            records.push(page.record);
+        }
+        level = next;
+    }
+    records
+}

@@ -1,0 +1,109 @@
+//! The rayon contestant: data parallelism with `par_iter`, the counterpart of `Pool.map`.
+//!
+//! rayon's pool is built for CPU work: one thread per core, work stealing so that idle cores
+//! take work from busy ones. A thread blocked on a socket is a core's worth of pool doing
+//! nothing, so blocking I/O does not belong on it. This contestant therefore builds two pools,
+//! never the global one (which sizes itself from `RAYON_NUM_THREADS` or the core count):
+//!
+//! - a CPU pool of exactly T threads, where every parse runs;
+//! - an I/O pool of exactly C threads, where the blocking client runs: C threads, C requests
+//!   in flight. Using rayon for I/O works, but each in-flight request costs a whole thread,
+//!   and a `par_iter` over a batch waits for its slowest request: see `crawl.rs`.
+//!
+//! # Layout
+//!
+//! One file per scenario, named as in every other contestant crate:
+//!
+//! - `sleep.rs`, `download.rs`: `par_iter` on the I/O pool;
+//! - `scrape.rs`: fetch everything on the I/O pool, then parse everything on the CPU pool;
+//! - `crawl.rs`: level by level, each level a fetch `par_iter` and a parse `par_iter`;
+//! - `parse.rs`: `par_iter` on the CPU pool.
+
+mod crawl;
+mod download;
+mod parse;
+mod scrape;
+mod sleep;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::Duration;
+
+use rayon::ThreadPool;
+use shootout_core::page::task_failed;
+use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError};
+use shootout_http::blocking::BlockingClient;
+use url::Url;
+
+/// The rayon contestant.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Rayon;
+
+impl Contestant for Rayon {
+    fn name(&self) -> &'static str {
+        "rayon"
+    }
+
+    fn about(&self) -> &'static str {
+        "rayon par_iter (Pool.map): T-thread pool for parsing, a separate C-thread pool for blocking I/O"
+    }
+
+    fn family(&self) -> Family {
+        Family::Parallel
+    }
+
+    fn supports_https(&self) -> bool {
+        true
+    }
+
+    fn prepare(&self, knobs: &Knobs) -> Result<Box<dyn Runner>, SetupError> {
+        let pool = |threads: usize, name: &'static str| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .thread_name(move |i| format!("rayon-{name}-{i}"))
+                .build()
+                .map_err(|e| SetupError {
+                    contestant: "rayon",
+                    reason: format!("{name} pool of {threads} threads: {e}"),
+                })
+        };
+        Ok(Box::new(RayonRunner {
+            cpu: pool(knobs.threads, "cpu")?,
+            io: pool(knobs.concurrency, "io")?,
+            client: BlockingClient::new(knobs, knobs.concurrency),
+        }))
+    }
+}
+
+struct RayonRunner {
+    cpu: ThreadPool,
+    io: ThreadPool,
+    client: BlockingClient,
+}
+
+impl Runner for RayonRunner {
+    fn sleep(&self, n: usize, wait: Duration) -> Vec<PageRecord> {
+        sleep::sleep(&self.io, n, wait)
+    }
+
+    fn download(&self, urls: &[Url]) -> Vec<PageRecord> {
+        download::download(&self.io, &self.client, urls)
+    }
+
+    fn scrape(&self, urls: &[Url]) -> Vec<PageRecord> {
+        scrape::scrape(&self.io, &self.cpu, &self.client, urls)
+    }
+
+    fn crawl(&self, root: &Url, max_pages: usize) -> Vec<PageRecord> {
+        crawl::crawl(&self.io, &self.cpu, &self.client, root, max_pages)
+    }
+
+    fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
+        parse::parse(&self.cpu, pages)
+    }
+}
+
+/// Runs one item's work, turning a panic into a record: rayon re-raises a panic from any
+/// item in the caller of `collect`, which would lose every other item's record.
+fn contained(name: &str, work: impl FnOnce() -> PageRecord) -> PageRecord {
+    catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|_| task_failed(name, "panicked"))
+}

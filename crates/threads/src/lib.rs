@@ -1,0 +1,88 @@
+//! The std-threads contestant: plain OS threads, nothing but the standard library.
+//!
+//! This is the articles' "threading for I/O", and it is also what `multiprocessing` becomes in
+//! a language without a GIL: Rust threads run Rust code truly in parallel, so the same threads
+//! that wait on sockets also parse on every core. No second process, no pickling.
+//!
+//! # Layout
+//!
+//! One file per scenario, named as in every other contestant crate:
+//!
+//! - `pool.rs`: the one tool every scenario uses: N jobs on W scoped worker threads that pull
+//!   the next index from a shared atomic counter and send records back over `mpsc`;
+//! - `sleep.rs`, `download.rs`, `scrape.rs`: that pool with W = C (a thread per request in
+//!   flight: a waiting thread is a whole thread);
+//! - `crawl.rs`: C workers fed by a shared `mpsc` job channel, a coordinator owning the frontier;
+//! - `parse.rs`: that pool with W = T, the threads borrowing the pages without copying them.
+
+mod crawl;
+mod download;
+mod parse;
+mod pool;
+mod scrape;
+mod sleep;
+
+use std::time::Duration;
+
+use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError};
+use shootout_http::blocking::BlockingClient;
+use url::Url;
+
+/// The std-threads contestant.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Threads;
+
+impl Contestant for Threads {
+    fn name(&self) -> &'static str {
+        "threads"
+    }
+
+    fn about(&self) -> &'static str {
+        "std only: C scoped threads for I/O, T for parsing, mpsc for results (no GIL, so both run in parallel)"
+    }
+
+    fn family(&self) -> Family {
+        Family::Parallel
+    }
+
+    fn supports_https(&self) -> bool {
+        true
+    }
+
+    fn prepare(&self, knobs: &Knobs) -> Result<Box<dyn Runner>, SetupError> {
+        Ok(Box::new(ThreadsRunner {
+            // One agent for all threads, keeping up to C connections alive for reuse.
+            client: BlockingClient::new(knobs, knobs.concurrency),
+            concurrency: knobs.concurrency,
+            threads: knobs.threads,
+        }))
+    }
+}
+
+struct ThreadsRunner {
+    client: BlockingClient,
+    concurrency: usize,
+    threads: usize,
+}
+
+impl Runner for ThreadsRunner {
+    fn sleep(&self, n: usize, wait: Duration) -> Vec<PageRecord> {
+        sleep::sleep(n, wait, self.concurrency)
+    }
+
+    fn download(&self, urls: &[Url]) -> Vec<PageRecord> {
+        download::download(&self.client, urls, self.concurrency)
+    }
+
+    fn scrape(&self, urls: &[Url]) -> Vec<PageRecord> {
+        scrape::scrape(&self.client, urls, self.concurrency)
+    }
+
+    fn crawl(&self, root: &Url, max_pages: usize) -> Vec<PageRecord> {
+        crawl::crawl(&self.client, root, max_pages, self.concurrency)
+    }
+
+    fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
+        parse::parse(pages, self.threads)
+    }
+}
