@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use shootout_core::ideal::Ideal;
 use shootout_core::measure::Usage;
 use shootout_core::page::sleep_record;
+use shootout_core::pitfall::{LagStats, Offload};
 use shootout_core::verify::{Expectation, Fields, verify};
 use shootout_core::{Contestant, Knobs, Page, PageRecord, Runner, Scenario};
 use shootout_site::{Site, SiteSpec, page_urls};
@@ -44,6 +45,9 @@ pub struct Job {
     pub max_pages: usize,
     /// The site's root URL.
     pub base_url: String,
+    /// For `pitfall`: where the parsing goes.
+    #[serde(default)]
+    pub offload: Option<Offload>,
 }
 
 impl Job {
@@ -69,6 +73,16 @@ pub enum Inputs {
     Crawl(Url, usize),
     /// `parse`: the pages, in memory.
     Parse(Vec<Page>),
+    /// `pitfall`: the page URLs and where the parsing goes.
+    Pitfall(Vec<Url>, Offload),
+}
+
+/// What running a scenario produced.
+pub struct Ran {
+    /// One record per input.
+    pub records: Vec<PageRecord>,
+    /// For `pitfall`: the lateness of every heartbeat tick.
+    pub lags: Option<Vec<Duration>>,
 }
 
 impl Inputs {
@@ -86,17 +100,33 @@ impl Inputs {
             Scenario::Parse => {
                 Inputs::Parse(Site::generate(job.site_spec(), &base).pages_in_memory())
             }
+            Scenario::Pitfall => Inputs::Pitfall(
+                page_urls(&base, n),
+                job.offload
+                    .context("the pitfall scenario needs a variant")?,
+            ),
         })
     }
 
-    /// Runs the scenario on `runner`: the timed part.
-    pub fn run(&self, runner: &dyn Runner) -> Vec<PageRecord> {
+    /// Runs the scenario on `runner`: the timed part. `None` if the runner does not run this
+    /// scenario (only `pitfall` is optional: it needs an event loop).
+    pub fn run(&self, runner: &dyn Runner) -> Option<Ran> {
+        let records = |records| {
+            Some(Ran {
+                records,
+                lags: None,
+            })
+        };
         match self {
-            Inputs::Sleep(n, wait) => runner.sleep(*n, *wait),
-            Inputs::Download(urls) => runner.download(urls),
-            Inputs::Scrape(urls) => runner.scrape(urls),
-            Inputs::Crawl(root, max) => runner.crawl(root, *max),
-            Inputs::Parse(pages) => runner.parse(pages),
+            Inputs::Sleep(n, wait) => records(runner.sleep(*n, *wait)),
+            Inputs::Download(urls) => records(runner.download(urls)),
+            Inputs::Scrape(urls) => records(runner.scrape(urls)),
+            Inputs::Crawl(root, max) => records(runner.crawl(root, *max)),
+            Inputs::Parse(pages) => records(runner.parse(pages)),
+            Inputs::Pitfall(urls, offload) => runner.pitfall(urls, *offload).map(|p| Ran {
+                records: p.records,
+                lags: Some(p.lags),
+            }),
         }
     }
 }
@@ -112,6 +142,8 @@ pub struct Timed {
     pub cpu: Duration,
     /// Peak resident memory of the process, in bytes.
     pub peak_rss: u64,
+    /// For `pitfall`: the heartbeat's lag statistics.
+    pub heartbeat: Option<LagStats>,
 }
 
 /// Runs `job` in this process: set-up first, then the clock runs around the scenario only.
@@ -125,16 +157,24 @@ pub fn time_here(contestant: &dyn Contestant, job: &Job) -> anyhow::Result<Timed
     ));
     let before = Usage::now();
     let start = Instant::now();
-    let records = inputs.run(runner.as_ref());
+    let ran = inputs.run(runner.as_ref());
     let wall = start.elapsed();
     let after = Usage::now();
     // Tear the runtime down outside the timed region.
     drop(runner);
+    let ran = ran.with_context(|| {
+        format!(
+            "{} does not run the {} scenario",
+            contestant.name(),
+            job.scenario
+        )
+    })?;
     Ok(Timed {
-        records,
+        records: ran.records,
         wall,
         cpu: after.cpu.saturating_sub(before.cpu),
         peak_rss: after.peak_rss,
+        heartbeat: ran.lags.as_deref().map(LagStats::of),
     })
 }
 
@@ -289,7 +329,7 @@ pub fn truth_with(site: &Site, job: &Job, single_core: impl FnOnce(&[Bytes]) -> 
             levels: vec![n],
             single_core: Duration::ZERO,
         },
-        Scenario::Scrape => Truth {
+        Scenario::Scrape | Scenario::Pitfall => Truth {
             expectation: site.expect_pages(Fields::Full),
             levels: vec![n],
             single_core: calibrate(&site.html_bodies(false)),
@@ -347,6 +387,8 @@ pub struct Row {
     pub family: String,
     /// Scenario name.
     pub scenario: Scenario,
+    /// For `pitfall`: where the parsing went.
+    pub variant: Option<Offload>,
     /// Threads T the contestant really used.
     pub threads: usize,
     /// Concurrency C the contestant really used.
@@ -369,6 +411,10 @@ pub struct Row {
     pub cpu_s: Option<f64>,
     /// Peak resident memory of the contestant's process, in MiB.
     pub peak_rss_mb: Option<f64>,
+    /// For `pitfall`: the worst heartbeat lag, in ms.
+    pub heartbeat_max_ms: Option<f64>,
+    /// For `pitfall`: the 99th-percentile heartbeat lag, in ms.
+    pub heartbeat_p99_ms: Option<f64>,
     /// Whether the records matched ground truth.
     pub verified: bool,
     /// What was wrong, if anything.
@@ -395,6 +441,7 @@ pub fn score(
         contestant: contestant.name().to_owned(),
         family: contestant.family().to_string(),
         scenario: job.scenario,
+        variant: job.offload,
         threads: eff.threads,
         concurrency: eff.concurrency,
         records: 0,
@@ -406,6 +453,8 @@ pub fn score(
         pages_per_s: None,
         cpu_s: None,
         peak_rss_mb: None,
+        heartbeat_max_ms: None,
+        heartbeat_p99_ms: None,
         verified: false,
         problems: Vec::new(),
     };
@@ -421,6 +470,8 @@ pub fn score(
             row.pages_per_s = (wall > 0.0).then(|| t.records.len() as f64 / wall);
             row.cpu_s = Some(t.cpu.as_secs_f64());
             row.peak_rss_mb = Some(t.peak_rss as f64 / (1024.0 * 1024.0));
+            row.heartbeat_max_ms = t.heartbeat.map(|h| h.max_ms);
+            row.heartbeat_p99_ms = t.heartbeat.map(|h| h.p99_ms);
             row.verified = verdict.ok();
             row.problems = verdict.problems;
         }

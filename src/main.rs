@@ -13,6 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use shootout::harness::{self, Job, Row};
 use shootout::{registry, report};
 use shootout_core::knobs::available_threads;
+use shootout_core::pitfall::Offload;
 use shootout_core::{Contestant, FetchError, Knobs, PageRecord, Scenario};
 use shootout_site::{Content, Server, ServerConfig, SiteSpec};
 use url::Url;
@@ -121,7 +122,7 @@ struct TourArgs {
 
 #[derive(Args, Debug)]
 struct RunArgs {
-    /// The scenario: sleep, download, scrape, crawl or parse.
+    /// The scenario: sleep, download, scrape, crawl, parse or pitfall.
     scenario: Scenario,
     /// Contestants to run, comma separated [default: all].
     #[arg(long, value_delimiter = ',')]
@@ -343,11 +344,30 @@ fn measure(
             seed: site_args.seed,
             max_pages,
             base_url: server.base_url().to_string(),
+            offload: None,
         };
+        // Every (contestant, variant) pair to run: one each, except in `pitfall`, where each
+        // contestant with an event loop runs once per variant, and the others sit out.
+        let runs: Vec<(&dyn Contestant, Option<Offload>)> = if scenario == Scenario::Pitfall {
+            contestants
+                .iter()
+                .flat_map(|c| c.pitfall_variants().iter().map(move |v| (*c, Some(*v))))
+                .collect()
+        } else {
+            contestants.iter().map(|c| (*c, None)).collect()
+        };
+        if runs.is_empty() {
+            if !json {
+                println!(
+                    "\n{scenario}: skipped, no selected contestant has an event loop to block"
+                );
+            }
+            continue;
+        }
         // The single-core reference is measured in a child process, like every contestant.
         let single_core = harness::calibrate_in_child(&template)?;
         let truth = harness::truth_with(site, &template, |_| single_core);
-        let bar = ProgressBar::new(contestants.len() as u64).with_style(
+        let bar = ProgressBar::new(runs.len() as u64).with_style(
             ProgressStyle::with_template(
                 "{spinner} {prefix:>9} [{bar:20}] {pos}/{len} {msg} {elapsed}",
             )
@@ -356,15 +376,19 @@ fn measure(
         );
         bar.set_prefix(scenario.name());
         let mut rows: Vec<Row> = Vec::new();
-        for c in contestants {
-            bar.set_message(c.name());
+        for (c, offload) in runs {
+            bar.set_message(match offload {
+                Some(v) => format!("{} / {v}", c.name()),
+                None => c.name().to_owned(),
+            });
             let job = Job {
                 contestant: c.name().to_owned(),
+                offload,
                 ..template.clone()
             };
             let timed =
                 harness::run_child(&job, Duration::from_secs(site_args.limit_s), || bar.tick());
-            rows.push(harness::score(*c, &job, &truth, timed));
+            rows.push(harness::score(c, &job, &truth, timed));
             bar.inc(1);
         }
         bar.finish_and_clear();

@@ -26,7 +26,7 @@ pub fn knobs_line(scenario: Scenario, knobs: &Knobs, max_pages: usize) -> String
             "site of {} pages of {} KiB, L={} ms per response",
             knobs.pages, knobs.page_kb, knobs.latency_ms
         ),
-        Scenario::Download | Scenario::Scrape => format!(
+        Scenario::Download | Scenario::Scrape | Scenario::Pitfall => format!(
             "{} pages of {} KiB, L={} ms per response",
             knobs.pages, knobs.page_kb, knobs.latency_ms
         ),
@@ -45,6 +45,9 @@ pub fn knobs_line(scenario: Scenario, knobs: &Knobs, max_pages: usize) -> String
 /// Renders one scenario's leaderboard: verified runs by wall time, then the wrong ones, each
 /// wrong one followed by what was wrong.
 pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[Row]) -> String {
+    if scenario == Scenario::Pitfall {
+        return pitfall_table(knobs, rows);
+    }
     let mut rows: Vec<&Row> = rows.iter().collect();
     rows.sort_by(|a, b| {
         b.verified.cmp(&a.verified).then(
@@ -83,6 +86,48 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
     }
     for r in rows.iter().filter(|r| !r.verified) {
         let _ = writeln!(out, "  ✗ {}: {}", r.contestant, r.problems.join("; "));
+    }
+    out
+}
+
+/// The pitfall table: per runtime, each variant's heartbeat lag next to its wall time, in
+/// variant order, so the lesson reads down each runtime's block.
+fn pitfall_table(knobs: &Knobs, rows: &[Row]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\npitfall: {}; a heartbeat asks to wake every {} ms",
+        knobs_line(Scenario::Pitfall, knobs, usize::MAX),
+        shootout_core::pitfall::HEARTBEAT_PERIOD.as_millis()
+    );
+    let _ = writeln!(
+        out,
+        "  {:<22} {:<15} {:>10} {:>7} {:>12} {:>12}  verified",
+        "contestant", "parsing", "wall", "×ideal", "lag max", "lag p99"
+    );
+    let ms = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |x| format!("{x:.1} ms"));
+    for r in rows {
+        let _ = writeln!(
+            out,
+            "  {:<22} {:<15} {:>10} {:>7} {:>12} {:>12}  {}",
+            r.contestant,
+            r.variant.map_or("—", |v| v.name()),
+            r.wall_s.map_or_else(|| "—".to_owned(), human_secs),
+            r.wall_over_ideal
+                .map_or_else(|| "—".to_owned(), |x| format!("{x:.2}")),
+            ms(r.heartbeat_max_ms),
+            ms(r.heartbeat_p99_ms),
+            if r.verified { "✓" } else { "✗" },
+        );
+    }
+    for r in rows.iter().filter(|r| !r.verified) {
+        let _ = writeln!(
+            out,
+            "  ✗ {} / {}: {}",
+            r.contestant,
+            r.variant.map_or("—", |v| v.name()),
+            r.problems.join("; ")
+        );
     }
     out
 }

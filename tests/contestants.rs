@@ -52,6 +52,7 @@ fn job(
         seed: 3,
         max_pages,
         base_url: server.base_url().to_string(),
+        offload: None,
     }
 }
 
@@ -192,5 +193,47 @@ fn waits_overlap_as_far_as_the_contestant_allows() {
         (wall <= bound)
             .then_some(())
             .ok_or_else(|| format!("20 waits took {wall:?}, bound {bound:?} (ideal {ideal:?})"))
+    });
+}
+
+#[test]
+fn pitfall_records_are_right_and_inline_parsing_lags_most() {
+    use shootout_core::pitfall::{LagStats, Offload};
+    // Big pages, so a parse is long enough to matter. (T stays 2 as in every test here:
+    // async-std's global runtime can be sized only once per process.)
+    let k = Knobs {
+        page_kb: 64,
+        ..knobs(16, 5)
+    };
+    let srv = server(&k);
+    let site = srv.site().expect("synthetic site");
+    let urls = site.page_urls();
+    let truth = site.expect_pages(shootout_core::verify::Fields::Full);
+    for_every_contestant(|c| {
+        if c.pitfall_variants().is_empty() {
+            return Ok(());
+        }
+        let runner = c.prepare(&k).map_err(|e| e.to_string())?;
+        let mut worst = std::collections::HashMap::new();
+        for &v in c.pitfall_variants() {
+            let run = runner.pitfall(&urls, v).ok_or(format!("{v}: not run"))?;
+            let verdict = verify(&run.records, &truth);
+            if !verdict.ok() {
+                return Err(format!("{v}: {verdict}"));
+            }
+            worst.insert(v, LagStats::of(&run.lags).max_ms);
+            eprintln!("{} / {v}: worst lag {:.1} ms", c.name(), worst[&v]);
+        }
+        // The ordering, with a generous margin; never an absolute time.
+        let inline = worst[&Offload::Inline];
+        for fixed in [Offload::SpawnBlocking, Offload::Rayon] {
+            if inline < 2.0 * worst[&fixed] {
+                return Err(format!(
+                    "inline lag {inline:.1} ms is not clearly worse than {fixed} {:.1} ms",
+                    worst[&fixed]
+                ));
+            }
+        }
+        Ok(())
     });
 }

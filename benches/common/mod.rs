@@ -50,12 +50,16 @@ pub fn bench_scenario(c: &mut Criterion, scenario: Scenario, knobs: Knobs) {
             seed: SEED,
             max_pages: usize::MAX,
             base_url: server.base_url().to_string(),
+            offload: None,
         };
         let truth = harness::truth(site, &job);
         let runner = contestant.prepare(&knobs).expect("runner builds");
         let inputs = Inputs::build(&job).expect("inputs build");
         // A wrong answer fast is not a result: check before timing.
-        let verdict = verify(&inputs.run(runner.as_ref()), &truth.expectation);
+        let ran = inputs
+            .run(runner.as_ref())
+            .expect("every contestant runs this scenario");
+        let verdict = verify(&ran.records, &truth.expectation);
         assert!(
             verdict.ok(),
             "{} is wrong on {scenario}: {verdict}",

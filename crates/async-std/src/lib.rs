@@ -20,12 +20,15 @@
 //! - `download.rs`: a task per URL on the shared hyper engine, joined in order;
 //! - `scrape.rs`: like download, then `spawn_blocking` to parse on the blocking pool;
 //! - `crawl.rs`: a coordinator with a queue and a channel, C pages in flight;
-//! - `parse.rs`: `spawn_blocking` per page, on a blocking pool capped at T threads.
+//! - `parse.rs`: `spawn_blocking` per page, on a blocking pool capped at T threads;
+//! - `pitfall.rs`: scrape with a heartbeat task alongside, parsing inline, after a blocking
+//!   `std::thread::sleep`, on `spawn_blocking`, or on a rayon pool of T threads.
 
 mod bounded;
 mod crawl;
 mod download;
 mod parse;
+mod pitfall;
 mod scrape;
 mod sleep;
 
@@ -37,6 +40,7 @@ use std::time::Duration;
 
 use futures_lite::FutureExt;
 use shootout_core::page::task_failed;
+use shootout_core::pitfall::{Offload, PitfallRun};
 use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError};
 use shootout_http::adapters::AsyncStdRuntime;
 use shootout_http::engine::AsyncClient;
@@ -75,6 +79,10 @@ impl Contestant for AsyncStd {
         false
     }
 
+    fn pitfall_variants(&self) -> &'static [Offload] {
+        &Offload::ALL
+    }
+
     fn prepare(&self, knobs: &Knobs) -> Result<Box<dyn Runner>, SetupError> {
         let threads = *PINNED_THREADS.get_or_init(|| {
             // Must run before async-std's first use; afterwards the config is ignored.
@@ -98,7 +106,16 @@ impl Contestant for AsyncStd {
         blocking::set_max_blocking_threads(
             NonZeroUsize::new(knobs.threads).unwrap_or(NonZeroUsize::MIN),
         );
+        // For the pitfall's rayon variant: T threads, as for every pool.
+        let rayon = rayon::ThreadPoolBuilder::new()
+            .num_threads(knobs.threads)
+            .build()
+            .map_err(|e| SetupError {
+                contestant: self.name(),
+                reason: e.to_string(),
+            })?;
         Ok(Box::new(AsyncStdRunner {
+            rayon: Arc::new(rayon),
             client: Arc::new(AsyncClient::new(AsyncStdRuntime, knobs)),
             concurrency: knobs.concurrency,
         }))
@@ -106,6 +123,7 @@ impl Contestant for AsyncStd {
 }
 
 struct AsyncStdRunner {
+    rayon: Arc<rayon::ThreadPool>,
     client: Arc<Client>,
     concurrency: usize,
 }
@@ -138,6 +156,16 @@ impl Runner for AsyncStdRunner {
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
         async_std::task::block_on(parse::parse(pages))
+    }
+
+    fn pitfall(&self, urls: &[Url], offload: Offload) -> Option<PitfallRun> {
+        Some(async_std::task::block_on(pitfall::pitfall(
+            self.client.clone(),
+            self.rayon.clone(),
+            urls,
+            self.concurrency,
+            offload,
+        )))
     }
 }
 

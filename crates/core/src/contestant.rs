@@ -10,6 +10,7 @@ use url::Url;
 
 use crate::knobs::Knobs;
 use crate::page::Page;
+use crate::pitfall::{Offload, PitfallRun};
 use crate::record::PageRecord;
 
 /// Which family a contestant belongs to; decides its HTTP engine.
@@ -71,6 +72,11 @@ pub trait Contestant: Send + Sync {
     }
     /// Whether its HTTP engine can fetch `https://` URLs.
     fn supports_https(&self) -> bool;
+    /// The `pitfall` variants it runs: every async runtime runs all of them; contestants
+    /// without an event loop have no loop to block, and run none.
+    fn pitfall_variants(&self) -> &'static [Offload] {
+        &[]
+    }
     /// The concurrency and threads it really uses with these knobs.
     fn effective(&self, knobs: &Knobs) -> Effective {
         Effective {
@@ -96,4 +102,10 @@ pub trait Runner {
     fn crawl(&self, root: &Url, max_pages: usize) -> Vec<PageRecord>;
     /// Parse every in-memory page.
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord>;
+    /// Scrape every URL with a heartbeat task on the same runtime, parsing as `offload`
+    /// says. `None` for a contestant without an event loop.
+    fn pitfall(&self, urls: &[Url], offload: Offload) -> Option<PitfallRun> {
+        let _ = (urls, offload);
+        None
+    }
 }

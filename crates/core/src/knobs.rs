@@ -23,16 +23,20 @@ pub enum Scenario {
     Crawl,
     /// CPU only: parse N in-memory pages. The ground on which parallelism wins.
     Parse,
+    /// Scrape N pages while a heartbeat measures how late the event loop runs, once per way
+    /// of placing the parsing (inline, blocking call, blocking pool, rayon).
+    Pitfall,
 }
 
 impl Scenario {
     /// Every scenario, in the order the tour runs them.
-    pub const ALL: [Scenario; 5] = [
+    pub const ALL: [Scenario; 6] = [
         Scenario::Sleep,
         Scenario::Download,
         Scenario::Scrape,
         Scenario::Crawl,
         Scenario::Parse,
+        Scenario::Pitfall,
     ];
 
     /// The lowercase name used on the command line and in JSON.
@@ -43,6 +47,7 @@ impl Scenario {
             Scenario::Scrape => "scrape",
             Scenario::Crawl => "crawl",
             Scenario::Parse => "parse",
+            Scenario::Pitfall => "pitfall",
         }
     }
 
@@ -56,6 +61,9 @@ impl Scenario {
             Scenario::Scrape => "download and parse N pages into records (title, links, size)",
             Scenario::Crawl => "follow same-origin links from / level by level, each URL once",
             Scenario::Parse => "parse N in-memory pages: CPU-bound, where parallelism wins",
+            Scenario::Pitfall => {
+                "scrape with a heartbeat on the event loop: parsing inline vs offloaded"
+            }
         }
     }
 
@@ -76,7 +84,7 @@ impl fmt::Display for Scenario {
 
 /// The error for a scenario name that does not exist.
 #[derive(Debug, thiserror::Error)]
-#[error("unknown scenario '{0}' (expected one of: sleep, download, scrape, crawl, parse)")]
+#[error("unknown scenario '{0}' (expected one of: sleep, download, scrape, crawl, parse, pitfall)")]
 pub struct UnknownScenario(pub String);
 
 impl FromStr for Scenario {

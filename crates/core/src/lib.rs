@@ -12,6 +12,7 @@
 //!   and the raw [`Fetched`] response an HTTP engine hands back.
 //! - [`extract`]: HTML extraction (body bytes → title, link count, hrefs) behind one interface.
 //! - [`page`]: turning a fetch result into a record, the same way in every contestant.
+//! - [`pitfall`]: the heartbeat scenario's variants and lag statistics.
 //! - [`scope`]: URL normalisation, the same-origin rule and the crawl [`Frontier`] that admits
 //!   each URL exactly once.
 //! - [`verify`]: checking a contestant's records against ground truth.
@@ -29,6 +30,7 @@ pub mod ideal;
 pub mod knobs;
 pub mod measure;
 pub mod page;
+pub mod pitfall;
 pub mod record;
 pub mod scope;
 pub mod verify;

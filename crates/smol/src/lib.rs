@@ -13,12 +13,15 @@
 //! - `download.rs`: a task per URL on the shared hyper engine, joined in order;
 //! - `scrape.rs`: like download, then `unblock` to parse on the blocking pool;
 //! - `crawl.rs`: a coordinator with a queue and a channel, C pages in flight;
-//! - `parse.rs`: `unblock` per page, on a blocking pool capped at T threads.
+//! - `parse.rs`: `unblock` per page, on a blocking pool capped at T threads;
+//! - `pitfall.rs`: scrape with a heartbeat task alongside, parsing inline, after a blocking
+//!   `std::thread::sleep`, on `unblock`, or on a rayon pool of T threads.
 
 mod bounded;
 mod crawl;
 mod download;
 mod parse;
+mod pitfall;
 mod scrape;
 mod sleep;
 
@@ -31,6 +34,7 @@ use std::time::Duration;
 
 use futures_lite::FutureExt;
 use shootout_core::page::task_failed;
+use shootout_core::pitfall::{Offload, PitfallRun};
 use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError};
 use shootout_http::adapters::SmolRuntime;
 use shootout_http::engine::AsyncClient;
@@ -61,6 +65,10 @@ impl Contestant for Smol {
         false
     }
 
+    fn pitfall_variants(&self) -> &'static [Offload] {
+        &Offload::ALL
+    }
+
     fn prepare(&self, knobs: &Knobs) -> Result<Box<dyn Runner>, SetupError> {
         let setup_error = |e: std::io::Error| SetupError {
             contestant: "smol",
@@ -85,10 +93,19 @@ impl Contestant for Smol {
             })
             .collect::<Result<Vec<_>, _>>()
             .map_err(setup_error)?;
+        // For the pitfall's rayon variant: T threads, as for every pool.
+        let rayon = rayon::ThreadPoolBuilder::new()
+            .num_threads(knobs.threads)
+            .build()
+            .map_err(|e| SetupError {
+                contestant: self.name(),
+                reason: e.to_string(),
+            })?;
         let client = Arc::new(AsyncClient::new(SmolRuntime::new(executor.clone()), knobs));
         Ok(Box::new(SmolRunner {
             executor,
             client,
+            rayon: Arc::new(rayon),
             concurrency: knobs.concurrency,
             stop: Some(stop),
             workers,
@@ -99,6 +116,7 @@ impl Contestant for Smol {
 struct SmolRunner {
     executor: Arc<Executor<'static>>,
     client: Arc<Client>,
+    rayon: Arc<rayon::ThreadPool>,
     concurrency: usize,
     stop: Option<smol::channel::Sender<()>>,
     workers: Vec<JoinHandle<()>>,
@@ -146,6 +164,17 @@ impl Runner for SmolRunner {
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
         self.block_on(parse::parse(pages))
+    }
+
+    fn pitfall(&self, urls: &[Url], offload: Offload) -> Option<PitfallRun> {
+        Some(self.block_on(pitfall::pitfall(
+            &self.executor,
+            self.client.clone(),
+            self.rayon.clone(),
+            urls,
+            self.concurrency,
+            offload,
+        )))
     }
 }
 

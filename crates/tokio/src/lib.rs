@@ -16,7 +16,9 @@
 //! - `download.rs`: a task per URL on the shared hyper engine, joined in order;
 //! - `scrape.rs`: like download, then `spawn_blocking` to parse off the async workers;
 //! - `crawl.rs`: a coordinator with a queue and an `mpsc` channel, C pages in flight;
-//! - `parse.rs`: `spawn_blocking` per page on a blocking pool of T threads.
+//! - `parse.rs`: `spawn_blocking` per page on a blocking pool of T threads;
+//! - `pitfall.rs`: scrape with a heartbeat task alongside, parsing inline, after a blocking
+//!   `std::thread::sleep`, on `spawn_blocking`, or on a rayon pool of T threads.
 //!
 //! The HTTP client is [`shootout_http::engine::AsyncClient`] over tokio's `TcpStream`, the same
 //! engine async-std and smol use, so the runtime is the only variable.
@@ -27,12 +29,14 @@ pub mod bounded;
 pub mod crawl;
 pub mod download;
 pub mod parse;
+pub mod pitfall;
 pub mod scrape;
 pub mod sleep;
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use shootout_core::pitfall::{Offload, PitfallRun};
 use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError};
 use shootout_http::adapters::TokioRuntime;
 use shootout_http::engine::AsyncClient;
@@ -93,6 +97,10 @@ impl Contestant for Tokio {
         false
     }
 
+    fn pitfall_variants(&self) -> &'static [Offload] {
+        &Offload::ALL
+    }
+
     fn prepare(&self, knobs: &Knobs) -> Result<Box<dyn Runner>, SetupError> {
         let mut builder = match self.flavor {
             Flavor::MultiThread => {
@@ -116,9 +124,18 @@ impl Contestant for Tokio {
             TokioRuntime::new(runtime.handle().clone()),
             knobs,
         ));
+        // For the pitfall's rayon variant: T threads, as for every pool.
+        let rayon = rayon::ThreadPoolBuilder::new()
+            .num_threads(knobs.threads)
+            .build()
+            .map_err(|e| SetupError {
+                contestant: self.name(),
+                reason: e.to_string(),
+            })?;
         Ok(Box::new(TokioRunner {
             runtime,
             client,
+            rayon: Arc::new(rayon),
             concurrency: knobs.concurrency,
         }))
     }
@@ -127,6 +144,7 @@ impl Contestant for Tokio {
 struct TokioRunner {
     runtime: tokio::runtime::Runtime,
     client: Arc<Client>,
+    rayon: Arc<rayon::ThreadPool>,
     concurrency: usize,
 }
 
@@ -160,5 +178,15 @@ impl Runner for TokioRunner {
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
         self.runtime.block_on(parse::parse(pages))
+    }
+
+    fn pitfall(&self, urls: &[Url], offload: Offload) -> Option<PitfallRun> {
+        Some(self.runtime.block_on(pitfall::pitfall(
+            self.client.clone(),
+            self.rayon.clone(),
+            urls,
+            self.concurrency,
+            offload,
+        )))
     }
 }

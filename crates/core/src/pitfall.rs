@@ -1,0 +1,139 @@
+//! The `pitfall` scenario: what CPU work and blocking calls do to an event loop, measured.
+//!
+//! While a runtime scrapes pages, a heartbeat task on the same runtime asks to wake every
+//! [`HEARTBEAT_PERIOD`] and records how late each wake-up is. A runtime whose threads are
+//! free wakes it on time; a runtime whose threads are busy parsing, or stuck in a blocking
+//! call, wakes it late. The lag is the cost every other task on that runtime pays.
+//!
+//! Each async contestant runs the same scrape in each [`Offload`] variant.
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::record::PageRecord;
+
+/// How often the heartbeat asks to wake.
+pub const HEARTBEAT_PERIOD: Duration = Duration::from_millis(10);
+
+/// How long the blocking call of [`Offload::ThreadSleep`] lasts, per page.
+pub const BLOCKING_CALL: Duration = Duration::from_millis(5);
+
+/// Where a page task's CPU work (and blocking calls) go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Offload {
+    /// Parse inside the async task, on the runtime's own thread: the pitfall.
+    Inline,
+    /// Call `std::thread::sleep` (a blocking call) inside the async task, then parse
+    /// offloaded: the other pitfall, a blocking call where an `.await` belongs.
+    ThreadSleep,
+    /// Parse on the runtime's blocking pool (`spawn_blocking`, `unblock`): the fix.
+    SpawnBlocking,
+    /// Parse on a rayon pool of T threads, the result sent back on a channel: the other fix.
+    Rayon,
+}
+
+impl Offload {
+    /// Every variant, in the order the leaderboard lists them.
+    pub const ALL: [Offload; 4] = [
+        Offload::Inline,
+        Offload::ThreadSleep,
+        Offload::SpawnBlocking,
+        Offload::Rayon,
+    ];
+
+    /// The variant's name on the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Offload::Inline => "inline",
+            Offload::ThreadSleep => "thread-sleep",
+            Offload::SpawnBlocking => "spawn-blocking",
+            Offload::Rayon => "rayon",
+        }
+    }
+}
+
+impl fmt::Display for Offload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Offload {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Offload::ALL
+            .into_iter()
+            .find(|o| o.name() == s)
+            .ok_or_else(|| {
+                format!(
+                    "unknown variant '{s}' (expected inline, thread-sleep, spawn-blocking or rayon)"
+                )
+            })
+    }
+}
+
+/// What a pitfall run returns: the records, and how late each heartbeat was.
+#[derive(Clone, Debug, Default)]
+pub struct PitfallRun {
+    /// One record per URL, as in `scrape`.
+    pub records: Vec<PageRecord>,
+    /// The lateness of every heartbeat tick.
+    pub lags: Vec<Duration>,
+}
+
+/// Summary statistics of heartbeat lags.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LagStats {
+    /// Ticks observed.
+    pub ticks: usize,
+    /// The worst lag, in milliseconds.
+    pub max_ms: f64,
+    /// The 99th-percentile lag, in milliseconds (nearest rank).
+    pub p99_ms: f64,
+}
+
+impl LagStats {
+    /// Summarises `lags`.
+    pub fn of(lags: &[Duration]) -> LagStats {
+        let mut ms: Vec<f64> = lags.iter().map(|d| d.as_secs_f64() * 1e3).collect();
+        ms.sort_by(f64::total_cmp);
+        let rank = |q: f64| {
+            if ms.is_empty() {
+                0.0
+            } else {
+                ms[((q * ms.len() as f64).ceil() as usize).clamp(1, ms.len()) - 1]
+            }
+        };
+        LagStats {
+            ticks: ms.len(),
+            max_ms: ms.last().copied().unwrap_or(0.0),
+            p99_ms: rank(0.99),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stats_use_nearest_rank() {
+        let lags: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
+        let s = LagStats::of(&lags);
+        assert_eq!((s.ticks, s.max_ms, s.p99_ms), (100, 100.0, 99.0));
+        assert_eq!(LagStats::of(&[]), LagStats::default());
+    }
+
+    #[test]
+    fn variants_round_trip_by_name() {
+        for o in Offload::ALL {
+            assert_eq!(o.name().parse::<Offload>(), Ok(o));
+        }
+        assert!("nope".parse::<Offload>().is_err());
+    }
+}
