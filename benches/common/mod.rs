@@ -8,8 +8,12 @@ use std::time::Duration;
 use criterion::{BenchmarkId, Criterion, Throughput};
 use shootout::harness::{self, Inputs, Job};
 use shootout::registry::CONTESTANTS;
+use shootout_core::pitfall::Offload;
 use shootout_core::verify::verify;
 use shootout_core::{Knobs, Scenario};
+
+/// The synthetic site's seed in every bench.
+const SEED: u64 = 42;
 use shootout_site::{Content, Server, ServerConfig, SiteSpec};
 
 /// A criterion configuration sized for a 2-core machine: few samples, short windows.
@@ -24,7 +28,6 @@ pub fn config() -> Criterion {
 /// Benches `scenario` for every contestant in one group, each entry named
 /// `contestant/N=…,L=…,C=…,T=…` so criterion's report compares them side by side.
 pub fn bench_scenario(c: &mut Criterion, scenario: Scenario, knobs: Knobs) {
-    const SEED: u64 = 42;
     let server = Server::start(ServerConfig {
         content: Content::Synthetic(SiteSpec {
             pages: knobs.pages,
@@ -42,7 +45,19 @@ pub fn bench_scenario(c: &mut Criterion, scenario: Scenario, knobs: Knobs) {
         "N={},L={}ms,S={}KiB,C={},T={}",
         knobs.pages, knobs.latency_ms, knobs.page_kb, knobs.concurrency, knobs.threads
     );
-    for contestant in CONTESTANTS {
+    // Every (contestant, variant) pair: one per contestant, or one per pitfall variant.
+    let runs: Vec<_> = CONTESTANTS
+        .iter()
+        .flat_map(|c| {
+            let variants: Vec<Option<Offload>> = if scenario == Scenario::Pitfall {
+                c.pitfall_variants().iter().copied().map(Some).collect()
+            } else {
+                vec![None]
+            };
+            variants.into_iter().map(move |v| (*c, v))
+        })
+        .collect();
+    for (contestant, offload) in runs {
         let job = Job {
             contestant: contestant.name().to_owned(),
             scenario,
@@ -50,7 +65,11 @@ pub fn bench_scenario(c: &mut Criterion, scenario: Scenario, knobs: Knobs) {
             seed: SEED,
             max_pages: usize::MAX,
             base_url: server.base_url().to_string(),
-            offload: None,
+            offload,
+        };
+        let name = match offload {
+            Some(v) => format!("{}/{v}", contestant.name()),
+            None => contestant.name().to_owned(),
         };
         let truth = harness::truth(site, &job);
         let runner = contestant.prepare(&knobs).expect("runner builds");
@@ -66,7 +85,7 @@ pub fn bench_scenario(c: &mut Criterion, scenario: Scenario, knobs: Knobs) {
             contestant.name()
         );
         group.throughput(Throughput::Elements(truth.expectation.count as u64));
-        group.bench_function(BenchmarkId::new(contestant.name(), &parameter), |b| {
+        group.bench_function(BenchmarkId::new(name, &parameter), |b| {
             b.iter(|| inputs.run(runner.as_ref()));
         });
     }
