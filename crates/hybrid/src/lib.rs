@@ -11,7 +11,7 @@
 //! - `sleep.rs`, `download.rs`: no CPU work, so they are tokio's own (re-used, not copied);
 //! - `offload.rs`: run a closure on the rayon pool and await its result;
 //! - `scrape.rs`: fetch on tokio, parse through `offload`;
-//! - `crawl.rs`: tokio's coordinator and channel, with every parse through `offload`;
+//! - `crawl.rs`: tokio's crawl loop (re-used), with every parse through `offload`;
 //! - `parse.rs`: the whole batch as one rayon `par_iter`, awaited from async code.
 
 mod crawl;

@@ -1,6 +1,7 @@
 //! `crawl`: a coordinator owns the frontier; C page tasks report back over a channel.
 
 use std::collections::VecDeque;
+use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
@@ -12,14 +13,47 @@ use url::Url;
 
 use crate::Client;
 
-/// Breadth-first with up to C pages in flight. Only the coordinator touches the frontier, so it
-/// needs no lock, and a URL is admitted (and so fetched) at most once.
+/// Breadth-first with up to C pages in flight, each page fetched on the async workers and
+/// parsed on `spawn_blocking`.
 pub async fn crawl(
     client: Arc<Client>,
     root: &Url,
     max_pages: usize,
     concurrency: usize,
 ) -> Vec<PageRecord> {
+    crawl_with(root, max_pages, concurrency, move |url| {
+        let client = client.clone();
+        async move {
+            let fetched = client.get(&url).await;
+            let owned = url.clone();
+            // Parsing is CPU work: keep it off the async workers (see scrape.rs).
+            tokio::task::spawn_blocking(move || scrape_page(owned.as_str(), fetched))
+                .await
+                .unwrap_or_else(|e| Scraped {
+                    record: task_failed(url.as_str(), e),
+                    hrefs: Vec::new(),
+                })
+        }
+    })
+    .await
+}
+
+/// The crawl loop, with `visit` deciding how one page is fetched and parsed (the hybrid
+/// contestant passes one that parses on rayon).
+///
+/// Only this coordinator touches the frontier, so it needs no lock, and a URL is admitted (and
+/// so fetched) at most once. Up to C page tasks run at a time; each reports back over a
+/// channel, and the pages it links to join the queue.
+pub async fn crawl_with<V, Fut>(
+    root: &Url,
+    max_pages: usize,
+    concurrency: usize,
+    visit: V,
+) -> Vec<PageRecord>
+where
+    V: Fn(Url) -> Fut,
+    Fut: Future<Output = Scraped> + Send + 'static,
+{
     let (mut frontier, root) = Frontier::new(root, max_pages);
     let mut queue = VecDeque::from([root]);
     // Unbounded is safe here: at most C tasks run, and each sends exactly one message.
@@ -30,10 +64,10 @@ pub async fn crawl(
         // Start pages until C are in flight or the queue is empty.
         while in_flight < concurrency {
             let Some(url) = queue.pop_front() else { break };
-            let (client, done_tx) = (client.clone(), done_tx.clone());
+            let (page, done_tx) = (visit(url.clone()), done_tx.clone());
             tokio::spawn(async move {
                 // Even a panic must report back, or the coordinator would wait forever.
-                let page = AssertUnwindSafe(visit(&client, &url))
+                let page = AssertUnwindSafe(page)
                     .catch_unwind()
                     .await
                     .unwrap_or_else(|_| Scraped {
@@ -56,16 +90,4 @@ pub async fn crawl(
         records.push(page.record);
     }
     records
-}
-
-async fn visit(client: &Client, url: &Url) -> Scraped {
-    let fetched = client.get(url).await;
-    let owned = url.clone();
-    // Parsing is CPU work: keep it off the async workers (see scrape.rs).
-    tokio::task::spawn_blocking(move || scrape_page(owned.as_str(), fetched))
-        .await
-        .unwrap_or_else(|e| Scraped {
-            record: task_failed(url.as_str(), e),
-            hrefs: Vec::new(),
-        })
 }
