@@ -107,6 +107,10 @@ struct SiteArgs {
     /// Kill a contestant's run after this many seconds.
     #[arg(long, default_value_t = 600)]
     limit_s: u64,
+    /// Run each contestant this many times (each in a fresh process) and report the run with
+    /// the median wall time; every run is verified. Single runs are noisy on shared machines.
+    #[arg(long, default_value_t = 1)]
+    runs: usize,
 }
 
 #[derive(Args, Debug)]
@@ -213,6 +217,7 @@ fn main() -> ExitCode {
                 jitter_ms: 0,
                 server_threads: None,
                 limit_s: 600,
+                runs: 1,
             },
             json: false,
         }),
@@ -275,6 +280,9 @@ Try: shootout run download --pages 200 --concurrency 50   Â·   shootout list   Â
 
 fn run(args: &RunArgs) -> anyhow::Result<()> {
     let knobs = args.knobs.knobs()?;
+    if args.site.runs == 0 {
+        bail!("--runs must be at least 1");
+    }
     let contestants = select(&args.contestants)?;
     let max_pages = args.max_pages.unwrap_or(usize::MAX);
     if max_pages == 0 {
@@ -386,9 +394,18 @@ fn measure(
                 offload,
                 ..template.clone()
             };
-            let timed =
-                harness::run_child(&job, Duration::from_secs(site_args.limit_s), || bar.tick());
-            rows.push(harness::score(c, &job, &truth, timed));
+            let limit = Duration::from_secs(site_args.limit_s);
+            let mut scored: Vec<Row> = (0..site_args.runs.max(1))
+                .map(|_| {
+                    harness::score(
+                        c,
+                        &job,
+                        &truth,
+                        harness::run_child(&job, limit, || bar.tick()),
+                    )
+                })
+                .collect();
+            rows.push(harness::median(&mut scored));
             bar.inc(1);
         }
         bar.finish_and_clear();

@@ -169,7 +169,7 @@ impl Default for Knobs {
         Knobs {
             pages: 40,
             latency_ms: 50,
-            page_kb: 16,
+            page_kb: 64,
             concurrency: 10,
             threads: available_threads(),
             timeout_ms: Self::DEFAULT_TIMEOUT_MS,
