@@ -30,7 +30,7 @@ impl Default for SiteSpec {
     fn default() -> Self {
         SiteSpec {
             pages: 40,
-            page_kb: 16,
+            page_kb: 64,
             seed: 42,
         }
     }
