@@ -49,7 +49,7 @@ lint:
 ci:
     bash .ci/run
 
-# Build the API docs for every crate and open nothing.
+# Build the API docs for every crate (into target/doc).
 [group('docs')]
 doc *args:
     cargo doc --workspace --no-deps {{args}}

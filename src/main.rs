@@ -202,25 +202,11 @@ struct ServeArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        None => tour(&TourArgs {
-            knobs: KnobArgs {
-                pages: Knobs::default().pages,
-                latency_ms: Knobs::default().latency_ms,
-                page_kb: Knobs::default().page_kb,
-                concurrency: Knobs::default().concurrency,
-                threads: None,
-                timeout_ms: Knobs::DEFAULT_TIMEOUT_MS,
-                max_body: Knobs::DEFAULT_MAX_BODY,
-            },
-            site: SiteArgs {
-                seed: 42,
-                jitter_ms: 0,
-                server_threads: None,
-                limit_s: 600,
-                runs: 1,
-            },
-            json: false,
-        }),
+        // No command: the tour, with every default exactly as `shootout tour` has them.
+        None => match Cli::parse_from(["shootout", "tour"]).command {
+            Some(Cmd::Tour(args)) => tour(&args),
+            _ => unreachable!("`shootout tour` parses as the tour command"),
+        },
         Some(Cmd::Tour(args)) => tour(&args),
         Some(Cmd::Run(args)) => run(&args),
         Some(Cmd::Crawl(args)) => crawl(&args),

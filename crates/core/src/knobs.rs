@@ -164,7 +164,7 @@ impl Knobs {
 }
 
 impl Default for Knobs {
-    /// Small values, so the tour finishes in seconds.
+    /// Small values, so the tour finishes in seconds; pages of 64 KiB, so parsing is visible.
     fn default() -> Self {
         Knobs {
             pages: 40,

@@ -35,6 +35,7 @@ pub fn run<M: Send>(
     let (fetched_tx, fetched_rx) = bounded::<(usize, Option<M>)>(2 * stages.parsers.max(1));
     let (done_tx, done_rx) = bounded::<(usize, PageRecord)>(stages.fetchers.max(1));
     let mut records: Vec<Option<PageRecord>> = vec![None; n];
+    let mut missing = "no result before the stall timeout";
     thread::scope(|s| {
         let (fetch, parse, name) = (&fetch, &parse, &name);
         let fetchers = spawn_stage(s, "fetch", stages.fetchers.min(n), &jobs_rx, move |i| {
@@ -59,6 +60,7 @@ pub fn run<M: Send>(
         // The stage closures own the only senders of `fetched` and `done`: when a stage's
         // threads finish, its output channel closes and the next stage drains and stops.
         if fetchers == 0 || parsers == 0 {
+            missing = "the OS refused to start the pipeline's threads";
             drop(jobs_tx);
             return;
         }
