@@ -329,6 +329,11 @@ fn measure(
         threads: site_args.server_threads.unwrap_or_else(available_threads),
     })?;
     let site = server.site().context("the synthetic site is missing")?;
+    for c in contestants {
+        if let Some(w) = c.warning(knobs) {
+            eprintln!("note: {}: {w}", c.name());
+        }
+    }
     let mut all_ok = true;
     for &scenario in scenarios {
         let template = Job {
@@ -555,13 +560,13 @@ fn list() {
     println!("Contestants:");
     for c in registry::CONTESTANTS {
         println!(
-            "  {:<22} {:<10} {}",
+            "  {:<22} {:<11} {}",
             c.name(),
             c.family().to_string(),
             c.about()
         );
         if let Some(caveat) = c.caveat() {
-            println!("  {:<22} {:<10} note: {caveat}", "", "");
+            println!("  {:<22} {:<11} note: {caveat}", "", "");
         }
     }
     println!("\nScenarios:");

@@ -70,6 +70,12 @@ pub trait Contestant: Send + Sync {
     fn caveat(&self) -> Option<&'static str> {
         None
     }
+    /// A warning worth printing before running with these knobs (for example, knobs that make
+    /// this contestant very slow by design).
+    fn warning(&self, knobs: &Knobs) -> Option<String> {
+        let _ = knobs;
+        None
+    }
     /// Whether its HTTP engine can fetch `https://` URLs.
     fn supports_https(&self) -> bool;
     /// The `pitfall` variants it runs: every async runtime runs all of them; contestants

@@ -59,7 +59,7 @@ impl Scenario {
             }
             Scenario::Download => "GET N pages, each held L ms by the server: I/O-bound",
             Scenario::Scrape => "download and parse N pages into records (title, links, size)",
-            Scenario::Crawl => "follow same-origin links from / level by level, each URL once",
+            Scenario::Crawl => "follow same-origin links from /, each URL once, as deep as they go",
             Scenario::Parse => "parse N in-memory pages: CPU-bound, where parallelism wins",
             Scenario::Pitfall => {
                 "scrape with a heartbeat on the event loop: parsing inline vs offloaded"

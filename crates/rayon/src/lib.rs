@@ -55,6 +55,17 @@ impl Contestant for Rayon {
         true
     }
 
+    fn warning(&self, knobs: &Knobs) -> Option<String> {
+        // Measured: 10,000 waits of 100 ms on a 10,000-thread pool took 476 s (docs/results.md).
+        (knobs.concurrency > 1000).then(|| {
+            format!(
+                "rayon builds an I/O pool of C = {} threads; rayon's idle threads spin looking for work, \
+                 so with thousands of them a run can take minutes (see docs/results.md)",
+                knobs.concurrency
+            )
+        })
+    }
+
     fn prepare(&self, knobs: &Knobs) -> Result<Box<dyn Runner>, SetupError> {
         let pool = |threads: usize, name: &'static str| {
             rayon::ThreadPoolBuilder::new()
