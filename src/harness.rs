@@ -461,12 +461,14 @@ pub fn score(
     run: anyhow::Result<Timed>,
 ) -> Row {
     let eff = contestant.effective(&job.knobs);
+    // More threads than cores cannot parse faster than one per core.
+    let parallel = eff.threads.min(shootout_core::knobs::available_threads());
     let ideal = Ideal::new(
         &truth.levels,
         eff.concurrency,
         job.knobs.latency(),
         truth.single_core,
-        eff.threads,
+        parallel,
     );
     let ideal_s = ideal.time().as_secs_f64();
     let mut row = Row {

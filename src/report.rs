@@ -97,7 +97,7 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
 fn below_ideal_note(rows: &[&Row]) -> String {
     let below: Vec<&str> = rows
         .iter()
-        .filter(|r| r.wall_over_ideal.is_some_and(|x| x < 0.995))
+        .filter(|r| r.verified && r.wall_over_ideal.is_some_and(|x| x < 0.995))
         .map(|r| r.contestant.as_str())
         .collect();
     if below.is_empty() {
