@@ -315,14 +315,31 @@ pub struct Truth {
     pub single_core: Duration,
 }
 
-/// Computes the ground truth of `job` from the site's generator, and measures the single-core
-/// parse time of the scenario's pages in this process (see [`calibrate`]).
-pub fn truth(site: &Site, job: &Job) -> Truth {
-    truth_with(site, job, calibrate)
+/// Only the records a correct run of `job` yields, without measuring anything (for tests and
+/// benches, which need no ideal time).
+pub fn expectation(site: &Site, job: &Job) -> Expectation {
+    truth_with(site, job, |_| Duration::ZERO).expectation
 }
 
-/// Like [`truth`], with the single-core time measured by `single_core` (for example in a
-/// child process, with [`calibrate_in_child`]).
+/// Every (contestant, variant) pair a scenario runs: one per contestant, except in `pitfall`,
+/// where each contestant with an event loop runs once per variant and the others sit out.
+pub fn runs_for<'a>(
+    scenario: Scenario,
+    contestants: &[&'a dyn Contestant],
+) -> Vec<(&'a dyn Contestant, Option<Offload>)> {
+    if scenario == Scenario::Pitfall {
+        contestants
+            .iter()
+            .flat_map(|c| c.pitfall_variants().iter().map(move |v| (*c, Some(*v))))
+            .collect()
+    } else {
+        contestants.iter().map(|c| (*c, None)).collect()
+    }
+}
+
+/// Computes the ground truth of `job` from the site's generator, with the single-core parse
+/// time of the scenario's pages measured by `calibrate` (the CLI measures it in a child
+/// process, with [`calibrate_in_child`]; [`calibrate`] does it in this one).
 pub fn truth_with(site: &Site, job: &Job, calibrate: impl FnOnce(&[Bytes]) -> Duration) -> Truth {
     let n = job.knobs.pages;
     match job.scenario {

@@ -13,7 +13,6 @@ use indicatif::{ProgressBar, ProgressStyle};
 use shootout::harness::{self, Job, Row};
 use shootout::{registry, report};
 use shootout_core::knobs::available_threads;
-use shootout_core::pitfall::Offload;
 use shootout_core::{Contestant, FetchError, Knobs, PageRecord, Scenario};
 use shootout_site::{Content, Server, ServerConfig, SiteSpec};
 use url::Url;
@@ -345,16 +344,7 @@ fn measure(
             base_url: server.base_url().to_string(),
             offload: None,
         };
-        // Every (contestant, variant) pair to run: one each, except in `pitfall`, where each
-        // contestant with an event loop runs once per variant, and the others sit out.
-        let runs: Vec<(&dyn Contestant, Option<Offload>)> = if scenario == Scenario::Pitfall {
-            contestants
-                .iter()
-                .flat_map(|c| c.pitfall_variants().iter().map(move |v| (*c, Some(*v))))
-                .collect()
-        } else {
-            contestants.iter().map(|c| (*c, None)).collect()
-        };
+        let runs = harness::runs_for(scenario, contestants);
         if runs.is_empty() {
             if !json {
                 println!(

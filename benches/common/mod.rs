@@ -8,7 +8,6 @@ use std::time::Duration;
 use criterion::{BenchmarkId, Criterion, Throughput};
 use shootout::harness::{self, Inputs, Job};
 use shootout::registry::CONTESTANTS;
-use shootout_core::pitfall::Offload;
 use shootout_core::verify::verify;
 use shootout_core::{Knobs, Scenario};
 
@@ -45,18 +44,7 @@ pub fn bench_scenario(c: &mut Criterion, scenario: Scenario, knobs: Knobs) {
         "N={},L={}ms,S={}KiB,C={},T={}",
         knobs.pages, knobs.latency_ms, knobs.page_kb, knobs.concurrency, knobs.threads
     );
-    // Every (contestant, variant) pair: one per contestant, or one per pitfall variant.
-    let runs: Vec<_> = CONTESTANTS
-        .iter()
-        .flat_map(|c| {
-            let variants: Vec<Option<Offload>> = if scenario == Scenario::Pitfall {
-                c.pitfall_variants().iter().copied().map(Some).collect()
-            } else {
-                vec![None]
-            };
-            variants.into_iter().map(move |v| (*c, v))
-        })
-        .collect();
+    let runs = harness::runs_for(scenario, CONTESTANTS);
     for (contestant, offload) in runs {
         let job = Job {
             contestant: contestant.name().to_owned(),
@@ -71,20 +59,20 @@ pub fn bench_scenario(c: &mut Criterion, scenario: Scenario, knobs: Knobs) {
             Some(v) => format!("{}/{v}", contestant.name()),
             None => contestant.name().to_owned(),
         };
-        let truth = harness::truth(site, &job);
+        let expected = harness::expectation(site, &job);
         let runner = contestant.prepare(&knobs).expect("runner builds");
         let inputs = Inputs::build(&job).expect("inputs build");
         // A wrong answer fast is not a result: check before timing.
         let ran = inputs
             .run(runner.as_ref())
             .expect("every contestant runs this scenario");
-        let verdict = verify(&ran.records, &truth.expectation);
+        let verdict = verify(&ran.records, &expected);
         assert!(
             verdict.ok(),
             "{} is wrong on {scenario}: {verdict}",
             contestant.name()
         );
-        group.throughput(Throughput::Elements(truth.expectation.count as u64));
+        group.throughput(Throughput::Elements(expected.count as u64));
         group.bench_function(BenchmarkId::new(name, &parameter), |b| {
             b.iter(|| inputs.run(runner.as_ref()));
         });
