@@ -146,7 +146,8 @@ impl<R: Runtime> AsyncClient<R> {
         Ok(Fetched {
             status,
             content_type,
-            body: body.to_vec(),
+            // Zero-copy when the body arrived as one buffer (the usual case).
+            body: Vec::from(body),
         })
     }
 
