@@ -36,6 +36,7 @@ fn main() -> anyhow::Result<()> {
             pages: 3,
             page_kb: 4,
             seed: 1,
+            ..SiteSpec::default()
         }),
         latency: Duration::from_millis(latency_ms),
         ..ServerConfig::default()

@@ -24,8 +24,8 @@ use shootout_core::measure::Usage;
 use shootout_core::page::sleep_record;
 use shootout_core::pitfall::{LagStats, Offload};
 use shootout_core::verify::{Expectation, Fields, verify};
-use shootout_core::{Contestant, Knobs, Page, PageRecord, Runner, Scenario};
-use shootout_site::{Site, SiteSpec, page_urls};
+use shootout_core::{Contestant, Knobs, Page, PageRecord, Runner, Scenario, Strategy};
+use shootout_site::{Site, SiteSpec, input_urls};
 use url::Url;
 
 use crate::registry;
@@ -48,6 +48,9 @@ pub struct Job {
     /// For `pitfall`: where the parsing goes.
     #[serde(default)]
     pub offload: Option<Offload>,
+    /// Whether the synthetic site serves its quirk pages (see `shootout_site::QUIRKS`).
+    #[serde(default)]
+    pub quirks: bool,
 }
 
 impl Job {
@@ -57,6 +60,7 @@ impl Job {
             pages: self.knobs.pages,
             page_kb: self.knobs.page_kb,
             seed: self.seed,
+            quirks: self.quirks,
         }
     }
 }
@@ -92,16 +96,17 @@ impl Inputs {
         let base =
             Url::parse(&job.base_url).with_context(|| format!("bad base URL {}", job.base_url))?;
         let n = job.knobs.pages;
+        let urls = || input_urls(&base, &job.site_spec());
         Ok(match job.scenario {
             Scenario::Sleep => Inputs::Sleep(n, job.knobs.latency()),
-            Scenario::Download => Inputs::Download(page_urls(&base, n)),
-            Scenario::Scrape => Inputs::Scrape(page_urls(&base, n)),
+            Scenario::Download => Inputs::Download(urls()),
+            Scenario::Scrape => Inputs::Scrape(urls()),
             Scenario::Crawl => Inputs::Crawl(base, job.max_pages),
             Scenario::Parse => {
                 Inputs::Parse(Site::generate(job.site_spec(), &base).pages_in_memory())
             }
             Scenario::Pitfall => Inputs::Pitfall(
-                page_urls(&base, n),
+                urls(),
                 job.offload
                     .context("the pitfall scenario needs a variant")?,
             ),
@@ -152,9 +157,7 @@ pub fn time_here(contestant: &dyn Contestant, job: &Job) -> anyhow::Result<Timed
     let runner = contestant.prepare(&job.knobs)?;
     let inputs = Inputs::build(job)?;
     // Build the extractor's lazily compiled selectors now, not on the first timed page.
-    std::hint::black_box(shootout_core::extract(
-        b"<title>warm-up</title><a href=x>x</a>",
-    ));
+    job.knobs.extract.warm_up();
     // `parse` is pure CPU work and cheap to repeat: run it once untimed, so the timed run
     // measures parsing, not the first-touch page faults of a fresh process and of fresh
     // per-thread allocator arenas. Its ideal (see `calibrate`) is measured warm as well.
@@ -218,10 +221,10 @@ pub fn child_main(task_json: &str) -> anyhow::Result<()> {
                 Some(cpus) if cpus.len() > 1 => cpus
                     .into_iter()
                     .filter(|&c| shootout_core::measure::pin_to_cpu(c))
-                    .map(|_| calibrate(&bodies))
+                    .map(|_| calibrate(&bodies, job.knobs.extract))
                     .min()
-                    .unwrap_or_else(|| calibrate(&bodies)),
-                _ => calibrate(&bodies),
+                    .unwrap_or_else(|| calibrate(&bodies, job.knobs.extract)),
+                _ => calibrate(&bodies, job.knobs.extract),
             };
             serde_json::to_writer(&mut out, &best)?;
         }
@@ -321,20 +324,81 @@ pub fn expectation(site: &Site, job: &Job) -> Expectation {
     truth_with(site, job, |_| Duration::ZERO).expectation
 }
 
-/// Every (contestant, variant) pair a scenario runs: one per contestant, except in `pitfall`,
-/// where each contestant with an event loop runs once per variant and the others sit out.
+/// One run a scenario's leaderboard holds: a contestant, its `pitfall` variant (if any) and
+/// the extraction strategy.
+#[derive(Clone, Copy)]
+pub struct Entry<'a> {
+    /// Who runs.
+    pub contestant: &'a dyn Contestant,
+    /// For `pitfall`: where the parsing goes.
+    pub offload: Option<Offload>,
+    /// How pages are parsed (ignored by scenarios that parse nothing).
+    pub extract: Strategy,
+}
+
+impl Entry<'_> {
+    /// The job for this entry: `template` with this contestant, variant and strategy.
+    pub fn job(&self, template: &Job) -> Job {
+        Job {
+            contestant: self.contestant.name().to_owned(),
+            offload: self.offload,
+            knobs: Knobs {
+                extract: self.extract,
+                ..template.knobs.clone()
+            },
+            ..template.clone()
+        }
+    }
+
+    /// `tokio`, `tokio / inline`, `tokio / stream`: as much as tells this entry apart.
+    pub fn label(&self, scenario: Scenario, several_strategies: bool) -> String {
+        let mut label = self.contestant.name().to_owned();
+        if let Some(v) = self.offload {
+            label = format!("{label} / {v}");
+        }
+        if scenario.parses() && several_strategies {
+            label = format!("{label} / {}", self.extract);
+        }
+        label
+    }
+}
+
+/// Every run a scenario holds: one per contestant and strategy, except in `pitfall`, where
+/// each contestant with an event loop runs once per variant (and strategy) and the others sit
+/// out. A scenario that parses nothing runs once per contestant, whatever the strategies.
 pub fn runs_for<'a>(
     scenario: Scenario,
     contestants: &[&'a dyn Contestant],
-) -> Vec<(&'a dyn Contestant, Option<Offload>)> {
-    if scenario == Scenario::Pitfall {
-        contestants
-            .iter()
-            .flat_map(|c| c.pitfall_variants().iter().map(move |v| (*c, Some(*v))))
-            .collect()
-    } else {
-        contestants.iter().map(|c| (*c, None)).collect()
+    strategies: &[Strategy],
+) -> Vec<Entry<'a>> {
+    let strategies = match strategies {
+        [] => scenario.default_strategies(),
+        [first, ..] if !scenario.parses() => std::slice::from_ref(first),
+        all => all,
+    };
+    let mut runs = Vec::new();
+    for &contestant in contestants {
+        let variants: Vec<Option<Offload>> = if scenario == Scenario::Pitfall {
+            contestant
+                .pitfall_variants()
+                .iter()
+                .copied()
+                .map(Some)
+                .collect()
+        } else {
+            vec![None]
+        };
+        for &offload in &variants {
+            for &extract in strategies {
+                runs.push(Entry {
+                    contestant,
+                    offload,
+                    extract,
+                });
+            }
+        }
     }
+    runs
 }
 
 /// Computes the ground truth of `job` from the site's generator, with the single-core parse
@@ -379,11 +443,12 @@ pub fn truth_with(site: &Site, job: &Job, calibrate: impl FnOnce(&[Bytes]) -> Du
     }
 }
 
-/// Single-core time to extract every body: the best of several passes (at least 3, and
-/// until 0.5 s have been spent, at most 20), so a cold cache, a context switch or a burst of
-/// contention on a shared VM does not inflate the ideal. The ideal is a lower bound, so the
-/// fastest pass is the right one.
-pub fn calibrate(bodies: &[Bytes]) -> Duration {
+/// Single-core time to extract every body with `extract`: the best of several passes (at
+/// least 3, and until 0.5 s have been spent, at most 20), so a cold cache, a context switch or
+/// a burst of contention on a shared VM does not inflate the ideal. The ideal is a lower
+/// bound, so the fastest pass is the right one.
+pub fn calibrate(bodies: &[Bytes], extract: Strategy) -> Duration {
+    extract.warm_up();
     let started = Instant::now();
     let mut best = Duration::MAX;
     for pass in 0..20 {
@@ -392,7 +457,7 @@ pub fn calibrate(bodies: &[Bytes]) -> Duration {
         }
         let start = Instant::now();
         for b in bodies {
-            std::hint::black_box(shootout_core::extract(b));
+            std::hint::black_box(extract.extract(b));
         }
         best = best.min(start.elapsed());
     }
@@ -414,6 +479,8 @@ pub struct Row {
     pub scenario: Scenario,
     /// For `pitfall`: where the parsing went.
     pub variant: Option<Offload>,
+    /// How pages were parsed; `None` for scenarios that parse nothing.
+    pub extractor: Option<Strategy>,
     /// Threads T the contestant really used.
     pub threads: usize,
     /// Concurrency C the contestant really used.
@@ -446,6 +513,14 @@ pub struct Row {
     pub problems: Vec<String>,
     /// How many runs this row summarises (the median one is shown).
     pub runs: usize,
+}
+
+impl Row {
+    /// Whether this row fails the command: a wrong answer from a strategy that is meant to be
+    /// right. The `naive` strategy is run to be caught; its ✗ is the lesson, not a failure.
+    pub fn is_failure(&self) -> bool {
+        !self.verified && self.extractor.is_none_or(Strategy::is_sound)
+    }
 }
 
 /// The run with the median wall time of several runs of one job; it is verified only if every
@@ -490,6 +565,7 @@ pub fn score(
         family: contestant.family().to_string(),
         scenario: job.scenario,
         variant: job.offload,
+        extractor: job.scenario.parses().then_some(job.knobs.extract),
         threads: eff.threads,
         concurrency: eff.concurrency,
         records: 0,

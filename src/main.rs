@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use shootout::harness::{self, Job, Row};
 use shootout::{registry, report};
 use shootout_core::knobs::available_threads;
-use shootout_core::{Contestant, FetchError, Knobs, PageRecord, Scenario};
+use shootout_core::{Contestant, FetchError, Knobs, PageRecord, Scenario, Strategy};
 use shootout_site::{Content, Server, ServerConfig, SiteSpec};
 use url::Url;
 
@@ -73,6 +73,11 @@ struct KnobArgs {
     /// Largest body accepted, in bytes.
     #[arg(long, default_value_t = Knobs::DEFAULT_MAX_BODY)]
     max_body: usize,
+    /// How pages are parsed: dom (a full html5ever tree, like BeautifulSoup), stream (lol_html
+    /// handlers, no tree) or naive (a byte scan: fast and wrong, to be caught). Comma separated
+    /// to compare [default: stream for scrape and crawl, dom,stream for parse, dom for pitfall]
+    #[arg(long, value_delimiter = ',', value_name = "STRATEGY")]
+    extract: Vec<Strategy>,
 }
 
 impl KnobArgs {
@@ -85,6 +90,8 @@ impl KnobArgs {
             threads: self.threads.unwrap_or_else(available_threads),
             timeout_ms: self.timeout_ms,
             max_body: self.max_body,
+            // Each run sets its own; see `harness::runs_for`.
+            extract: self.extract.first().copied().unwrap_or_default(),
         };
         knobs.validate()?;
         Ok(knobs)
@@ -110,6 +117,10 @@ struct SiteArgs {
     /// the median wall time; every run is verified. Single runs are noisy on shared machines.
     #[arg(long, default_value_t = 1)]
     runs: usize,
+    /// Add the quirk pages to the site and to every scenario's inputs: markup the HTML5 tree
+    /// builder rewrites, on which a DOM and a token stream disagree (the DOM is the truth).
+    #[arg(long)]
+    quirks: bool,
 }
 
 #[derive(Args, Debug)]
@@ -165,6 +176,10 @@ struct CrawlArgs {
     /// Largest body accepted, in bytes.
     #[arg(long, default_value_t = Knobs::DEFAULT_MAX_BODY)]
     max_body: usize,
+    /// How pages are parsed: stream (lol_html handlers, no tree), dom (a full html5ever tree)
+    /// or naive (a byte scan that also follows links in comments and scripts).
+    #[arg(long, default_value_t = Strategy::Stream, value_name = "STRATEGY")]
+    extract: Strategy,
     /// Print JSON Lines records (one object per URL) instead of a summary.
     #[arg(long)]
     json: bool,
@@ -193,6 +208,10 @@ struct ServeArgs {
     /// Serve the files under this directory instead of the synthetic site.
     #[arg(long)]
     dir: Option<PathBuf>,
+    /// Also serve the quirk pages (markup a DOM and a token stream read differently), linked
+    /// from the index.
+    #[arg(long)]
+    quirks: bool,
     /// Server worker threads [default: available cores].
     #[arg(long)]
     threads: Option<usize>,
@@ -243,6 +262,19 @@ fn tour(args: &TourArgs) -> anyhow::Result<()> {
         usize::MAX,
         &args.site,
         args.json,
+        |scenario| {
+            let mut runs = harness::runs_for(scenario, &contestants, &args.knobs.extract);
+            // With the default strategies, `parse` also shows one run of the naive byte scan:
+            // faster than either, and marked wrong.
+            if scenario == Scenario::Parse && args.knobs.extract.is_empty() {
+                runs.extend(registry::find("sequential").map(|c| harness::Entry {
+                    contestant: c,
+                    offload: None,
+                    extract: Strategy::Naive,
+                }));
+            }
+            runs
+        },
     )?;
     if !args.json {
         println!("{}", READING_GUIDE);
@@ -280,6 +312,7 @@ fn run(args: &RunArgs) -> anyhow::Result<()> {
         max_pages,
         &args.site,
         args.json,
+        |scenario| harness::runs_for(scenario, &contestants, &args.knobs.extract),
     )?;
     if !all_ok {
         bail!("some runs were not verified (see ✗ above)");
@@ -300,15 +333,17 @@ fn select(names: &[String]) -> anyhow::Result<Vec<&'static dyn Contestant>> {
         .collect()
 }
 
-/// Starts the site, runs every (scenario, contestant) pair in a child process, prints a
-/// leaderboard (or JSON rows) per scenario, and says whether every run was verified.
-fn measure(
+/// Starts the site, runs every entry `plan` gives for each scenario in a child process,
+/// prints a leaderboard (or JSON rows) per scenario, and says whether every run was verified
+/// (a `naive` run is expected to be wrong and does not count).
+fn measure<'a>(
     scenarios: &[Scenario],
-    contestants: &[&dyn Contestant],
+    contestants: &[&'a dyn Contestant],
     knobs: &Knobs,
     max_pages: usize,
     site_args: &SiteArgs,
     json: bool,
+    plan: impl Fn(Scenario) -> Vec<harness::Entry<'a>>,
 ) -> anyhow::Result<bool> {
     // `sleep` needs no site: do not generate N pages nobody will fetch.
     let site_pages = if scenarios.iter().all(|s| *s == Scenario::Sleep) {
@@ -321,6 +356,7 @@ fn measure(
             pages: site_pages,
             page_kb: knobs.page_kb,
             seed: site_args.seed,
+            quirks: site_args.quirks,
         }),
         port: 0,
         latency: knobs.latency(),
@@ -343,8 +379,9 @@ fn measure(
             max_pages,
             base_url: server.base_url().to_string(),
             offload: None,
+            quirks: site_args.quirks,
         };
-        let runs = harness::runs_for(scenario, contestants);
+        let runs = plan(scenario);
         if runs.is_empty() {
             if !json {
                 println!(
@@ -353,9 +390,24 @@ fn measure(
             }
             continue;
         }
-        // The single-core reference is measured in a child process, like every contestant.
-        let single_core = harness::calibrate_in_child(&template)?;
-        let truth = harness::truth_with(site, &template, |_| single_core);
+        // The ground truth is the same for every strategy; the single-core reference (the
+        // CPU-bound ideal) is not, and is measured per strategy, in a child process like every
+        // contestant.
+        let mut strategies: Vec<Strategy> = runs.iter().map(|r| r.extract).collect();
+        strategies.sort_unstable();
+        strategies.dedup();
+        let several = strategies.len() > 1;
+        let mut truths = Vec::new();
+        for &extract in &strategies {
+            let job = harness::Entry {
+                contestant: runs[0].contestant,
+                offload: None,
+                extract,
+            }
+            .job(&template);
+            let single_core = harness::calibrate_in_child(&job)?;
+            truths.push((extract, harness::truth_with(site, &job, |_| single_core)));
+        }
         let bar = ProgressBar::new(runs.len() as u64).with_style(
             ProgressStyle::with_template(
                 "{spinner} {prefix:>9} [{bar:20}] {pos}/{len} {msg} {elapsed}",
@@ -365,23 +417,21 @@ fn measure(
         );
         bar.set_prefix(scenario.name());
         let mut rows: Vec<Row> = Vec::new();
-        for (c, offload) in runs {
-            bar.set_message(match offload {
-                Some(v) => format!("{} / {v}", c.name()),
-                None => c.name().to_owned(),
-            });
-            let job = Job {
-                contestant: c.name().to_owned(),
-                offload,
-                ..template.clone()
-            };
+        for entry in runs {
+            bar.set_message(entry.label(scenario, several));
+            let job = entry.job(&template);
+            let truth = &truths
+                .iter()
+                .find(|(s, _)| *s == entry.extract)
+                .expect("a truth was computed for every strategy in the plan")
+                .1;
             let limit = Duration::from_secs(site_args.limit_s);
             let mut scored: Vec<Row> = (0..site_args.runs.max(1))
                 .map(|_| {
                     harness::score(
-                        c,
+                        entry.contestant,
                         &job,
-                        &truth,
+                        truth,
                         harness::run_child(&job, limit, || bar.tick()),
                     )
                 })
@@ -390,7 +440,7 @@ fn measure(
             bar.inc(1);
         }
         bar.finish_and_clear();
-        all_ok &= rows.iter().all(|r| r.verified);
+        all_ok &= !rows.iter().any(Row::is_failure);
         if json {
             let mut out = std::io::stdout().lock();
             for r in &rows {
@@ -434,6 +484,7 @@ fn crawl(args: &CrawlArgs) -> anyhow::Result<()> {
         threads: args.threads.unwrap_or_else(available_threads),
         timeout_ms: args.timeout_ms,
         max_body: args.max_body,
+        extract: args.extract,
     };
     knobs.validate()?;
     let runner = contestant.prepare(&knobs)?;
@@ -486,12 +537,13 @@ fn print_crawl_summary(
     kinds.sort_unstable();
     kinds.dedup();
     println!(
-        "\n{} URLs from {root} in {} with {} (C={}, T={}): {} ok, {} failed{}",
+        "\n{} URLs from {root} in {} with {} (C={}, T={}, extract={}): {} ok, {} failed{}",
         records.len(),
         report::human_secs(wall.as_secs_f64()),
         c.name(),
         c.effective(knobs).concurrency,
         c.effective(knobs).threads,
+        knobs.extract,
         records.len() - failed,
         failed,
         if kinds.is_empty() {
@@ -509,6 +561,7 @@ fn serve(args: &ServeArgs) -> anyhow::Result<()> {
             pages: args.pages,
             page_kb: args.page_kb,
             seed: args.seed,
+            quirks: args.quirks,
         }),
     };
     let server = Server::start(ServerConfig {
@@ -561,6 +614,10 @@ fn list() {
     }
     println!("\nScenarios:");
     for s in Scenario::ALL {
+        println!("  {:<10} {}", s.name(), s.about());
+    }
+    println!("\nExtraction strategies (--extract):");
+    for s in Strategy::ALL {
         println!("  {:<10} {}", s.name(), s.about());
     }
 }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use shootout_core::{Knobs, Scenario};
+use shootout_core::{Knobs, Scenario, Strategy};
 
 use crate::harness::Row;
 
@@ -17,8 +17,14 @@ pub fn human_secs(s: f64) -> String {
     }
 }
 
-/// The line that says what every contestant was given.
-pub fn knobs_line(scenario: Scenario, knobs: &Knobs, max_pages: usize) -> String {
+/// The line that says what every contestant was given, `strategies` included for scenarios
+/// that parse.
+pub fn knobs_line(
+    scenario: Scenario,
+    knobs: &Knobs,
+    max_pages: usize,
+    strategies: &[Strategy],
+) -> String {
     let mut line = match scenario {
         Scenario::Sleep => format!("{} waits of L={} ms", knobs.pages, knobs.latency_ms),
         Scenario::Parse => format!("{} pages of {} KiB in memory", knobs.pages, knobs.page_kb),
@@ -39,7 +45,42 @@ pub fn knobs_line(scenario: Scenario, knobs: &Knobs, max_pages: usize) -> String
         "; C={} in flight, T={} threads",
         knobs.concurrency, knobs.threads
     );
+    if scenario.parses() && !strategies.is_empty() {
+        let names: Vec<&str> = strategies.iter().map(|s| s.name()).collect();
+        let _ = write!(line, "; extract={}", names.join(","));
+    }
     line
+}
+
+/// The strategies the rows used, each once, in [`Strategy::ALL`] order.
+fn strategies_of(rows: &[Row]) -> Vec<Strategy> {
+    let mut all: Vec<Strategy> = rows.iter().filter_map(|r| r.extractor).collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
+/// The name a row goes by in a problem line: contestant, variant and strategy.
+fn row_label(r: &Row, with_strategy: bool) -> String {
+    let mut label = r.contestant.clone();
+    if let Some(v) = r.variant {
+        let _ = write!(label, " / {v}");
+    }
+    if let (true, Some(s)) = (with_strategy, r.extractor) {
+        let _ = write!(label, " / {s}");
+    }
+    label
+}
+
+/// What a leaderboard with `naive` rows says about them.
+fn naive_note(rows: &[Row]) -> &'static str {
+    if rows.iter().any(|r| r.extractor == Some(Strategy::Naive)) {
+        "  note: naive scans the bytes for <a and <title>, so it also counts the anchors inside \
+         comments, <script> and <style>. It is fast, it is wrong, and the verifier says so: \
+         a wrong answer fast is not a result.\n"
+    } else {
+        ""
+    }
 }
 
 /// Renders one scenario's leaderboard: verified runs by wall time, then the wrong ones, each
@@ -48,6 +89,9 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
     if scenario == Scenario::Pitfall {
         return pitfall_table(knobs, rows);
     }
+    let strategies = strategies_of(rows);
+    let several = strategies.len() > 1;
+    let note = naive_note(rows);
     let mut rows: Vec<&Row> = rows.iter().collect();
     rows.sort_by(|a, b| {
         b.verified.cmp(&a.verified).then(
@@ -60,19 +104,37 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
     let _ = writeln!(
         out,
         "\n{scenario}: {}",
-        knobs_line(scenario, knobs, max_pages)
+        knobs_line(scenario, knobs, max_pages, &strategies)
     );
+    // A strategy column only when the table mixes strategies; the header names a single one.
+    let extract_column = |s: &str| {
+        if several {
+            format!(" {s:<7}")
+        } else {
+            String::new()
+        }
+    };
     let _ = writeln!(
         out,
-        "  {:<22} {:>2} {:>5} {:>10} {:>10} {:>7} {:>9} {:>10} {:>9}  verified",
-        "contestant", "T", "C", "wall", "ideal", "×ideal", "pages/s", "cpu", "peak mem"
+        "  {:<22}{} {:>2} {:>5} {:>10} {:>10} {:>7} {:>9} {:>10} {:>9}  verified",
+        "contestant",
+        extract_column("extract"),
+        "T",
+        "C",
+        "wall",
+        "ideal",
+        "×ideal",
+        "pages/s",
+        "cpu",
+        "peak mem"
     );
     for r in &rows {
         let opt = |v: Option<f64>, f: &dyn Fn(f64) -> String| v.map_or_else(|| "—".to_owned(), f);
         let _ = writeln!(
             out,
-            "  {:<22} {:>2} {:>5} {:>10} {:>10} {:>7} {:>9} {:>10} {:>9}  {}",
+            "  {:<22}{} {:>2} {:>5} {:>10} {:>10} {:>7} {:>9} {:>10} {:>9}  {}",
             r.contestant,
+            extract_column(r.extractor.map_or("—", Strategy::name)),
             r.threads,
             r.concurrency,
             opt(r.wall_s, &human_secs),
@@ -85,8 +147,14 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
         );
     }
     for r in rows.iter().filter(|r| !r.verified) {
-        let _ = writeln!(out, "  ✗ {}: {}", r.contestant, r.problems.join("; "));
+        let _ = writeln!(
+            out,
+            "  ✗ {}: {}",
+            row_label(r, several),
+            r.problems.join("; ")
+        );
     }
+    out.push_str(note);
     out.push_str(&below_ideal_note(&rows));
     out
 }
@@ -114,11 +182,13 @@ fn below_ideal_note(rows: &[&Row]) -> String {
 /// The pitfall table: per runtime, each variant's heartbeat lag next to its wall time, in
 /// variant order, so the lesson reads down each runtime's block.
 fn pitfall_table(knobs: &Knobs, rows: &[Row]) -> String {
+    let strategies = strategies_of(rows);
+    let several = strategies.len() > 1;
     let mut out = String::new();
     let _ = writeln!(
         out,
         "\npitfall: {}; a heartbeat asks to wake every {} ms",
-        knobs_line(Scenario::Pitfall, knobs, usize::MAX),
+        knobs_line(Scenario::Pitfall, knobs, usize::MAX, &strategies),
         shootout_core::pitfall::HEARTBEAT_PERIOD.as_millis()
     );
     let _ = writeln!(
@@ -128,11 +198,16 @@ fn pitfall_table(knobs: &Knobs, rows: &[Row]) -> String {
     );
     let ms = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |x| format!("{x:.1} ms"));
     for r in rows {
+        let parsing = match (r.variant, r.extractor) {
+            (Some(v), Some(s)) if several => format!("{v} / {s}"),
+            (Some(v), _) => v.name().to_owned(),
+            (None, _) => "—".to_owned(),
+        };
         let _ = writeln!(
             out,
             "  {:<22} {:<15} {:>10} {:>7} {:>12} {:>12}  {}",
             r.contestant,
-            r.variant.map_or("—", |v| v.name()),
+            parsing,
             r.wall_s.map_or_else(|| "—".to_owned(), human_secs),
             r.wall_over_ideal
                 .map_or_else(|| "—".to_owned(), |x| format!("{x:.2}")),
@@ -144,12 +219,12 @@ fn pitfall_table(knobs: &Knobs, rows: &[Row]) -> String {
     for r in rows.iter().filter(|r| !r.verified) {
         let _ = writeln!(
             out,
-            "  ✗ {} / {}: {}",
-            r.contestant,
-            r.variant.map_or("—", |v| v.name()),
+            "  ✗ {}: {}",
+            row_label(r, several),
             r.problems.join("; ")
         );
     }
+    out.push_str(naive_note(rows));
     out
 }
 

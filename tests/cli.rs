@@ -3,7 +3,7 @@
 
 use std::process::{Command, Output};
 
-use shootout_site::{Content, Server, ServerConfig};
+use shootout_site::{Content, Server, ServerConfig, SiteSpec};
 
 fn shootout(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_shootout"))
@@ -49,6 +49,19 @@ fn bad_input_gets_a_clear_error() {
         &["serve", "--dir", "/definitely/not/here"],
         "not a readable directory",
     );
+    let strategies = "unknown extraction strategy 'nonsense' (expected one of: dom, stream, naive)";
+    rejects(&["run", "parse", "--extract", "nonsense"], strategies);
+    rejects(&["tour", "--extract", "dom,nonsense"], strategies);
+    rejects(
+        &[
+            "crawl",
+            "--url",
+            "http://127.0.0.1:1/",
+            "--extract",
+            "nonsense",
+        ],
+        strategies,
+    );
 }
 
 #[test]
@@ -93,12 +106,138 @@ fn json_rows_carry_the_documented_fields() {
             "cpu_s",
             "peak_rss_mb",
             "verified",
+            "extractor",
         ] {
             assert!(row.get(field).is_some(), "missing {field} in {row}");
         }
         assert_eq!(row["verified"], true, "{row}");
         assert_eq!(row["scenario"], "scrape");
+        // scrape streams unless told otherwise.
+        assert_eq!(row["extractor"], "stream", "{row}");
     }
+}
+
+#[test]
+fn parse_compares_strategies_and_marks_naive_wrong_without_failing() {
+    let out = shootout(&[
+        "run",
+        "parse",
+        "--pages",
+        "4",
+        "--page-kb",
+        "2",
+        "--contestants",
+        "sequential,rayon",
+        "--extract",
+        "dom,stream,naive",
+        "--json",
+    ]);
+    // A wrong naive row is the lesson, not a failure of the command.
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    let mut seen: Vec<(String, String, bool)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["contestant"].as_str().expect("name").to_owned(),
+                r["extractor"].as_str().expect("strategy").to_owned(),
+                r["verified"].as_bool().expect("verdict"),
+            )
+        })
+        .collect();
+    seen.sort();
+    let want: Vec<(String, String, bool)> = ["rayon", "sequential"]
+        .iter()
+        .flat_map(|c| {
+            [("dom", true), ("naive", false), ("stream", true)]
+                .map(|(s, ok)| (c.to_string(), s.to_owned(), ok))
+        })
+        .collect();
+    assert_eq!(seen, want);
+    for r in rows.iter().filter(|r| r["extractor"] == "naive") {
+        let problems = r["problems"].to_string();
+        assert!(problems.contains("links, expected"), "{problems}");
+    }
+
+    // The table names the strategies in its header and marks the naive rows with a note.
+    let table = shootout(&[
+        "run",
+        "parse",
+        "--pages",
+        "4",
+        "--page-kb",
+        "2",
+        "--contestants",
+        "sequential",
+        "--extract",
+        "dom,naive",
+    ]);
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(text.contains("extract=dom,naive"), "{text}");
+    assert!(text.contains("✗ sequential / naive"), "{text}");
+    assert!(
+        text.contains("a wrong answer fast is not a result"),
+        "{text}"
+    );
+}
+
+/// The records of `shootout crawl --json` with one contestant and strategy, sorted by URL.
+fn crawl_records(url: &str, contestant: &str, extract: &str) -> Vec<serde_json::Value> {
+    let out = shootout(&[
+        "crawl",
+        "--url",
+        url,
+        "--json",
+        "--max-pages",
+        "1000",
+        "--contestant",
+        contestant,
+        "--extract",
+        extract,
+    ]);
+    assert!(
+        out.status.success(),
+        "{contestant} {extract}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut records: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    records.sort_by(|a, b| a["url"].as_str().cmp(&b["url"].as_str()));
+    records
+}
+
+#[test]
+fn crawl_records_are_the_same_with_dom_and_stream() {
+    let srv = Server::start(ServerConfig {
+        content: Content::Synthetic(SiteSpec {
+            pages: 30,
+            page_kb: 4,
+            seed: 5,
+            quirks: false,
+        }),
+        ..ServerConfig::default()
+    })
+    .expect("server starts");
+    let url = srv.base_url().to_string();
+    for contestant in shootout::registry::CONTESTANTS {
+        let name = contestant.name();
+        let stream = crawl_records(&url, name, "stream");
+        let dom = crawl_records(&url, name, "dom");
+        assert!(stream.len() > 30, "{name}: {} records", stream.len());
+        assert_eq!(stream, dom, "{name}");
+    }
+    // The comparison can fail: the naive scan follows links hidden in scripts and comments.
+    let naive = crawl_records(&url, "sequential", "naive");
+    assert_ne!(naive, crawl_records(&url, "sequential", "stream"));
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use shootout::harness::{self, Job, time_here};
 use shootout::registry::CONTESTANTS;
 use shootout_core::verify::verify;
-use shootout_core::{Contestant, FetchError, Knobs, Scenario};
+use shootout_core::{Contestant, FetchError, Knobs, Scenario, Strategy};
 use shootout_site::{Content, Server, ServerConfig, SiteSpec};
 use url::Url;
 
@@ -30,6 +30,7 @@ fn server(k: &Knobs) -> Server {
             pages: k.pages,
             page_kb: k.page_kb,
             seed: 3,
+            quirks: false,
         }),
         latency: k.latency(),
         threads: 2,
@@ -53,6 +54,7 @@ fn job(
         max_pages,
         base_url: server.base_url().to_string(),
         offload: None,
+        quirks: false,
     }
 }
 
@@ -65,21 +67,53 @@ fn for_every_contestant(check: impl Fn(&dyn Contestant) -> Result<(), String>) {
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
+/// Every contestant, with each sound extraction strategy for scenarios that parse, yields
+/// exactly the ground truth.
 fn matches_ground_truth(scenario: Scenario, max_pages: usize) {
+    let strategies: &[Strategy] = if scenario.parses() {
+        &[Strategy::Dom, Strategy::Stream]
+    } else {
+        &[Strategy::Stream]
+    };
     let k = knobs(30, 2);
     let srv = server(&k);
     let site = srv.site().expect("synthetic site");
-    // The ground truth is the same for every contestant: compute it once.
+    // The ground truth is the same for every contestant and strategy: compute it once.
     let expected = harness::expectation(site, &job(CONTESTANTS[0], scenario, &k, &srv, max_pages));
     for_every_contestant(|c| {
-        let j = job(c, scenario, &k, &srv, max_pages);
-        let run = time_here(c, &j).map_err(|e| format!("{e:#}"))?;
-        let verdict = verify(&run.records, &expected);
-        verdict
-            .ok()
-            .then_some(())
-            .ok_or_else(|| verdict.to_string())
+        for &extract in strategies {
+            let k = Knobs {
+                extract,
+                ..k.clone()
+            };
+            let j = job(c, scenario, &k, &srv, max_pages);
+            let run = time_here(c, &j).map_err(|e| format!("{extract}: {e:#}"))?;
+            let verdict = verify(&run.records, &expected);
+            if !verdict.ok() {
+                return Err(format!("{extract}: {verdict}"));
+            }
+        }
+        Ok(())
     });
+}
+
+#[test]
+fn the_naive_strategy_is_caught_by_the_verifier() {
+    let k = Knobs {
+        extract: Strategy::Naive,
+        ..knobs(10, 0)
+    };
+    let srv = server(&k);
+    let site = srv.site().expect("synthetic site");
+    for scenario in [Scenario::Parse, Scenario::Scrape, Scenario::Crawl] {
+        let c = CONTESTANTS[0];
+        let j = job(c, scenario, &k, &srv, usize::MAX);
+        let run = time_here(c, &j).expect("naive runs");
+        let verdict = verify(&run.records, &harness::expectation(site, &j));
+        assert!(!verdict.ok(), "naive passed {scenario}");
+        // Every page carries three hidden anchors in its style, script and comment.
+        assert!(verdict.to_string().contains("links, expected"), "{verdict}");
+    }
 }
 
 #[test]

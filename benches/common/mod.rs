@@ -2,6 +2,15 @@
 //!
 //! Set-up (the site, each contestant's runtime and client, the inputs) happens outside
 //! `b.iter`; only the scenario itself is timed.
+//!
+//! Each scenario is one criterion group named with its knobs (`scrape N=20 L=10ms S=16KiB
+//! C=10 T=2`), and each entry is named by its contestant (and `pitfall` variant), with the
+//! extraction strategy as the parameter for scenarios that parse: `rayon/stream`.
+//!
+//! The strategies are the scenario's defaults (`stream` for scrape and crawl, `dom` and
+//! `stream` for parse, `dom` for pitfall), or the comma-separated list in `SHOOTOUT_EXTRACT`:
+//! `SHOOTOUT_EXTRACT=dom cargo bench --bench scrape`. A strategy that gets the answer wrong
+//! (`naive`) stops the bench: a wrong answer fast is not a result.
 
 use std::time::Duration;
 
@@ -9,11 +18,11 @@ use criterion::{BenchmarkId, Criterion, Throughput};
 use shootout::harness::{self, Inputs, Job};
 use shootout::registry::CONTESTANTS;
 use shootout_core::verify::verify;
-use shootout_core::{Knobs, Scenario};
+use shootout_core::{Knobs, Scenario, Strategy};
+use shootout_site::{Content, Server, ServerConfig, SiteSpec};
 
 /// The synthetic site's seed in every bench.
 const SEED: u64 = 42;
-use shootout_site::{Content, Server, ServerConfig, SiteSpec};
 
 /// A criterion configuration sized for a 2-core machine: few samples, short windows.
 pub fn config() -> Criterion {
@@ -24,14 +33,28 @@ pub fn config() -> Criterion {
         .configure_from_args()
 }
 
-/// Benches `scenario` for every contestant in one group, each entry named
-/// `contestant/N=…,L=…,C=…,T=…` so criterion's report compares them side by side.
+/// The strategies to bench: `SHOOTOUT_EXTRACT` if set, else the scenario's defaults.
+fn strategies(scenario: Scenario) -> Vec<Strategy> {
+    match std::env::var("SHOOTOUT_EXTRACT") {
+        Ok(list) => list
+            .split(',')
+            .map(|s| {
+                s.parse()
+                    .unwrap_or_else(|e| panic!("SHOOTOUT_EXTRACT: {e}"))
+            })
+            .collect(),
+        Err(_) => scenario.default_strategies().to_vec(),
+    }
+}
+
+/// Benches `scenario` for every contestant (and strategy) in one group.
 pub fn bench_scenario(c: &mut Criterion, scenario: Scenario, knobs: Knobs) {
     let server = Server::start(ServerConfig {
         content: Content::Synthetic(SiteSpec {
             pages: knobs.pages,
             page_kb: knobs.page_kb,
             seed: SEED,
+            quirks: false,
         }),
         latency: knobs.latency(),
         threads: 1,
@@ -39,28 +62,26 @@ pub fn bench_scenario(c: &mut Criterion, scenario: Scenario, knobs: Knobs) {
     })
     .expect("the bench server starts");
     let site = server.site().expect("synthetic site");
-    let mut group = c.benchmark_group(scenario.name());
-    let parameter = format!(
-        "N={},L={}ms,S={}KiB,C={},T={}",
+    let mut group = c.benchmark_group(format!(
+        "{scenario} N={} L={}ms S={}KiB C={} T={}",
         knobs.pages, knobs.latency_ms, knobs.page_kb, knobs.concurrency, knobs.threads
-    );
-    let runs = harness::runs_for(scenario, CONTESTANTS);
-    for (contestant, offload) in runs {
-        let job = Job {
-            contestant: contestant.name().to_owned(),
-            scenario,
-            knobs: knobs.clone(),
-            seed: SEED,
-            max_pages: usize::MAX,
-            base_url: server.base_url().to_string(),
-            offload,
-        };
-        let name = match offload {
-            Some(v) => format!("{}/{v}", contestant.name()),
-            None => contestant.name().to_owned(),
-        };
-        let expected = harness::expectation(site, &job);
-        let runner = contestant.prepare(&knobs).expect("runner builds");
+    ));
+    let template = Job {
+        contestant: String::new(),
+        scenario,
+        knobs: knobs.clone(),
+        seed: SEED,
+        max_pages: usize::MAX,
+        base_url: server.base_url().to_string(),
+        offload: None,
+        quirks: false,
+    };
+    // The ground truth is the same for every contestant and strategy: compute it once.
+    let expected = harness::expectation(site, &template);
+    for entry in harness::runs_for(scenario, CONTESTANTS, &strategies(scenario)) {
+        let job = entry.job(&template);
+        let name = entry.label(scenario, false);
+        let runner = entry.contestant.prepare(&job.knobs).expect("runner builds");
         let inputs = Inputs::build(&job).expect("inputs build");
         // A wrong answer fast is not a result: check before timing.
         let ran = inputs
@@ -69,11 +90,16 @@ pub fn bench_scenario(c: &mut Criterion, scenario: Scenario, knobs: Knobs) {
         let verdict = verify(&ran.records, &expected);
         assert!(
             verdict.ok(),
-            "{} is wrong on {scenario}: {verdict}",
-            contestant.name()
+            "{name} ({}) is wrong on {scenario}: {verdict}",
+            entry.extract
         );
         group.throughput(Throughput::Elements(expected.count as u64));
-        group.bench_function(BenchmarkId::new(name, &parameter), |b| {
+        let id = if scenario.parses() {
+            BenchmarkId::new(name, entry.extract)
+        } else {
+            BenchmarkId::from_parameter(name)
+        };
+        group.bench_function(id, |b| {
             b.iter(|| inputs.run(runner.as_ref()));
         });
     }

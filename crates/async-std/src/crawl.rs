@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use futures_lite::FutureExt;
 use shootout_core::page::{Scraped, scrape_page, task_failed};
-use shootout_core::{Frontier, PageRecord};
+use shootout_core::{Frontier, PageRecord, Strategy};
 use url::Url;
 
 use crate::Client;
@@ -18,6 +18,7 @@ pub async fn crawl(
     root: &Url,
     max_pages: usize,
     concurrency: usize,
+    extract: Strategy,
 ) -> Vec<PageRecord> {
     let (mut frontier, root) = Frontier::new(root, max_pages);
     let mut queue = VecDeque::from([root]);
@@ -33,7 +34,7 @@ pub async fn crawl(
             // Dropping an async-std JoinHandle detaches the task; it runs to the end.
             async_std::task::spawn(async move {
                 // Even a panic must report back, or the coordinator would wait forever.
-                let page = AssertUnwindSafe(visit(&client, &url))
+                let page = AssertUnwindSafe(visit(&client, &url, extract))
                     .catch_unwind()
                     .await
                     .unwrap_or_else(|_| Scraped {
@@ -58,9 +59,9 @@ pub async fn crawl(
     records
 }
 
-async fn visit(client: &Client, url: &Url) -> Scraped {
+async fn visit(client: &Client, url: &Url, extract: Strategy) -> Scraped {
     let fetched = client.get(url).await;
     let owned = url.clone();
     // Parsing is CPU work: keep it off the runtime threads (see scrape.rs).
-    async_std::task::spawn_blocking(move || scrape_page(owned.as_str(), fetched)).await
+    async_std::task::spawn_blocking(move || scrape_page(owned.as_str(), fetched, extract)).await
 }

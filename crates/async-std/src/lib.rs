@@ -41,7 +41,7 @@ use std::time::Duration;
 use futures_lite::FutureExt;
 use shootout_core::page::task_failed;
 use shootout_core::pitfall::{Offload, PitfallRun};
-use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError};
+use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy};
 use shootout_http::adapters::AsyncStdRuntime;
 use shootout_http::engine::AsyncClient;
 use url::Url;
@@ -118,6 +118,7 @@ impl Contestant for AsyncStd {
             rayon: Arc::new(rayon),
             client: Arc::new(AsyncClient::new(AsyncStdRuntime, knobs)),
             concurrency: knobs.concurrency,
+            extract: knobs.extract,
         }))
     }
 }
@@ -126,6 +127,7 @@ struct AsyncStdRunner {
     rayon: Arc<rayon::ThreadPool>,
     client: Arc<Client>,
     concurrency: usize,
+    extract: Strategy,
 }
 
 impl Runner for AsyncStdRunner {
@@ -142,7 +144,12 @@ impl Runner for AsyncStdRunner {
     }
 
     fn scrape(&self, urls: &[Url]) -> Vec<PageRecord> {
-        async_std::task::block_on(scrape::scrape(self.client.clone(), urls, self.concurrency))
+        async_std::task::block_on(scrape::scrape(
+            self.client.clone(),
+            urls,
+            self.concurrency,
+            self.extract,
+        ))
     }
 
     fn crawl(&self, root: &Url, max_pages: usize) -> Vec<PageRecord> {
@@ -151,11 +158,12 @@ impl Runner for AsyncStdRunner {
             root,
             max_pages,
             self.concurrency,
+            self.extract,
         ))
     }
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
-        async_std::task::block_on(parse::parse(pages))
+        async_std::task::block_on(parse::parse(pages, self.extract))
     }
 
     fn pitfall(&self, urls: &[Url], offload: Offload) -> Option<PitfallRun> {
@@ -165,6 +173,7 @@ impl Runner for AsyncStdRunner {
             urls,
             self.concurrency,
             offload,
+            self.extract,
         )))
     }
 }

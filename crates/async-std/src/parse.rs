@@ -1,13 +1,13 @@
 //! `parse`: every page on the blocking pool (capped at T threads).
 
 use shootout_core::page::parse_page;
-use shootout_core::{Page, PageRecord};
+use shootout_core::{Page, PageRecord, Strategy};
 
 use crate::contained;
 
 /// CPU-only work has nothing to await: the runtime adds nothing but the blocking pool's
 /// T threads, which is where async-std says CPU work belongs.
-pub async fn parse(pages: &[Page]) -> Vec<PageRecord> {
+pub async fn parse(pages: &[Page], extract: Strategy) -> Vec<PageRecord> {
     let tasks: Vec<_> = pages
         .iter()
         .map(|page| {
@@ -16,7 +16,7 @@ pub async fn parse(pages: &[Page]) -> Vec<PageRecord> {
             let url = page.url.clone();
             contained(
                 url,
-                async_std::task::spawn_blocking(move || parse_page(&page)),
+                async_std::task::spawn_blocking(move || parse_page(&page, extract)),
             )
         })
         .collect();

@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::ThreadPool;
+use shootout_core::Strategy;
 use shootout_core::page::{scrape_page, task_failed};
 use shootout_core::pitfall::{BLOCKING_CALL, HEARTBEAT_PERIOD, Offload, PitfallRun};
 use url::Url;
@@ -19,6 +20,7 @@ pub async fn pitfall(
     urls: &[Url],
     concurrency: usize,
     offload: Offload,
+    extract: Strategy,
 ) -> PitfallRun {
     let stop = Arc::new(AtomicBool::new(false));
     let beat = async_std::task::spawn(heartbeat(stop.clone()));
@@ -38,17 +40,17 @@ pub async fn pitfall(
                 let name = url.to_string();
                 match offload {
                     // The mistake: parsing right here keeps the thread busy for the whole parse.
-                    Offload::Inline => scrape_page(url.as_str(), fetched).record,
+                    Offload::Inline => scrape_page(url.as_str(), fetched, extract).record,
                     Offload::ThreadSleep | Offload::SpawnBlocking => {
                         async_std::task::spawn_blocking(move || {
-                            scrape_page(url.as_str(), fetched).record
+                            scrape_page(url.as_str(), fetched, extract).record
                         })
                         .await
                     }
                     Offload::Rayon => {
                         let (tx, rx) = async_std::channel::bounded(1);
                         pool.spawn(move || {
-                            let _ = tx.try_send(scrape_page(url.as_str(), fetched).record);
+                            let _ = tx.try_send(scrape_page(url.as_str(), fetched, extract).record);
                         });
                         // A dropped sender (the parse panicked) is an error record, not a hang.
                         rx.recv().await.unwrap_or_else(|e| task_failed(&name, e))

@@ -2,15 +2,20 @@
 
 use std::sync::Arc;
 
-use shootout_core::PageRecord;
 use shootout_core::page::scrape_page;
+use shootout_core::{PageRecord, Strategy};
 use url::Url;
 
 use crate::Client;
 use crate::bounded::spawn_bounded;
 
 /// Fetches on the runtime threads, parses on `spawn_blocking`.
-pub async fn scrape(client: Arc<Client>, urls: &[Url], concurrency: usize) -> Vec<PageRecord> {
+pub async fn scrape(
+    client: Arc<Client>,
+    urls: &[Url],
+    concurrency: usize,
+    extract: Strategy,
+) -> Vec<PageRecord> {
     spawn_bounded(
         urls.len(),
         concurrency,
@@ -20,10 +25,13 @@ pub async fn scrape(client: Arc<Client>, urls: &[Url], concurrency: usize) -> Ve
             async move {
                 let fetched = client.get(&url).await;
                 // Parsing is CPU work: on a runtime thread it would stall every other task there.
-                // spawn_blocking moves it to the blocking pool. `scraper::Html` is !Send, so it is built
-                // and dropped inside the closure; only the plain record comes back.
-                async_std::task::spawn_blocking(move || scrape_page(url.as_str(), fetched).record)
-                    .await
+                // spawn_blocking moves it to the blocking pool. Either parser's state (scraper's
+                // `Html`, lol_html's rewriter) is !Send, so it is built and dropped inside the
+                // closure; only the plain record comes back.
+                async_std::task::spawn_blocking(move || {
+                    scrape_page(url.as_str(), fetched, extract).record
+                })
+                .await
             }
         },
     )

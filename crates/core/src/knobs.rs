@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::extract::Strategy;
+
 /// One job that every contestant implements, in a file of the same name in every crate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -67,6 +69,31 @@ impl Scenario {
         }
     }
 
+    /// Whether the scenario parses HTML, so that the extraction strategy matters.
+    pub fn parses(self) -> bool {
+        matches!(
+            self,
+            Scenario::Scrape | Scenario::Crawl | Scenario::Parse | Scenario::Pitfall
+        )
+    }
+
+    /// The extraction strategies a run of this scenario uses when none is asked for.
+    ///
+    /// - `scrape` and `crawl` stream: extraction is all they need, and with a DOM the parsing
+    ///   hides the runtimes (a crawl of real docs is then CPU-bound on html5ever).
+    /// - `parse` compares the two sound strategies side by side.
+    /// - `pitfall` keeps the DOM: its lesson is a parse long enough to stall an event loop.
+    /// - `sleep` and `download` parse nothing; the value is carried but never used.
+    pub fn default_strategies(self) -> &'static [Strategy] {
+        match self {
+            Scenario::Parse => &[Strategy::Dom, Strategy::Stream],
+            Scenario::Pitfall => &[Strategy::Dom],
+            Scenario::Sleep | Scenario::Download | Scenario::Scrape | Scenario::Crawl => {
+                &[Strategy::Stream]
+            }
+        }
+    }
+
     /// Whether the scenario talks to the site over HTTP.
     pub fn uses_network(self) -> bool {
         matches!(
@@ -116,6 +143,9 @@ pub struct Knobs {
     pub timeout_ms: u64,
     /// Largest body accepted, in bytes; a larger one is recorded as `too_large`.
     pub max_body: usize,
+    /// How HTML is turned into records (scenarios that parse; see [`Strategy`]).
+    #[serde(default)]
+    pub extract: Strategy,
 }
 
 /// A knob value that no contestant can run with.
@@ -174,6 +204,7 @@ impl Default for Knobs {
             threads: available_threads(),
             timeout_ms: Self::DEFAULT_TIMEOUT_MS,
             max_body: Self::DEFAULT_MAX_BODY,
+            extract: Strategy::default(),
         }
     }
 }

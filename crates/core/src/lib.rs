@@ -10,7 +10,8 @@
 //!   page size S, concurrency C, threads T, timeout, body cap).
 //! - [`record`]: the [`PageRecord`] every requested URL turns into, the typed [`FetchError`],
 //!   and the raw [`Fetched`] response an HTTP engine hands back.
-//! - [`extract`]: HTML extraction (body bytes → title, link count, hrefs) behind one interface.
+//! - [`extract`]: HTML extraction (body bytes → title, link count, hrefs) behind one interface,
+//!   by one of three [`Strategy`]s: a DOM, a token stream, or a (wrong) byte scan.
 //! - [`page`]: turning a fetch result into a record, the same way in every contestant.
 //! - [`pitfall`]: the heartbeat scenario's variants and lag statistics.
 //! - [`scope`]: URL normalisation, the same-origin rule and the crawl [`Frontier`] that admits
@@ -36,7 +37,7 @@ pub mod scope;
 pub mod verify;
 
 pub use contestant::{Contestant, Family, Runner, SetupError};
-pub use extract::{Extracted, extract};
+pub use extract::{Extracted, Strategy};
 pub use knobs::{Knobs, Scenario};
 pub use page::Page;
 pub use record::{FetchError, Fetched, PageRecord};

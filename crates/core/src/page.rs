@@ -3,7 +3,7 @@
 //! These functions are pure: no I/O and no shared state. Where each contestant calls them
 //! (inline, on a blocking pool, on a rayon pool) is the part that differs, and is the lesson.
 
-use crate::extract::extract;
+use crate::extract::Strategy;
 use crate::record::{FetchError, Fetched, PageRecord};
 
 /// One in-memory HTML page, the input of the `parse` scenario.
@@ -56,11 +56,12 @@ pub fn download_record(url: &str, result: Result<Fetched, FetchError>) -> PageRe
     }
 }
 
-/// The record for a scrape: a 2xx HTML body is parsed; anything else is recorded unparsed.
-pub fn scrape_page(url: &str, result: Result<Fetched, FetchError>) -> Scraped {
+/// The record for a scrape: a 2xx HTML body is parsed with `extract`; anything else is
+/// recorded unparsed.
+pub fn scrape_page(url: &str, result: Result<Fetched, FetchError>, extract: Strategy) -> Scraped {
     match result {
         Ok(f) if status_error(f.status).is_none() && f.is_html() => {
-            let e = extract(&f.body);
+            let e = extract.extract(&f.body);
             Scraped {
                 record: PageRecord {
                     url: url.to_owned(),
@@ -80,9 +81,10 @@ pub fn scrape_page(url: &str, result: Result<Fetched, FetchError>) -> Scraped {
     }
 }
 
-/// The record for one in-memory page of the `parse` scenario (no HTTP, so no status).
-pub fn parse_page(page: &Page) -> PageRecord {
-    let e = extract(&page.body);
+/// The record for one in-memory page of the `parse` scenario (no HTTP, so no status), parsed
+/// with `extract`.
+pub fn parse_page(page: &Page, extract: Strategy) -> PageRecord {
+    let e = extract.extract(&page.body);
     PageRecord {
         url: page.url.clone(),
         status: None,
@@ -113,19 +115,22 @@ mod tests {
     #[test]
     fn only_2xx_html_is_parsed() {
         let html = "<title>T</title><a href=/x>x</a>";
-        let ok = scrape_page("u", fetched(200, "text/html", html));
-        assert_eq!(
-            (ok.record.title.as_deref(), ok.record.links),
-            (Some("T"), 1)
-        );
-        assert_eq!(ok.hrefs, ["/x"]);
+        for s in Strategy::ALL {
+            let ok = scrape_page("u", fetched(200, "text/html", html), s);
+            assert_eq!(
+                (ok.record.title.as_deref(), ok.record.links),
+                (Some("T"), 1),
+                "{s}"
+            );
+            assert_eq!(ok.hrefs, ["/x"], "{s}");
 
-        let not_found = scrape_page("u", fetched(404, "text/html", html));
-        assert_eq!(not_found.record.error, Some(FetchError::Status(404)));
-        assert_eq!((not_found.record.links, not_found.hrefs.len()), (0, 0));
+            let not_found = scrape_page("u", fetched(404, "text/html", html), s);
+            assert_eq!(not_found.record.error, Some(FetchError::Status(404)));
+            assert_eq!((not_found.record.links, not_found.hrefs.len()), (0, 0));
 
-        let text = scrape_page("u", fetched(200, "text/plain", html));
-        assert_eq!((text.record.error, text.record.title), (None, None));
-        assert_eq!(text.record.size, html.len());
+            let text = scrape_page("u", fetched(200, "text/plain", html), s);
+            assert_eq!((text.record.error, text.record.title), (None, None));
+            assert_eq!(text.record.size, html.len());
+        }
     }
 }

@@ -13,8 +13,8 @@
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::bounded;
-use shootout_core::Knobs;
 use shootout_core::page::scrape_page;
+use shootout_core::{Knobs, Strategy};
 use shootout_http::blocking::BlockingClient;
 use shootout_site::{Content, Server, ServerConfig, SiteSpec};
 
@@ -54,7 +54,7 @@ fn main() -> anyhow::Result<()> {
             let (fetched_rx, done_tx) = (fetched_rx.clone(), done_tx.clone());
             s.spawn(move || {
                 for (url, page) in fetched_rx {
-                    let _ = done_tx.send(scrape_page(url.as_str(), page).record);
+                    let _ = done_tx.send(scrape_page(url.as_str(), page, Strategy::Stream).record);
                 }
             });
         }

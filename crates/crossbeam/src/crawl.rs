@@ -6,7 +6,7 @@ use std::thread;
 
 use crossbeam_channel::{after, bounded, select};
 use shootout_core::page::{Scraped, scrape_page, task_failed};
-use shootout_core::{FetchError, Frontier, PageRecord};
+use shootout_core::{FetchError, Frontier, PageRecord, Strategy};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
 
@@ -21,6 +21,7 @@ pub fn crawl(
     client: &BlockingClient,
     root: &Url,
     max_pages: usize,
+    extract: Strategy,
 ) -> Vec<PageRecord> {
     let (mut frontier, root) = Frontier::new(root, max_pages);
     let (jobs_tx, jobs_rx) = bounded::<Url>(stages.fetchers.max(1));
@@ -39,11 +40,12 @@ pub fn crawl(
             stages.parsers,
             &fetched_rx,
             move |(url, got): (Url, _)| {
-                let page = catch_unwind(AssertUnwindSafe(|| scrape_page(url.as_str(), got)))
-                    .unwrap_or_else(|_| Scraped {
-                        record: task_failed(url.as_str(), "panicked"),
-                        hrefs: Vec::new(),
-                    });
+                let page =
+                    catch_unwind(AssertUnwindSafe(|| scrape_page(url.as_str(), got, extract)))
+                        .unwrap_or_else(|_| Scraped {
+                            record: task_failed(url.as_str(), "panicked"),
+                            hrefs: Vec::new(),
+                        });
                 done_tx.send((url, page)).is_ok()
             },
         );

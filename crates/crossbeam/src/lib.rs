@@ -33,7 +33,7 @@ mod sleep;
 
 use std::time::Duration;
 
-use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError};
+use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
 
@@ -68,6 +68,7 @@ impl Contestant for Crossbeam {
                 // the collector stops waiting and records what is missing.
                 stall: knobs.timeout() + Duration::from_secs(10),
             },
+            extract: knobs.extract,
         }))
     }
 }
@@ -75,6 +76,7 @@ impl Contestant for Crossbeam {
 struct CrossbeamRunner {
     client: BlockingClient,
     stages: pipeline::Stages,
+    extract: Strategy,
 }
 
 impl Runner for CrossbeamRunner {
@@ -87,14 +89,14 @@ impl Runner for CrossbeamRunner {
     }
 
     fn scrape(&self, urls: &[Url]) -> Vec<PageRecord> {
-        scrape::scrape(&self.stages, &self.client, urls)
+        scrape::scrape(&self.stages, &self.client, urls, self.extract)
     }
 
     fn crawl(&self, root: &Url, max_pages: usize) -> Vec<PageRecord> {
-        crawl::crawl(&self.stages, &self.client, root, max_pages)
+        crawl::crawl(&self.stages, &self.client, root, max_pages, self.extract)
     }
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
-        parse::parse(&self.stages, pages)
+        parse::parse(&self.stages, pages, self.extract)
     }
 }

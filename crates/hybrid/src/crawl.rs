@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use rayon::ThreadPool;
-use shootout_core::PageRecord;
 use shootout_core::page::{Scraped, scrape_page, task_failed};
+use shootout_core::{PageRecord, Strategy};
 use shootout_tokio::crawl::crawl_with;
 use url::Url;
 
@@ -19,13 +19,14 @@ pub async fn crawl(
     root: &Url,
     max_pages: usize,
     concurrency: usize,
+    extract: Strategy,
 ) -> Vec<PageRecord> {
     crawl_with(root, max_pages, concurrency, move |url| {
         let (client, pool) = (client.clone(), pool.clone());
         async move {
             let fetched = client.get(&url).await;
             let owned = url.clone();
-            on_rayon(&pool, move || scrape_page(owned.as_str(), fetched))
+            on_rayon(&pool, move || scrape_page(owned.as_str(), fetched, extract))
                 .await
                 .unwrap_or_else(|| Scraped {
                     record: task_failed(url.as_str(), "parse panicked"),

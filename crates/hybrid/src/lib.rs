@@ -22,7 +22,7 @@ mod scrape;
 use std::sync::Arc;
 use std::time::Duration;
 
-use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError};
+use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy};
 use shootout_http::adapters::TokioRuntime;
 use shootout_http::engine::AsyncClient;
 use url::Url;
@@ -78,6 +78,7 @@ impl Contestant for Hybrid {
             pool: Arc::new(pool),
             client,
             concurrency: knobs.concurrency,
+            extract: knobs.extract,
         }))
     }
 }
@@ -87,6 +88,7 @@ struct HybridRunner {
     pool: Arc<rayon::ThreadPool>,
     client: Arc<Client>,
     concurrency: usize,
+    extract: Strategy,
 }
 
 impl Runner for HybridRunner {
@@ -109,6 +111,7 @@ impl Runner for HybridRunner {
             self.pool.clone(),
             urls,
             self.concurrency,
+            self.extract,
         ))
     }
 
@@ -119,10 +122,12 @@ impl Runner for HybridRunner {
             root,
             max_pages,
             self.concurrency,
+            self.extract,
         ))
     }
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
-        self.runtime.block_on(parse::parse(&self.pool, pages))
+        self.runtime
+            .block_on(parse::parse(&self.pool, pages, self.extract))
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use rayon::ThreadPool;
 use rayon::prelude::*;
 use shootout_core::page::{parse_page, task_failed};
-use shootout_core::{Page, PageRecord};
+use shootout_core::{Page, PageRecord, Strategy};
 
 use crate::offload::on_rayon;
 
@@ -13,15 +13,17 @@ use crate::offload::on_rayon;
 /// `pool`, so its `par_iter` splits the batch across that pool's T threads by work stealing.
 /// The pages are shared with the pool through an `Arc` (a spawned job must be `'static`, so it
 /// cannot borrow them); that copy is part of the measured time.
-pub async fn parse(pool: &ThreadPool, pages: &[Page]) -> Vec<PageRecord> {
+pub async fn parse(pool: &ThreadPool, pages: &[Page], extract: Strategy) -> Vec<PageRecord> {
     let shared: Arc<[Page]> = pages.into();
     let batch = shared.clone();
-    on_rayon(pool, move || batch.par_iter().map(parse_page).collect())
-        .await
-        .unwrap_or_else(|| {
-            shared
-                .iter()
-                .map(|p| task_failed(&p.url, "parse panicked"))
-                .collect()
-        })
+    on_rayon(pool, move || {
+        batch.par_iter().map(|p| parse_page(p, extract)).collect()
+    })
+    .await
+    .unwrap_or_else(|| {
+        shared
+            .iter()
+            .map(|p| task_failed(&p.url, "parse panicked"))
+            .collect()
+    })
 }

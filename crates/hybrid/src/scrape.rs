@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use rayon::ThreadPool;
-use shootout_core::PageRecord;
 use shootout_core::page::{scrape_page, task_failed};
+use shootout_core::{PageRecord, Strategy};
 use shootout_tokio::bounded::spawn_bounded;
 use url::Url;
 
@@ -17,6 +17,7 @@ pub async fn scrape(
     pool: Arc<ThreadPool>,
     urls: &[Url],
     concurrency: usize,
+    extract: Strategy,
 ) -> Vec<PageRecord> {
     spawn_bounded(
         urls.len(),
@@ -27,9 +28,11 @@ pub async fn scrape(
             async move {
                 let fetched = client.get(&url).await;
                 let name = url.to_string();
-                on_rayon(&pool, move || scrape_page(url.as_str(), fetched).record)
-                    .await
-                    .unwrap_or_else(|| task_failed(&name, "parse panicked"))
+                on_rayon(&pool, move || {
+                    scrape_page(url.as_str(), fetched, extract).record
+                })
+                .await
+                .unwrap_or_else(|| task_failed(&name, "parse panicked"))
             }
         },
     )

@@ -3,7 +3,7 @@
 use rayon::ThreadPool;
 use rayon::prelude::*;
 use shootout_core::page::{Scraped, scrape_page, task_failed};
-use shootout_core::{Frontier, PageRecord};
+use shootout_core::{Frontier, PageRecord, Strategy};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
 
@@ -16,6 +16,7 @@ pub fn crawl(
     client: &BlockingClient,
     root: &Url,
     max_pages: usize,
+    extract: Strategy,
 ) -> Vec<PageRecord> {
     let (mut frontier, root) = Frontier::new(root, max_pages);
     let mut level = vec![root];
@@ -34,7 +35,7 @@ pub fn crawl(
                 .zip(fetched.into_par_iter())
                 .map(|(url, f)| {
                     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        scrape_page(url.as_str(), f)
+                        scrape_page(url.as_str(), f, extract)
                     }))
                     .unwrap_or_else(|_| Scraped {
                         record: task_failed(url.as_str(), "panicked"),

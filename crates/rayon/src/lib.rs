@@ -30,7 +30,7 @@ use std::time::Duration;
 
 use rayon::ThreadPool;
 use shootout_core::page::task_failed;
-use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError};
+use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
 
@@ -81,6 +81,7 @@ impl Contestant for Rayon {
             cpu: pool(knobs.threads, "cpu")?,
             io: pool(knobs.concurrency, "io")?,
             client: BlockingClient::new(knobs, knobs.concurrency),
+            extract: knobs.extract,
         }))
     }
 }
@@ -89,6 +90,7 @@ struct RayonRunner {
     cpu: ThreadPool,
     io: ThreadPool,
     client: BlockingClient,
+    extract: Strategy,
 }
 
 impl Runner for RayonRunner {
@@ -101,15 +103,22 @@ impl Runner for RayonRunner {
     }
 
     fn scrape(&self, urls: &[Url]) -> Vec<PageRecord> {
-        scrape::scrape(&self.io, &self.cpu, &self.client, urls)
+        scrape::scrape(&self.io, &self.cpu, &self.client, urls, self.extract)
     }
 
     fn crawl(&self, root: &Url, max_pages: usize) -> Vec<PageRecord> {
-        crawl::crawl(&self.io, &self.cpu, &self.client, root, max_pages)
+        crawl::crawl(
+            &self.io,
+            &self.cpu,
+            &self.client,
+            root,
+            max_pages,
+            self.extract,
+        )
     }
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
-        parse::parse(&self.cpu, pages)
+        parse::parse(&self.cpu, pages, self.extract)
     }
 }
 

@@ -2,8 +2,8 @@
 
 use rayon::ThreadPool;
 use rayon::prelude::*;
-use shootout_core::PageRecord;
 use shootout_core::page::scrape_page;
+use shootout_core::{PageRecord, Strategy};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
 
@@ -16,6 +16,7 @@ pub fn scrape(
     cpu: &ThreadPool,
     client: &BlockingClient,
     urls: &[Url],
+    extract: Strategy,
 ) -> Vec<PageRecord> {
     let fetched: Vec<_> = io.install(|| {
         urls.par_iter()
@@ -26,7 +27,11 @@ pub fn scrape(
     cpu.install(|| {
         urls.par_iter()
             .zip(fetched.into_par_iter())
-            .map(|(url, f)| contained(url.as_str(), || scrape_page(url.as_str(), f).record))
+            .map(|(url, f)| {
+                contained(url.as_str(), || {
+                    scrape_page(url.as_str(), f, extract).record
+                })
+            })
             .collect()
     })
 }

@@ -3,17 +3,22 @@
 use std::collections::VecDeque;
 
 use shootout_core::page::scrape_page;
-use shootout_core::{Frontier, PageRecord};
+use shootout_core::{Frontier, PageRecord, Strategy};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
 
 /// A FIFO queue makes the crawl breadth-first; the frontier admits each URL once.
-pub fn crawl(client: &BlockingClient, root: &Url, max_pages: usize) -> Vec<PageRecord> {
+pub fn crawl(
+    client: &BlockingClient,
+    root: &Url,
+    max_pages: usize,
+    extract: Strategy,
+) -> Vec<PageRecord> {
     let (mut frontier, root) = Frontier::new(root, max_pages);
     let mut queue = VecDeque::from([root]);
     let mut records = Vec::new();
     while let Some(url) = queue.pop_front() {
-        let page = scrape_page(url.as_str(), client.get(&url));
+        let page = scrape_page(url.as_str(), client.get(&url), extract);
         queue.extend(frontier.admit_all(&url, &page.hrefs));
         records.push(page.record);
     }

@@ -24,7 +24,7 @@ mod sleep;
 use std::time::Duration;
 
 use shootout_core::contestant::Effective;
-use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError};
+use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
 
@@ -61,12 +61,14 @@ impl Contestant for Sequential {
         Ok(Box::new(SequentialRunner {
             // One thread, so one keep-alive connection is all it can use.
             client: BlockingClient::new(knobs, 1),
+            extract: knobs.extract,
         }))
     }
 }
 
 struct SequentialRunner {
     client: BlockingClient,
+    extract: Strategy,
 }
 
 impl Runner for SequentialRunner {
@@ -79,14 +81,14 @@ impl Runner for SequentialRunner {
     }
 
     fn scrape(&self, urls: &[Url]) -> Vec<PageRecord> {
-        scrape::scrape(&self.client, urls)
+        scrape::scrape(&self.client, urls, self.extract)
     }
 
     fn crawl(&self, root: &Url, max_pages: usize) -> Vec<PageRecord> {
-        crawl::crawl(&self.client, root, max_pages)
+        crawl::crawl(&self.client, root, max_pages, self.extract)
     }
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
-        parse::parse(pages)
+        parse::parse(pages, self.extract)
     }
 }

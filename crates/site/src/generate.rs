@@ -5,11 +5,16 @@
 //! falls into: `<a>` inside `<script>` and comments, anchors without `href`, fragments,
 //! duplicates, relative, dot-segment and absolute forms of one URL, other origins, and
 //! non-http schemes.
+//!
+//! With [`SiteSpec::quirks`] on, the site also serves the [`QUIRKS`]: small pages of markup
+//! that the HTML5 tree builder rewrites (so a DOM and a token stream disagree on them) and
+//! markup that only looks as if they might. Their ground truth is what a browser's DOM holds.
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt::Write as _;
 
 use bytes::Bytes;
+use shootout_core::Strategy;
 use shootout_core::page::{Page, scrape_page};
 use shootout_core::record::{FetchError, Fetched, PageRecord};
 use shootout_core::verify::{Expectation, Fields};
@@ -24,6 +29,9 @@ pub struct SiteSpec {
     pub page_kb: usize,
     /// Seed for titles, extra links and padding.
     pub seed: u64,
+    /// Also serve the [`QUIRKS`] pages, linked from the index and part of every scenario's
+    /// inputs.
+    pub quirks: bool,
 }
 
 impl Default for SiteSpec {
@@ -32,9 +40,89 @@ impl Default for SiteSpec {
             pages: 40,
             page_kb: 64,
             seed: 42,
+            quirks: false,
         }
     }
 }
+
+/// A page of markup where a tree builder and a tokeniser may part ways.
+#[derive(Clone, Copy, Debug)]
+pub struct Quirk {
+    /// Where it is served: `/quirks/{name}`.
+    pub path: &'static str,
+    /// The whole document.
+    pub html: &'static str,
+    /// Ground truth: the first `<title>`'s text in a browser's DOM.
+    pub title: Option<&'static str>,
+    /// Ground truth: the `<a>` elements in a browser's DOM.
+    pub links: usize,
+    /// Whether the `stream` strategy gets it wrong (the tree builder changed the markup).
+    pub splits: bool,
+}
+
+/// Every quirk page. Each links only to `/`, so a crawl reaches the same URLs whichever way
+/// the links are counted; only the counts (and so the verdict) differ.
+pub const QUIRKS: &[Quirk] = &[
+    Quirk {
+        path: "/quirks/reopened-anchor",
+        html: "<!DOCTYPE html><html><head><title>An anchor reopened</title></head><body>\
+               <p><a href=\"/\">one</p><p>two</a></p></body></html>",
+        title: Some("An anchor reopened"),
+        // The tree builder reopens the <a> still open when the first <p> closed.
+        links: 2,
+        splits: true,
+    },
+    Quirk {
+        path: "/quirks/adopted-anchor",
+        html: "<!DOCTYPE html><html><head><title>An anchor around a block</title></head><body>\
+               <a href=\"/\"><div>block</a>after</div></body></html>",
+        title: Some("An anchor around a block"),
+        // The adoption agency splits the <a> at the <div>.
+        links: 2,
+        splits: true,
+    },
+    Quirk {
+        path: "/quirks/frameset",
+        html: "<!DOCTYPE html><html><head><title>A frameset</title></head>\
+               <frameset><a href=\"/\">dropped</a></frameset></html>",
+        title: Some("A frameset"),
+        // A frameset document has no body; the tree builder drops the <a>.
+        links: 0,
+        splits: true,
+    },
+    Quirk {
+        path: "/quirks/title-in-body",
+        html: "<!DOCTYPE html><html><head></head><body><p>text first</p>\
+               <title>A title in the body</title><a href=\"/\">home</a></body></html>",
+        title: Some("A title in the body"),
+        links: 1,
+        splits: false,
+    },
+    Quirk {
+        path: "/quirks/two-titles",
+        html: "<!DOCTYPE html><html><head><title>The first title</title>\
+               <title>The second title</title></head><body><a href=\"/\">home</a></body></html>",
+        title: Some("The first title"),
+        links: 1,
+        splits: false,
+    },
+    Quirk {
+        path: "/quirks/template-anchor",
+        html: "<!DOCTYPE html><html><head><title>An anchor in a template</title></head><body>\
+               <template><a href=\"/\">inert</a></template><a href=\"/\">home</a></body></html>",
+        title: Some("An anchor in a template"),
+        links: 2,
+        splits: false,
+    },
+    Quirk {
+        path: "/quirks/unclosed-title",
+        html: "<!DOCTYPE html><html><head><title>An unclosed title <a href=\"/\">not a link</a>",
+        // The title is raw text up to `</title>`, or to the end of the document.
+        title: Some("An unclosed title <a href=\"/\">not a link</a>"),
+        links: 0,
+        splits: false,
+    },
+];
 
 /// How many children each page links to; the site is a tree of this fan-out plus cross links,
 /// so a crawl has several levels to discover.
@@ -72,6 +160,11 @@ impl Site {
         let origin_str = origin.as_str().trim_end_matches('/').to_owned();
         let mut resources = HashMap::new();
         resources.insert("/".to_owned(), index_page(spec));
+        if spec.quirks {
+            for q in QUIRKS {
+                resources.insert(q.path.to_owned(), quirk_page(q));
+            }
+        }
         for i in 0..spec.pages {
             let page = content_page(spec, i, &origin_str);
             for target in &page.targets {
@@ -104,20 +197,17 @@ impl Site {
         self.resources.get(path)
     }
 
-    /// The URLs of `/page/0` … `/page/{N-1}`, the input of `download` and `scrape`.
+    /// The input URLs of `download`, `scrape` and `pitfall` (see [`input_urls`]).
     pub fn page_urls(&self) -> Vec<Url> {
-        page_urls(&self.origin, self.spec.pages)
+        input_urls(&self.origin, &self.spec)
     }
 
-    /// The pages as in-memory documents, the input of `parse`.
+    /// The same inputs as in-memory documents, the input of `parse`.
     pub fn pages_in_memory(&self) -> Vec<Page> {
-        (0..self.spec.pages)
-            .map(|i| {
-                let path = page_path(i);
-                Page {
-                    url: self.url(&path).into(),
-                    body: self.resources[&path].body.to_vec(),
-                }
+        input_paths(&self.spec)
+            .map(|path| Page {
+                url: self.url(&path).into(),
+                body: self.resources[&path].body.to_vec(),
             })
             .collect()
     }
@@ -125,8 +215,8 @@ impl Site {
     /// Ground truth for `download` (fields: status, size) or `scrape` (every field) of
     /// [`Site::page_urls`].
     pub fn expect_pages(&self, fields: Fields) -> Expectation {
-        let records = (0..self.spec.pages)
-            .map(|i| self.expected_record(&page_path(i)))
+        let records = input_paths(&self.spec)
+            .map(|path| self.expected_record(&path))
             .collect();
         Expectation::exact(records, fields)
     }
@@ -181,8 +271,8 @@ impl Site {
 
     /// The HTML bodies a scenario parses, for calibrating single-core CPU time.
     pub fn html_bodies(&self, crawl: bool) -> Vec<Bytes> {
-        let mut v: Vec<Bytes> = (0..self.spec.pages)
-            .map(|i| self.resources[&page_path(i)].body.clone())
+        let mut v: Vec<Bytes> = input_paths(&self.spec)
+            .map(|path| self.resources[&path].body.clone())
             .collect();
         if crawl {
             v.push(self.resources["/"].body.clone());
@@ -235,6 +325,25 @@ pub fn page_urls(origin: &Url, n: usize) -> Vec<Url> {
                 .expect("generated paths are valid relative URLs")
         })
         .collect()
+}
+
+/// The input URLs of `download`, `scrape` and `pitfall` on the site `spec` describes: its N
+/// pages, then the quirk pages if it has them. Needs no generated site.
+pub fn input_urls(origin: &Url, spec: &SiteSpec) -> Vec<Url> {
+    input_paths(spec)
+        .map(|path| {
+            origin
+                .join(&path)
+                .expect("generated paths are valid relative URLs")
+        })
+        .collect()
+}
+
+fn input_paths(spec: &SiteSpec) -> impl Iterator<Item = String> + use<> {
+    let quirks: &[Quirk] = if spec.quirks { QUIRKS } else { &[] };
+    (0..spec.pages)
+        .map(page_path)
+        .chain(quirks.iter().map(|q| q.path.to_owned()))
 }
 
 fn page_path(i: usize) -> String {
@@ -393,8 +502,30 @@ fn index_page(spec: SiteSpec) -> Resource {
         w.link(&page_path(c), &format!("Page {c}"), Some(page_path(c)));
         w.raw("</li>\n");
     }
+    if spec.quirks {
+        for q in QUIRKS {
+            w.raw("<li>");
+            w.link(q.path, q.path, Some(q.path.to_owned()));
+            w.raw("</li>\n");
+        }
+    }
     w.raw("</ul>\n</main>\n</body>\n</html>\n");
     w.finish(title)
+}
+
+fn quirk_page(q: &Quirk) -> Resource {
+    Resource {
+        status: 200,
+        content_type: HTML,
+        body: Bytes::from_static(q.html.as_bytes()),
+        title: q.title.map(str::to_owned),
+        links: q.links,
+        targets: if q.links > 0 {
+            vec!["/".to_owned()]
+        } else {
+            Vec::new()
+        },
+    }
 }
 
 fn content_page(spec: SiteSpec, i: usize, origin: &str) -> Resource {
@@ -484,9 +615,9 @@ fn data_file(n: &str) -> Resource {
     }
 }
 
-/// What a correct client records for `resource`: used by tests that check the generator
-/// against the real parser (the ground truth must agree with a correct scraper).
-pub fn scrape_resource(url: &str, resource: &Resource) -> PageRecord {
+/// What a client extracting with `extract` records for `resource`: used by tests that check
+/// the generator against the real parsers (the ground truth must agree with a correct scraper).
+pub fn scrape_resource(url: &str, resource: &Resource, extract: Strategy) -> PageRecord {
     scrape_page(
         url,
         Ok(Fetched {
@@ -494,6 +625,7 @@ pub fn scrape_resource(url: &str, resource: &Resource) -> PageRecord {
             content_type: Some(resource.content_type.to_owned()),
             body: resource.body.to_vec(),
         }),
+        extract,
     )
     .record
 }
@@ -503,29 +635,81 @@ mod tests {
     use super::*;
 
     fn site(pages: usize) -> Site {
+        with_quirks(pages, false)
+    }
+
+    fn with_quirks(pages: usize, quirks: bool) -> Site {
         let origin = Url::parse("http://127.0.0.1:4000").expect("origin");
         Site::generate(
             SiteSpec {
                 pages,
                 page_kb: 4,
                 seed: 7,
+                quirks,
             },
             &origin,
         )
     }
 
-    #[test]
-    fn ground_truth_agrees_with_a_real_parser() {
-        let s = site(30);
+    /// The paths of every served resource a crawl reaches, with the expected record and what
+    /// `extract` makes of it.
+    fn scraped(s: &Site, extract: Strategy) -> Vec<(String, PageRecord, PageRecord)> {
         let (expect, _) = s.expect_crawl(usize::MAX);
-        for want in &expect.records {
-            let path = Url::parse(&want.url).expect("url").path().to_owned();
-            let got = match s.get(&path) {
-                Some(r) => scrape_resource(&want.url, r),
-                None => continue,
-            };
-            assert_eq!(&got, want, "{path}");
+        expect
+            .records
+            .iter()
+            .filter_map(|want| {
+                let path = Url::parse(&want.url).expect("url").path().to_owned();
+                let got = scrape_resource(&want.url, s.get(&path)?, extract);
+                Some((path, want.clone(), got))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn ground_truth_agrees_with_both_real_parsers() {
+        let s = site(30);
+        for extract in [Strategy::Dom, Strategy::Stream] {
+            for (path, want, got) in scraped(&s, extract) {
+                assert_eq!(got, want, "{extract} on {path}");
+            }
         }
+    }
+
+    #[test]
+    fn the_naive_scan_is_wrong_on_every_content_page() {
+        let s = site(30);
+        for (path, want, got) in scraped(&s, Strategy::Naive) {
+            if path.starts_with("/page/") {
+                // Three anchors hide in each page's style, script and comment.
+                assert_eq!(got.links, want.links + 3, "{path}");
+            }
+        }
+    }
+
+    #[test]
+    fn quirk_pages_split_dom_and_stream_exactly_where_marked() {
+        let s = with_quirks(4, true);
+        let (expect, _) = s.expect_crawl(usize::MAX);
+        for q in QUIRKS {
+            assert!(
+                expect.records.iter().any(|r| r.url.ends_with(q.path)),
+                "{} is reachable from the index",
+                q.path
+            );
+        }
+        // The DOM is the ground truth everywhere, quirks included.
+        for (path, want, got) in scraped(&s, Strategy::Dom) {
+            assert_eq!(got, want, "dom on {path}");
+        }
+        // The stream is right everywhere but on the pages the tree builder rewrites.
+        for (path, want, got) in scraped(&s, Strategy::Stream) {
+            let splits = QUIRKS.iter().any(|q| q.path == path && q.splits);
+            assert_eq!(got != want, splits, "stream on {path}: {got:?} vs {want:?}");
+        }
+        // The quirks join every scenario's inputs.
+        assert_eq!(s.page_urls().len(), 4 + QUIRKS.len());
+        assert_eq!(s.expect_pages(Fields::Full).records.len(), 4 + QUIRKS.len());
     }
 
     #[test]

@@ -25,5 +25,5 @@
 pub mod generate;
 pub mod server;
 
-pub use generate::{Site, SiteSpec, page_urls};
+pub use generate::{QUIRKS, Quirk, Site, SiteSpec, input_urls, page_urls};
 pub use server::{Content, Server, ServerConfig};

@@ -32,6 +32,7 @@ fn start(latency_ms: u64) -> Server {
             pages: 12,
             page_kb: 8,
             seed: 1,
+            quirks: false,
         }),
         latency: Duration::from_millis(latency_ms),
         ..ServerConfig::default()

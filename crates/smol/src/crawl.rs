@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use futures_lite::FutureExt;
 use shootout_core::page::{Scraped, scrape_page, task_failed};
-use shootout_core::{Frontier, PageRecord};
+use shootout_core::{Frontier, PageRecord, Strategy};
 use smol::Executor;
 use url::Url;
 
@@ -20,6 +20,7 @@ pub async fn crawl(
     root: &Url,
     max_pages: usize,
     concurrency: usize,
+    extract: Strategy,
 ) -> Vec<PageRecord> {
     let (mut frontier, root) = Frontier::new(root, max_pages);
     let mut queue = VecDeque::from([root]);
@@ -34,7 +35,7 @@ pub async fn crawl(
             let (client, done_tx) = (client.clone(), done_tx.clone());
             ex.spawn(async move {
                 // Even a panic must report back, or the coordinator would wait forever.
-                let page = AssertUnwindSafe(visit(&client, &url))
+                let page = AssertUnwindSafe(visit(&client, &url, extract))
                     .catch_unwind()
                     .await
                     .unwrap_or_else(|_| Scraped {
@@ -61,9 +62,9 @@ pub async fn crawl(
     records
 }
 
-async fn visit(client: &Client, url: &Url) -> Scraped {
+async fn visit(client: &Client, url: &Url, extract: Strategy) -> Scraped {
     let fetched = client.get(url).await;
     let owned = url.clone();
     // Parsing is CPU work: keep it off the executor threads (see scrape.rs).
-    smol::unblock(move || scrape_page(owned.as_str(), fetched)).await
+    smol::unblock(move || scrape_page(owned.as_str(), fetched, extract)).await
 }

@@ -35,7 +35,7 @@ use std::time::Duration;
 use futures_lite::FutureExt;
 use shootout_core::page::task_failed;
 use shootout_core::pitfall::{Offload, PitfallRun};
-use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError};
+use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy};
 use shootout_http::adapters::SmolRuntime;
 use shootout_http::engine::AsyncClient;
 use smol::Executor;
@@ -107,6 +107,7 @@ impl Contestant for Smol {
             client,
             rayon: Arc::new(rayon),
             concurrency: knobs.concurrency,
+            extract: knobs.extract,
             stop: Some(stop),
             workers,
         }))
@@ -118,6 +119,7 @@ struct SmolRunner {
     client: Arc<Client>,
     rayon: Arc<rayon::ThreadPool>,
     concurrency: usize,
+    extract: Strategy,
     stop: Option<smol::channel::Sender<()>>,
     workers: Vec<JoinHandle<()>>,
 }
@@ -149,6 +151,7 @@ impl Runner for SmolRunner {
             self.client.clone(),
             urls,
             self.concurrency,
+            self.extract,
         ))
     }
 
@@ -159,11 +162,12 @@ impl Runner for SmolRunner {
             root,
             max_pages,
             self.concurrency,
+            self.extract,
         ))
     }
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
-        self.block_on(parse::parse(pages))
+        self.block_on(parse::parse(pages, self.extract))
     }
 
     fn pitfall(&self, urls: &[Url], offload: Offload) -> Option<PitfallRun> {
@@ -174,6 +178,7 @@ impl Runner for SmolRunner {
             urls,
             self.concurrency,
             offload,
+            self.extract,
         )))
     }
 }

@@ -1,20 +1,20 @@
 //! `parse`: every page on the blocking pool (capped at T threads).
 
 use shootout_core::page::parse_page;
-use shootout_core::{Page, PageRecord};
+use shootout_core::{Page, PageRecord, Strategy};
 
 use crate::contained;
 
 /// CPU-only work has nothing to await: the runtime adds nothing but the blocking pool's
 /// T threads, which is where smol says CPU work belongs.
-pub async fn parse(pages: &[Page]) -> Vec<PageRecord> {
+pub async fn parse(pages: &[Page], extract: Strategy) -> Vec<PageRecord> {
     let tasks: Vec<_> = pages
         .iter()
         .map(|page| {
             // unblock needs 'static data, so each task owns a copy of its page.
             let page = page.clone();
             let url = page.url.clone();
-            contained(url, smol::unblock(move || parse_page(&page)))
+            contained(url, smol::unblock(move || parse_page(&page, extract)))
         })
         .collect();
     let mut records = Vec::with_capacity(pages.len());

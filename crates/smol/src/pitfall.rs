@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::ThreadPool;
+use shootout_core::Strategy;
 use shootout_core::page::{scrape_page, task_failed};
 use shootout_core::pitfall::{BLOCKING_CALL, HEARTBEAT_PERIOD, Offload, PitfallRun};
 use smol::{Executor, Timer};
@@ -21,6 +22,7 @@ pub async fn pitfall(
     urls: &[Url],
     concurrency: usize,
     offload: Offload,
+    extract: Strategy,
 ) -> PitfallRun {
     let stop = Arc::new(AtomicBool::new(false));
     let beat = ex.spawn(heartbeat(stop.clone()));
@@ -41,14 +43,15 @@ pub async fn pitfall(
                 let name = url.to_string();
                 match offload {
                     // The mistake: parsing right here keeps the thread busy for the whole parse.
-                    Offload::Inline => scrape_page(url.as_str(), fetched).record,
+                    Offload::Inline => scrape_page(url.as_str(), fetched, extract).record,
                     Offload::ThreadSleep | Offload::SpawnBlocking => {
-                        smol::unblock(move || scrape_page(url.as_str(), fetched).record).await
+                        smol::unblock(move || scrape_page(url.as_str(), fetched, extract).record)
+                            .await
                     }
                     Offload::Rayon => {
                         let (tx, rx) = smol::channel::bounded(1);
                         pool.spawn(move || {
-                            let _ = tx.try_send(scrape_page(url.as_str(), fetched).record);
+                            let _ = tx.try_send(scrape_page(url.as_str(), fetched, extract).record);
                         });
                         // A dropped sender (the parse panicked) is an error record, not a hang.
                         rx.recv().await.unwrap_or_else(|e| task_failed(&name, e))

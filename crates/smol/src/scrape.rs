@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use shootout_core::PageRecord;
 use shootout_core::page::scrape_page;
+use shootout_core::{PageRecord, Strategy};
 use smol::Executor;
 use url::Url;
 
@@ -16,6 +16,7 @@ pub async fn scrape(
     client: Arc<Client>,
     urls: &[Url],
     concurrency: usize,
+    extract: Strategy,
 ) -> Vec<PageRecord> {
     spawn_bounded(
         ex,
@@ -27,9 +28,10 @@ pub async fn scrape(
             async move {
                 let fetched = client.get(&url).await;
                 // Parsing is CPU work: on an executor thread it would stall every other task there.
-                // unblock moves it to the blocking pool. `scraper::Html` is !Send, so it is built
-                // and dropped inside the closure; only the plain record comes back.
-                smol::unblock(move || scrape_page(url.as_str(), fetched).record).await
+                // unblock moves it to the blocking pool. Either parser's state (scraper's `Html`,
+                // lol_html's rewriter) is !Send, so it is built and dropped inside the closure;
+                // only the plain record comes back.
+                smol::unblock(move || scrape_page(url.as_str(), fetched, extract).record).await
             }
         },
     )

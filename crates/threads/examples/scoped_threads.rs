@@ -11,7 +11,7 @@
 //! You should see: the link counts of 100 pages computed in 2 halves by 2 threads, writing
 //! into two halves of one local array, and the total.
 
-use shootout_core::extract;
+use shootout_core::Strategy;
 use shootout_site::{Site, SiteSpec};
 use url::Url;
 
@@ -21,6 +21,7 @@ fn main() -> anyhow::Result<()> {
             pages: 100,
             page_kb: 16,
             seed: 1,
+            ..SiteSpec::default()
         },
         &Url::parse("http://example.invalid/")?,
     );
@@ -35,7 +36,7 @@ fn main() -> anyhow::Result<()> {
         for (input, output) in [(pages_a, links_a), (pages_b, links_b)] {
             s.spawn(move || {
                 for (page, slot) in input.iter().zip(output.iter_mut()) {
-                    *slot = extract(&page.body).links;
+                    *slot = Strategy::Stream.extract(&page.body).links;
                 }
             });
         }

@@ -6,7 +6,7 @@ use std::sync::{Mutex, mpsc};
 use std::thread;
 
 use shootout_core::page::{Scraped, scrape_page, task_failed};
-use shootout_core::{Frontier, PageRecord};
+use shootout_core::{Frontier, PageRecord, Strategy};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
 
@@ -18,6 +18,7 @@ pub fn crawl(
     root: &Url,
     max_pages: usize,
     concurrency: usize,
+    extract: Strategy,
 ) -> Vec<PageRecord> {
     let (mut frontier, root) = Frontier::new(root, max_pages);
     let (job_tx, job_rx) = mpsc::channel::<Url>();
@@ -37,7 +38,7 @@ pub fn crawl(
                         let next = job_rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
                         let Ok(url) = next else { break };
                         let page = catch_unwind(AssertUnwindSafe(|| {
-                            scrape_page(url.as_str(), client.get(&url))
+                            scrape_page(url.as_str(), client.get(&url), extract)
                         }))
                         .unwrap_or_else(|_| Scraped {
                             record: task_failed(url.as_str(), "panicked"),

@@ -24,7 +24,7 @@ mod sleep;
 
 use std::time::Duration;
 
-use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError};
+use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
 
@@ -55,6 +55,7 @@ impl Contestant for Threads {
             client: BlockingClient::new(knobs, knobs.concurrency),
             concurrency: knobs.concurrency,
             threads: knobs.threads,
+            extract: knobs.extract,
         }))
     }
 }
@@ -63,6 +64,7 @@ struct ThreadsRunner {
     client: BlockingClient,
     concurrency: usize,
     threads: usize,
+    extract: Strategy,
 }
 
 impl Runner for ThreadsRunner {
@@ -75,14 +77,20 @@ impl Runner for ThreadsRunner {
     }
 
     fn scrape(&self, urls: &[Url]) -> Vec<PageRecord> {
-        scrape::scrape(&self.client, urls, self.concurrency)
+        scrape::scrape(&self.client, urls, self.concurrency, self.extract)
     }
 
     fn crawl(&self, root: &Url, max_pages: usize) -> Vec<PageRecord> {
-        crawl::crawl(&self.client, root, max_pages, self.concurrency)
+        crawl::crawl(
+            &self.client,
+            root,
+            max_pages,
+            self.concurrency,
+            self.extract,
+        )
     }
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
-        parse::parse(pages, self.threads)
+        parse::parse(pages, self.threads, self.extract)
     }
 }

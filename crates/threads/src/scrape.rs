@@ -1,7 +1,7 @@
 //! `scrape`: C threads that fetch and then parse, each on its own.
 
-use shootout_core::PageRecord;
 use shootout_core::page::scrape_page;
+use shootout_core::{PageRecord, Strategy};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
 
@@ -9,11 +9,16 @@ use crate::pool::run_pool;
 
 /// Parsing happens on the same thread that fetched, right away. With no GIL, two threads
 /// parsing at once really use two cores; in CPython they would take turns.
-pub fn scrape(client: &BlockingClient, urls: &[Url], concurrency: usize) -> Vec<PageRecord> {
+pub fn scrape(
+    client: &BlockingClient,
+    urls: &[Url],
+    concurrency: usize,
+    extract: Strategy,
+) -> Vec<PageRecord> {
     run_pool(
         urls.len(),
         concurrency,
         |i| urls[i].to_string(),
-        |i| scrape_page(urls[i].as_str(), client.get(&urls[i])).record,
+        |i| scrape_page(urls[i].as_str(), client.get(&urls[i]), extract).record,
     )
 }

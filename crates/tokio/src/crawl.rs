@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use futures_lite::FutureExt;
 use shootout_core::page::{Scraped, scrape_page, task_failed};
-use shootout_core::{Frontier, PageRecord};
+use shootout_core::{Frontier, PageRecord, Strategy};
 use tokio::sync::mpsc;
 use url::Url;
 
@@ -20,6 +20,7 @@ pub async fn crawl(
     root: &Url,
     max_pages: usize,
     concurrency: usize,
+    extract: Strategy,
 ) -> Vec<PageRecord> {
     crawl_with(root, max_pages, concurrency, move |url| {
         let client = client.clone();
@@ -27,7 +28,7 @@ pub async fn crawl(
             let fetched = client.get(&url).await;
             let owned = url.clone();
             // Parsing is CPU work: keep it off the async workers (see scrape.rs).
-            tokio::task::spawn_blocking(move || scrape_page(owned.as_str(), fetched))
+            tokio::task::spawn_blocking(move || scrape_page(owned.as_str(), fetched, extract))
                 .await
                 .unwrap_or_else(|e| Scraped {
                     record: task_failed(url.as_str(), e),

@@ -37,7 +37,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use shootout_core::pitfall::{Offload, PitfallRun};
-use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError};
+use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy};
 use shootout_http::adapters::TokioRuntime;
 use shootout_http::engine::AsyncClient;
 use url::Url;
@@ -137,6 +137,7 @@ impl Contestant for Tokio {
             client,
             rayon: Arc::new(rayon),
             concurrency: knobs.concurrency,
+            extract: knobs.extract,
         }))
     }
 }
@@ -146,6 +147,7 @@ struct TokioRunner {
     client: Arc<Client>,
     rayon: Arc<rayon::ThreadPool>,
     concurrency: usize,
+    extract: Strategy,
 }
 
 impl Runner for TokioRunner {
@@ -163,8 +165,12 @@ impl Runner for TokioRunner {
     }
 
     fn scrape(&self, urls: &[Url]) -> Vec<PageRecord> {
-        self.runtime
-            .block_on(scrape::scrape(self.client.clone(), urls, self.concurrency))
+        self.runtime.block_on(scrape::scrape(
+            self.client.clone(),
+            urls,
+            self.concurrency,
+            self.extract,
+        ))
     }
 
     fn crawl(&self, root: &Url, max_pages: usize) -> Vec<PageRecord> {
@@ -173,11 +179,12 @@ impl Runner for TokioRunner {
             root,
             max_pages,
             self.concurrency,
+            self.extract,
         ))
     }
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
-        self.runtime.block_on(parse::parse(pages))
+        self.runtime.block_on(parse::parse(pages, self.extract))
     }
 
     fn pitfall(&self, urls: &[Url], offload: Offload) -> Option<PitfallRun> {
@@ -187,6 +194,7 @@ impl Runner for TokioRunner {
             urls,
             self.concurrency,
             offload,
+            self.extract,
         )))
     }
 }

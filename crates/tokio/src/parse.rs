@@ -1,17 +1,17 @@
 //! `parse`: every page on the blocking pool (T threads).
 
 use shootout_core::page::{parse_page, task_failed};
-use shootout_core::{Page, PageRecord};
+use shootout_core::{Page, PageRecord, Strategy};
 
 /// CPU-only work has nothing to await: the async runtime adds nothing but the blocking pool's
 /// T threads, which is where tokio says CPU work belongs.
-pub async fn parse(pages: &[Page]) -> Vec<PageRecord> {
+pub async fn parse(pages: &[Page], extract: Strategy) -> Vec<PageRecord> {
     let tasks: Vec<_> = pages
         .iter()
         .map(|page| {
             // spawn_blocking needs 'static data, so each task owns a copy of its page.
             let page = page.clone();
-            tokio::task::spawn_blocking(move || parse_page(&page))
+            tokio::task::spawn_blocking(move || parse_page(&page, extract))
         })
         .collect();
     let mut records = Vec::with_capacity(pages.len());

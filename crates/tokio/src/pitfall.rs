@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::ThreadPool;
+use shootout_core::Strategy;
 use shootout_core::page::{scrape_page, task_failed};
 use shootout_core::pitfall::{BLOCKING_CALL, HEARTBEAT_PERIOD, Offload, PitfallRun};
 use tokio::sync::oneshot;
@@ -20,6 +21,7 @@ pub async fn pitfall(
     urls: &[Url],
     concurrency: usize,
     offload: Offload,
+    extract: Strategy,
 ) -> PitfallRun {
     let stop = Arc::new(AtomicBool::new(false));
     let beat = tokio::spawn(heartbeat(stop.clone()));
@@ -39,10 +41,10 @@ pub async fn pitfall(
                 let name = url.to_string();
                 match offload {
                     // The mistake: parsing right here keeps the worker busy for the whole parse.
-                    Offload::Inline => scrape_page(url.as_str(), fetched).record,
+                    Offload::Inline => scrape_page(url.as_str(), fetched, extract).record,
                     Offload::ThreadSleep | Offload::SpawnBlocking => {
                         tokio::task::spawn_blocking(move || {
-                            scrape_page(url.as_str(), fetched).record
+                            scrape_page(url.as_str(), fetched, extract).record
                         })
                         .await
                         .unwrap_or_else(|e| task_failed(&name, e))
@@ -50,7 +52,7 @@ pub async fn pitfall(
                     Offload::Rayon => {
                         let (tx, rx) = oneshot::channel();
                         pool.spawn(move || {
-                            let _ = tx.send(scrape_page(url.as_str(), fetched).record);
+                            let _ = tx.send(scrape_page(url.as_str(), fetched, extract).record);
                         });
                         // A dropped sender (the parse panicked) is an error record, not a hang.
                         rx.await.unwrap_or_else(|e| task_failed(&name, e))

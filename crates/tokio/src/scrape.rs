@@ -2,15 +2,20 @@
 
 use std::sync::Arc;
 
-use shootout_core::PageRecord;
 use shootout_core::page::{scrape_page, task_failed};
+use shootout_core::{PageRecord, Strategy};
 use url::Url;
 
 use crate::Client;
 use crate::bounded::spawn_bounded;
 
 /// Fetches on the async workers, parses on `spawn_blocking`.
-pub async fn scrape(client: Arc<Client>, urls: &[Url], concurrency: usize) -> Vec<PageRecord> {
+pub async fn scrape(
+    client: Arc<Client>,
+    urls: &[Url],
+    concurrency: usize,
+    extract: Strategy,
+) -> Vec<PageRecord> {
     spawn_bounded(
         urls.len(),
         concurrency,
@@ -20,12 +25,15 @@ pub async fn scrape(client: Arc<Client>, urls: &[Url], concurrency: usize) -> Ve
             async move {
                 let fetched = client.get(&url).await;
                 // Parsing is CPU work: done on a worker it would stall every other task on that
-                // worker. spawn_blocking moves it to the blocking pool. `scraper::Html` is !Send,
-                // so it is built and dropped inside the closure; only the plain record comes back.
+                // worker. spawn_blocking moves it to the blocking pool. Either parser's state
+                // (scraper's `Html`, lol_html's rewriter) is !Send, so it is built and dropped
+                // inside the closure; only the plain record comes back.
                 let name = url.to_string();
-                tokio::task::spawn_blocking(move || scrape_page(url.as_str(), fetched).record)
-                    .await
-                    .unwrap_or_else(|e| task_failed(&name, e))
+                tokio::task::spawn_blocking(move || {
+                    scrape_page(url.as_str(), fetched, extract).record
+                })
+                .await
+                .unwrap_or_else(|e| task_failed(&name, e))
             }
         },
     )
