@@ -20,7 +20,12 @@
 //! | `/delay/{ms}` | a small page, held `ms` longer than the latency (timeout tests) |
 //! | `/status/{code}` | an empty response with that status |
 //! | `/bytes/{n}` | an HTML body of exactly n bytes (body-cap tests) |
+//! | `/quirks/{name}` | with `quirks` on: markup a DOM and a token stream read differently ([`QUIRKS`]) |
 //! | anything else | 404 |
+//!
+//! In `--dir` mode the server behaves as a static file server does: paths are
+//! percent-decoded, a directory serves its `index.html`, and a directory asked for without its
+//! trailing slash is redirected (301) to `dir/`.
 
 pub mod generate;
 pub mod server;

@@ -14,7 +14,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
-use hyper::header::{CONTENT_TYPE, HeaderValue};
+use hyper::header::{CONTENT_TYPE, HeaderValue, LOCATION};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
@@ -235,7 +235,7 @@ async fn respond(
         tokio::time::sleep(hold).await;
     }
     let response = match (&state.site, &state.dir) {
-        (_, Some(dir)) => from_dir(dir, &path).await,
+        (_, Some(dir)) => from_dir(dir, &path, req.uri().query()).await,
         (Some(site), None) => synthetic(site, &path).await,
         (None, None) => not_found(),
     };
@@ -265,14 +265,29 @@ async fn synthetic(site: &Site, path: &str) -> Response<Full<Bytes>> {
     not_found()
 }
 
-async fn from_dir(dir: &Path, path: &str) -> Response<Full<Bytes>> {
+/// Serves `path` from `dir` as a static file server does: the path is percent-decoded
+/// (`/a%20b.html` is the file `a b.html`), a directory serves its `index.html`, and a
+/// directory asked for without its trailing slash is redirected (301) to `dir/`, so that
+/// relative links on its index resolve from inside it, not one level up.
+async fn from_dir(dir: &Path, path: &str, query: Option<&str>) -> Response<Full<Bytes>> {
+    // Decode first, then check: `%2e%2e` must not climb out any more than `..` may.
+    let Ok(decoded) = percent_encoding::percent_decode_str(path).decode_utf8() else {
+        return not_found();
+    };
     // Refuse anything that could climb out of the directory.
-    let rel = Path::new(path.trim_start_matches('/'));
+    let rel = Path::new(decoded.trim_start_matches('/'));
     if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
         return not_found();
     }
     let mut file = dir.join(rel);
     if file.is_dir() {
+        if !path.ends_with('/') {
+            let location = match query {
+                Some(q) => format!("{path}/?{q}"),
+                None => format!("{path}/"),
+            };
+            return redirect(&location);
+        }
         file.push("index.html");
     }
     match tokio::fs::read(&file).await {
@@ -297,6 +312,23 @@ fn content_type(file: &Path) -> &'static str {
         Some("jpg" | "jpeg") => "image/jpeg",
         Some("svg") => "image/svg+xml",
         _ => "application/octet-stream",
+    }
+}
+
+fn redirect(location: &str) -> Response<Full<Bytes>> {
+    let mut r = reply(
+        301,
+        HTML,
+        Bytes::from_static(b"<title>301 Moved Permanently</title>"),
+    );
+    match HeaderValue::from_str(location) {
+        Ok(v) => {
+            r.headers_mut().insert(LOCATION, v);
+            r
+        }
+        // A path that came in as a valid request target is a valid header value; anything
+        // else is not a file we serve.
+        Err(_) => not_found(),
     }
 }
 

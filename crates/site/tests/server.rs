@@ -98,6 +98,41 @@ fn serves_a_directory_without_escaping_it() {
 }
 
 #[test]
+fn serves_a_real_doc_tree_as_a_static_server_does() {
+    let dir = std::env::temp_dir().join(format!("shootout-site-tree-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("book/ch 1")).expect("mkdir");
+    std::fs::write(dir.join("book/index.html"), "<a href=\"intro.html\">i</a>").expect("write");
+    std::fs::write(dir.join("book/ch 1/ünïcode.html"), "<title>u</title>").expect("write");
+    std::fs::write(dir.join("secret"), "outside").expect("write");
+    let srv = Server::start(ServerConfig {
+        content: Content::Dir(dir.join("book")),
+        ..ServerConfig::default()
+    })
+    .expect("server starts");
+    // A directory without its slash moves to the slash, so its relative links resolve inside.
+    let (status, head, _) = get(&srv, "/");
+    assert_eq!(status, 200, "{head}");
+    let (status, head, _) = get(&srv, "/ch%201");
+    assert_eq!(status, 301, "{head}");
+    assert!(head.contains("location: /ch%201/"), "{head}");
+    let (status, head, _) = get(&srv, "/ch%201?x=1");
+    assert_eq!(status, 301, "{head}");
+    assert!(head.contains("location: /ch%201/?x=1"), "{head}");
+    // Percent-encoded names are decoded to the file's real name.
+    let (status, _, body) = get(&srv, "/ch%201/%C3%BCn%C3%AFcode.html");
+    assert_eq!(
+        (status, body.as_slice()),
+        (200, b"<title>u</title>".as_slice())
+    );
+    // Encoded dot segments climb no further than plain ones.
+    assert_eq!(get(&srv, "/%2e%2e/secret").0, 404);
+    assert_eq!(get(&srv, "/ch%201/%2E%2E/%2e%2e/secret").0, 404);
+    assert_eq!(get(&srv, "/%ff.html").0, 404);
+    drop(srv);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn a_missing_directory_is_a_clear_error() {
     let err = Server::start(ServerConfig {
         content: Content::Dir("/definitely/not/here".into()),
