@@ -48,8 +48,7 @@ fn main() -> anyhow::Result<()> {
                 let client = client.clone();
                 task::spawn(async move {
                     let fetched = client.get(&url).await;
-                    task::spawn_blocking(move || scrape_page(url.as_str(), fetched, EXTRACT).record)
-                        .await
+                    task::spawn_blocking(move || scrape_page(url.as_str(), fetched, EXTRACT)).await
                 })
             })
             .collect();

@@ -5,7 +5,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use futures_lite::FutureExt;
-use shootout_core::page::{Scraped, scrape_page, task_failed};
+use shootout_core::page::{Scraped, crawl_page};
 use shootout_core::{Frontier, PageRecord, Strategy};
 use url::Url;
 
@@ -37,23 +37,20 @@ pub async fn crawl(
                 let page = AssertUnwindSafe(visit(&client, &url, extract))
                     .catch_unwind()
                     .await
-                    .unwrap_or_else(|_| Scraped {
-                        record: task_failed(url.as_str(), "panicked"),
-                        hrefs: Vec::new(),
-                    });
-                let _ = done_tx.send((url, page)).await;
+                    .unwrap_or_else(|_| Scraped::failed(url.as_str(), "panicked"));
+                let _ = done_tx.send(page).await;
             });
             in_flight += 1;
         }
         if in_flight == 0 {
             break;
         }
-        let (url, page) = done_rx
+        let page = done_rx
             .recv()
             .await
             .expect("the coordinator holds a sender, so the channel stays open");
         in_flight -= 1;
-        queue.extend(frontier.admit_all(&url, &page.hrefs));
+        queue.extend(frontier.admit_all(page.links));
         records.push(page.record);
     }
     records
@@ -63,5 +60,5 @@ async fn visit(client: &Client, url: &Url, extract: Strategy) -> Scraped {
     let fetched = client.get(url).await;
     let owned = url.clone();
     // Parsing is CPU work: keep it off the runtime threads (see scrape.rs).
-    async_std::task::spawn_blocking(move || scrape_page(owned.as_str(), fetched, extract)).await
+    async_std::task::spawn_blocking(move || crawl_page(&owned, fetched, extract)).await
 }

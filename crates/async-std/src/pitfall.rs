@@ -40,17 +40,17 @@ pub async fn pitfall(
                 let name = url.to_string();
                 match offload {
                     // The mistake: parsing right here keeps the thread busy for the whole parse.
-                    Offload::Inline => scrape_page(url.as_str(), fetched, extract).record,
+                    Offload::Inline => scrape_page(url.as_str(), fetched, extract),
                     Offload::ThreadSleep | Offload::SpawnBlocking => {
                         async_std::task::spawn_blocking(move || {
-                            scrape_page(url.as_str(), fetched, extract).record
+                            scrape_page(url.as_str(), fetched, extract)
                         })
                         .await
                     }
                     Offload::Rayon => {
                         let (tx, rx) = async_std::channel::bounded(1);
                         pool.spawn(move || {
-                            let _ = tx.try_send(scrape_page(url.as_str(), fetched, extract).record);
+                            let _ = tx.try_send(scrape_page(url.as_str(), fetched, extract));
                         });
                         // A dropped sender (the parse panicked) is an error record, not a hang.
                         rx.recv().await.unwrap_or_else(|e| task_failed(&name, e))

@@ -28,10 +28,8 @@ pub async fn scrape(
                 // spawn_blocking moves it to the blocking pool. Either parser's state (scraper's
                 // `Html`, lol_html's rewriter) is !Send, so it is built and dropped inside the
                 // closure; only the plain record comes back.
-                async_std::task::spawn_blocking(move || {
-                    scrape_page(url.as_str(), fetched, extract).record
-                })
-                .await
+                async_std::task::spawn_blocking(move || scrape_page(url.as_str(), fetched, extract))
+                    .await
             }
         },
     )

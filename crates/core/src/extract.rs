@@ -421,12 +421,19 @@ mod tests {
 
     #[test]
     fn raw_text_elements_hide_anchors() {
-        for wrapper in ["textarea", "noscript", "xmp", "noembed", "iframe", "script"] {
+        for wrapper in [
+            "textarea", "noscript", "xmp", "noembed", "noframes", "iframe", "script", "style",
+        ] {
             both(
                 &format!("<body><{wrapper}><a href=/hidden>h</a></{wrapper}><a href=/shown>s</a>"),
                 (None, 1, &["/shown"]),
             );
         }
+        // <plaintext> never ends: everything after it is text.
+        both(
+            "<a href=/a>a</a><plaintext><a href=/b>b</a>",
+            (None, 1, &["/a"]),
+        );
     }
 
     #[test]

@@ -3,8 +3,11 @@
 //! These functions are pure: no I/O and no shared state. Where each contestant calls them
 //! (inline, on a blocking pool, on a rayon pool) is the part that differs, and is the lesson.
 
+use url::Url;
+
 use crate::extract::Strategy;
 use crate::record::{FetchError, Fetched, PageRecord};
+use crate::scope::normalise;
 
 /// One in-memory HTML page, the input of the `parse` scenario.
 #[derive(Clone, Debug)]
@@ -15,13 +18,25 @@ pub struct Page {
     pub body: Vec<u8>,
 }
 
-/// A scraped page: its record, plus the hrefs a crawler follows.
+/// A crawled page: its record, plus the links a crawler may follow.
 #[derive(Clone, Debug)]
 pub struct Scraped {
     /// The record for this URL.
     pub record: PageRecord,
-    /// Raw hrefs found in the page (empty unless it was a 2xx HTML page).
-    pub hrefs: Vec<String>,
+    /// The page's hrefs resolved against its URL and normalised ([`normalise`]), in document
+    /// order: http(s) only, fragments dropped, not yet deduplicated or kept to the crawl's
+    /// origin (that is the frontier's job). Empty unless the page was 2xx HTML.
+    pub links: Vec<Url>,
+}
+
+impl Scraped {
+    /// A page whose task panicked or was cancelled: an `internal` record and no links.
+    pub fn failed(url: &str, why: impl std::fmt::Display) -> Scraped {
+        Scraped {
+            record: task_failed(url, why),
+            links: Vec::new(),
+        }
+    }
 }
 
 /// The record for a task that panicked or was cancelled: kept, so the URL is not lost.
@@ -58,26 +73,45 @@ pub fn download_record(url: &str, result: Result<Fetched, FetchError>) -> PageRe
 
 /// The record for a scrape: a 2xx HTML body is parsed with `extract`; anything else is
 /// recorded unparsed.
-pub fn scrape_page(url: &str, result: Result<Fetched, FetchError>, extract: Strategy) -> Scraped {
+pub fn scrape_page(
+    url: &str,
+    result: Result<Fetched, FetchError>,
+    extract: Strategy,
+) -> PageRecord {
+    scraped(url, result, extract).0
+}
+
+/// A crawled page: its record as [`scrape_page`] makes it, and its links resolved against
+/// `url`. Resolving here, in the page's own task, keeps the URL parsing off the crawl's single
+/// coordinator, which then only looks each link up in its frontier.
+pub fn crawl_page(url: &Url, result: Result<Fetched, FetchError>, extract: Strategy) -> Scraped {
+    let (record, hrefs) = scraped(url.as_str(), result, extract);
+    Scraped {
+        record,
+        links: hrefs.iter().filter_map(|h| normalise(url, h)).collect(),
+    }
+}
+
+/// The record and the raw hrefs of a fetched page.
+fn scraped(
+    url: &str,
+    result: Result<Fetched, FetchError>,
+    extract: Strategy,
+) -> (PageRecord, Vec<String>) {
     match result {
         Ok(f) if status_error(f.status).is_none() && f.is_html() => {
             let e = extract.extract(&f.body);
-            Scraped {
-                record: PageRecord {
-                    url: url.to_owned(),
-                    status: Some(f.status),
-                    title: e.title,
-                    links: e.links,
-                    size: f.body.len(),
-                    error: None,
-                },
-                hrefs: e.hrefs,
-            }
+            let record = PageRecord {
+                url: url.to_owned(),
+                status: Some(f.status),
+                title: e.title,
+                links: e.links,
+                size: f.body.len(),
+                error: None,
+            };
+            (record, e.hrefs)
         }
-        other => Scraped {
-            record: download_record(url, other),
-            hrefs: Vec::new(),
-        },
+        other => (download_record(url, other), Vec::new()),
     }
 }
 
@@ -114,23 +148,30 @@ mod tests {
 
     #[test]
     fn only_2xx_html_is_parsed() {
-        let html = "<title>T</title><a href=/x>x</a>";
+        let html = "<title>T</title><a href=/x>x</a><a href='y#frag'>y</a><a href=mailto:m>m</a>";
+        let page = Url::parse("http://h/dir/page").expect("url");
         for s in Strategy::ALL {
-            let ok = scrape_page("u", fetched(200, "text/html", html), s);
+            let ok = crawl_page(&page, fetched(200, "text/html", html), s);
             assert_eq!(
                 (ok.record.title.as_deref(), ok.record.links),
-                (Some("T"), 1),
+                (Some("T"), 3),
                 "{s}"
             );
-            assert_eq!(ok.hrefs, ["/x"], "{s}");
+            // Resolved against the page, fragment dropped, non-http schemes gone.
+            let links: Vec<&str> = ok.links.iter().map(Url::as_str).collect();
+            assert_eq!(links, ["http://h/x", "http://h/dir/y"], "{s}");
+            assert_eq!(
+                scrape_page("u", fetched(200, "text/html", html), s).links,
+                3
+            );
 
-            let not_found = scrape_page("u", fetched(404, "text/html", html), s);
+            let not_found = crawl_page(&page, fetched(404, "text/html", html), s);
             assert_eq!(not_found.record.error, Some(FetchError::Status(404)));
-            assert_eq!((not_found.record.links, not_found.hrefs.len()), (0, 0));
+            assert_eq!((not_found.record.links, not_found.links.len()), (0, 0));
 
             let text = scrape_page("u", fetched(200, "text/plain", html), s);
-            assert_eq!((text.record.error, text.record.title), (None, None));
-            assert_eq!(text.record.size, html.len());
+            assert_eq!((text.error, text.title), (None, None));
+            assert_eq!(text.size, html.len());
         }
     }
 }

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use url::{Origin, Url};
+use url::Url;
 
 /// Resolves `href` against the page it was found on and normalises it: the fragment is
 /// dropped, an empty query is dropped, and only `http` and `https` URLs survive. The `url`
@@ -26,10 +26,13 @@ pub fn normalise(base: &Url, href: &str) -> Option<Url> {
 ///
 /// It holds no queue, because how work is queued (a `VecDeque`, a channel, a task per URL) is
 /// each contestant's own choice. It only answers "should this URL be fetched?", exactly once
-/// per URL, and stops saying yes after `max_pages` admissions.
+/// per URL, and stops saying yes after `max_pages` admissions. The links it is given are
+/// already resolved and normalised (by [`crate::page::crawl_page`], in each page's own task),
+/// so the one coordinator that owns the frontier does only a comparison and a hash lookup per
+/// link.
 #[derive(Debug)]
 pub struct Frontier {
-    origin: Origin,
+    root: Url,
     seen: HashSet<Url>,
     max_pages: usize,
 }
@@ -40,7 +43,7 @@ impl Frontier {
     pub fn new(root: &Url, max_pages: usize) -> (Frontier, Url) {
         let root = normalise(root, "").unwrap_or_else(|| root.clone());
         let mut f = Frontier {
-            origin: root.origin(),
+            root: root.clone(),
             seen: HashSet::new(),
             max_pages: max_pages.max(1),
         };
@@ -48,29 +51,26 @@ impl Frontier {
         (f, root)
     }
 
-    /// Admits `href` (found on `base`) if it is in scope, new, and under the page cap.
-    pub fn admit(&mut self, base: &Url, href: &str) -> Option<Url> {
-        if self.is_full() {
-            return None;
-        }
-        let url = normalise(base, href)?;
-        if url.origin() != self.origin || self.seen.contains(&url) {
+    /// Whether `url` has the root's origin. The same test as `url.origin() == root.origin()`
+    /// without building (and allocating) two `Origin`s per link.
+    fn in_scope(&self, url: &Url) -> bool {
+        url.scheme() == self.root.scheme()
+            && url.host_str() == self.root.host_str()
+            && url.port_or_known_default() == self.root.port_or_known_default()
+    }
+
+    /// Admits `url` (a normalised link) if it is in scope, new, and under the page cap.
+    pub fn admit(&mut self, url: Url) -> Option<Url> {
+        if self.is_full() || !self.in_scope(&url) || self.seen.contains(&url) {
             return None;
         }
         self.seen.insert(url.clone());
         Some(url)
     }
 
-    /// Admits every href found on `base`, in order, and returns the new URLs.
-    pub fn admit_all<'a>(
-        &mut self,
-        base: &Url,
-        hrefs: impl IntoIterator<Item = &'a String>,
-    ) -> Vec<Url> {
-        hrefs
-            .into_iter()
-            .filter_map(|h| self.admit(base, h))
-            .collect()
+    /// Admits every link, in order, and returns the new URLs.
+    pub fn admit_all(&mut self, links: impl IntoIterator<Item = Url>) -> Vec<Url> {
+        links.into_iter().filter_map(|u| self.admit(u)).collect()
     }
 
     /// How many URLs have been admitted, the root included.
@@ -97,23 +97,22 @@ mod tests {
         let (mut f, root) = Frontier::new(&url("http://127.0.0.1:8080"), 100);
         assert_eq!(root.as_str(), "http://127.0.0.1:8080/");
         let page = url("http://127.0.0.1:8080/page/1");
+        let hrefs = [
+            "/page/2",
+            "./2#top",
+            "HTTP://127.0.0.1:8080/page/./2",
+            "/page/2?",
+            "/",
+            "#self",
+            "http://127.0.0.1:9999/page/3",
+            "https://127.0.0.1:8080/page/3",
+            "http://localhost:8080/page/3",
+            "mailto:a@b.invalid",
+            "javascript:void(0)",
+            "../page/3",
+        ];
         let got: Vec<String> = f
-            .admit_all(
-                &page,
-                &[
-                    "/page/2".to_owned(),
-                    "./2#top".to_owned(),
-                    "HTTP://127.0.0.1:8080/page/./2".to_owned(),
-                    "/page/2?".to_owned(),
-                    "/".to_owned(),
-                    "#self".to_owned(),
-                    "http://127.0.0.1:9999/page/3".to_owned(),
-                    "https://127.0.0.1:8080/page/3".to_owned(),
-                    "mailto:a@b.invalid".to_owned(),
-                    "javascript:void(0)".to_owned(),
-                    "../page/3".to_owned(),
-                ],
-            )
+            .admit_all(hrefs.iter().filter_map(|h| normalise(&page, h)))
             .into_iter()
             .map(String::from)
             .collect();
@@ -131,9 +130,8 @@ mod tests {
     #[test]
     fn stops_at_the_page_cap() {
         let (mut f, _) = Frontier::new(&url("http://h/"), 2);
-        let base = url("http://h/");
-        assert!(f.admit(&base, "/a").is_some());
+        assert!(f.admit(url("http://h/a")).is_some());
         assert!(f.is_full());
-        assert!(f.admit(&base, "/b").is_none());
+        assert!(f.admit(url("http://h/b")).is_none());
     }
 }

@@ -5,7 +5,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::thread;
 
 use crossbeam_channel::{after, bounded, select};
-use shootout_core::page::{Scraped, scrape_page, task_failed};
+use shootout_core::page::{Scraped, crawl_page, task_failed};
 use shootout_core::{FetchError, Frontier, PageRecord, Strategy};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
@@ -40,12 +40,8 @@ pub fn crawl(
             stages.parsers,
             &fetched_rx,
             move |(url, got): (Url, _)| {
-                let page =
-                    catch_unwind(AssertUnwindSafe(|| scrape_page(url.as_str(), got, extract)))
-                        .unwrap_or_else(|_| Scraped {
-                            record: task_failed(url.as_str(), "panicked"),
-                            hrefs: Vec::new(),
-                        });
+                let page = catch_unwind(AssertUnwindSafe(|| crawl_page(&url, got, extract)))
+                    .unwrap_or_else(|_| Scraped::failed(url.as_str(), "panicked"));
                 done_tx.send((url, page)).is_ok()
             },
         );
@@ -84,7 +80,7 @@ pub fn crawl(
                 }
                 Event::Done((url, page)) => {
                     in_flight.remove(&url);
-                    queue.extend(frontier.admit_all(&url, &page.hrefs));
+                    queue.extend(frontier.admit_all(page.links));
                     records.push(page.record);
                 }
                 Event::Closed => break,

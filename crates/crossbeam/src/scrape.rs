@@ -20,6 +20,6 @@ pub fn scrape(
         urls.len(),
         |i| urls[i].to_string(),
         |i| client.get(&urls[i]),
-        |i, fetched| scrape_page(urls[i].as_str(), fetched, extract).record,
+        |i, fetched| scrape_page(urls[i].as_str(), fetched, extract),
     )
 }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use rayon::ThreadPool;
-use shootout_core::page::{Scraped, scrape_page, task_failed};
+use shootout_core::page::{Scraped, crawl_page};
 use shootout_core::{PageRecord, Strategy};
 use shootout_tokio::crawl::crawl_with;
 use url::Url;
@@ -26,12 +26,9 @@ pub async fn crawl(
         async move {
             let fetched = client.get(&url).await;
             let owned = url.clone();
-            on_rayon(&pool, move || scrape_page(owned.as_str(), fetched, extract))
+            on_rayon(&pool, move || crawl_page(&owned, fetched, extract))
                 .await
-                .unwrap_or_else(|| Scraped {
-                    record: task_failed(url.as_str(), "parse panicked"),
-                    hrefs: Vec::new(),
-                })
+                .unwrap_or_else(|| Scraped::failed(url.as_str(), "parse panicked"))
         }
     })
     .await

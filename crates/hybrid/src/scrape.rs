@@ -28,11 +28,9 @@ pub async fn scrape(
             async move {
                 let fetched = client.get(&url).await;
                 let name = url.to_string();
-                on_rayon(&pool, move || {
-                    scrape_page(url.as_str(), fetched, extract).record
-                })
-                .await
-                .unwrap_or_else(|| task_failed(&name, "parse panicked"))
+                on_rayon(&pool, move || scrape_page(url.as_str(), fetched, extract))
+                    .await
+                    .unwrap_or_else(|| task_failed(&name, "parse panicked"))
             }
         },
     )

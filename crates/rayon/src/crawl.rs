@@ -2,7 +2,7 @@
 
 use rayon::ThreadPool;
 use rayon::prelude::*;
-use shootout_core::page::{Scraped, scrape_page, task_failed};
+use shootout_core::page::{Scraped, crawl_page};
 use shootout_core::{Frontier, PageRecord, Strategy};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
@@ -35,19 +35,16 @@ pub fn crawl(
                 .zip(fetched.into_par_iter())
                 .map(|(url, f)| {
                     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        scrape_page(url.as_str(), f, extract)
+                        crawl_page(url, f, extract)
                     }))
-                    .unwrap_or_else(|_| Scraped {
-                        record: task_failed(url.as_str(), "panicked"),
-                        hrefs: Vec::new(),
-                    })
+                    .unwrap_or_else(|_| Scraped::failed(url.as_str(), "panicked"))
                 })
                 .collect()
         });
         // Admitting is sequential and in page order, so the frontier needs no lock.
         let mut next = Vec::new();
-        for (url, page) in level.iter().zip(pages) {
-            next.extend(frontier.admit_all(url, &page.hrefs));
+        for page in pages {
+            next.extend(frontier.admit_all(page.links));
             records.push(page.record);
         }
         level = next;

@@ -27,11 +27,7 @@ pub fn scrape(
     cpu.install(|| {
         urls.par_iter()
             .zip(fetched.into_par_iter())
-            .map(|(url, f)| {
-                contained(url.as_str(), || {
-                    scrape_page(url.as_str(), f, extract).record
-                })
-            })
+            .map(|(url, f)| contained(url.as_str(), || scrape_page(url.as_str(), f, extract)))
             .collect()
     })
 }

@@ -2,7 +2,7 @@
 
 use std::collections::VecDeque;
 
-use shootout_core::page::scrape_page;
+use shootout_core::page::crawl_page;
 use shootout_core::{Frontier, PageRecord, Strategy};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
@@ -18,8 +18,8 @@ pub fn crawl(
     let mut queue = VecDeque::from([root]);
     let mut records = Vec::new();
     while let Some(url) = queue.pop_front() {
-        let page = scrape_page(url.as_str(), client.get(&url), extract);
-        queue.extend(frontier.admit_all(&url, &page.hrefs));
+        let page = crawl_page(&url, client.get(&url), extract);
+        queue.extend(frontier.admit_all(page.links));
         records.push(page.record);
     }
     records

@@ -8,6 +8,6 @@ use url::Url;
 /// Waiting and parsing alternate on one thread; neither overlaps the other.
 pub fn scrape(client: &BlockingClient, urls: &[Url], extract: Strategy) -> Vec<PageRecord> {
     urls.iter()
-        .map(|url| scrape_page(url.as_str(), client.get(url), extract).record)
+        .map(|url| scrape_page(url.as_str(), client.get(url), extract))
         .collect()
 }

@@ -627,7 +627,6 @@ pub fn scrape_resource(url: &str, resource: &Resource, extract: Strategy) -> Pag
         }),
         extract,
     )
-    .record
 }
 
 #[cfg(test)]

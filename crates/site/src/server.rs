@@ -100,6 +100,13 @@ struct State {
 impl Server {
     /// Binds 127.0.0.1, generates the site for that address, and starts serving.
     pub fn start(config: ServerConfig) -> Result<Server, ServeError> {
+        // Check the content before taking the port, so a bad `--dir` is reported as such even
+        // when the port is busy too.
+        if let Content::Dir(d) = &config.content {
+            if !d.is_dir() {
+                return Err(ServeError::NotADirectory(d.clone()));
+            }
+        }
         let port = config.port;
         let listener = StdListener::bind(("127.0.0.1", port))
             .map_err(|source| ServeError::Bind { port, source })?;
@@ -116,12 +123,7 @@ impl Server {
                 None,
                 spec.seed,
             ),
-            Content::Dir(d) => {
-                if !d.is_dir() {
-                    return Err(ServeError::NotADirectory(d.clone()));
-                }
-                (None, Some(d.clone()), 0)
-            }
+            Content::Dir(d) => (None, Some(d.clone()), 0),
         };
         let state = Arc::new(State {
             site: site.clone(),

@@ -49,7 +49,7 @@ fn main() -> anyhow::Result<()> {
                 let client = client.clone();
                 ex.spawn(async move {
                     let fetched = client.get(&url).await;
-                    smol::unblock(move || scrape_page(url.as_str(), fetched, EXTRACT).record).await
+                    smol::unblock(move || scrape_page(url.as_str(), fetched, EXTRACT)).await
                 })
             })
             .collect();

@@ -31,7 +31,7 @@ pub async fn scrape(
                 // unblock moves it to the blocking pool. Either parser's state (scraper's `Html`,
                 // lol_html's rewriter) is !Send, so it is built and dropped inside the closure;
                 // only the plain record comes back.
-                smol::unblock(move || scrape_page(url.as_str(), fetched, extract).record).await
+                smol::unblock(move || scrape_page(url.as_str(), fetched, extract)).await
             }
         },
     )

@@ -5,7 +5,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Mutex, mpsc};
 use std::thread;
 
-use shootout_core::page::{Scraped, scrape_page, task_failed};
+use shootout_core::page::{Scraped, crawl_page, task_failed};
 use shootout_core::{Frontier, PageRecord, Strategy};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
@@ -23,7 +23,7 @@ pub fn crawl(
     let (mut frontier, root) = Frontier::new(root, max_pages);
     let (job_tx, job_rx) = mpsc::channel::<Url>();
     let job_rx = Mutex::new(job_rx);
-    let (done_tx, done_rx) = mpsc::channel::<(Url, Scraped)>();
+    let (done_tx, done_rx) = mpsc::channel::<Scraped>();
     let mut records = Vec::new();
     thread::scope(|s| {
         let mut started = 0;
@@ -38,13 +38,10 @@ pub fn crawl(
                         let next = job_rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
                         let Ok(url) = next else { break };
                         let page = catch_unwind(AssertUnwindSafe(|| {
-                            scrape_page(url.as_str(), client.get(&url), extract)
+                            crawl_page(&url, client.get(&url), extract)
                         }))
-                        .unwrap_or_else(|_| Scraped {
-                            record: task_failed(url.as_str(), "panicked"),
-                            hrefs: Vec::new(),
-                        });
-                        if done_tx.send((url, page)).is_err() {
+                        .unwrap_or_else(|_| Scraped::failed(url.as_str(), "panicked"));
+                        if done_tx.send(page).is_err() {
                             break;
                         }
                     }
@@ -72,11 +69,11 @@ pub fn crawl(
             if in_flight == 0 {
                 break;
             }
-            let Ok((url, page)) = done_rx.recv() else {
+            let Ok(page) = done_rx.recv() else {
                 break;
             };
             in_flight -= 1;
-            queue.extend(frontier.admit_all(&url, &page.hrefs));
+            queue.extend(frontier.admit_all(page.links));
             records.push(page.record);
         }
         // Closing the job channel ends every worker's loop; the scope then joins them.

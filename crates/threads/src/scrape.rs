@@ -19,6 +19,6 @@ pub fn scrape(
         urls.len(),
         concurrency,
         |i| urls[i].to_string(),
-        |i| scrape_page(urls[i].as_str(), client.get(&urls[i]), extract).record,
+        |i| scrape_page(urls[i].as_str(), client.get(&urls[i]), extract),
     )
 }

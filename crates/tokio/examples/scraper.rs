@@ -50,10 +50,8 @@ async fn main() -> anyhow::Result<()> {
             let client = client.clone();
             tokio::spawn(async move {
                 let fetched = client.get(&url).await;
-                tokio::task::spawn_blocking(move || {
-                    scrape_page(url.as_str(), fetched, EXTRACT).record
-                })
-                .await
+                tokio::task::spawn_blocking(move || scrape_page(url.as_str(), fetched, EXTRACT))
+                    .await
             })
         })
         .collect();

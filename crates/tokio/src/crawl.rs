@@ -6,7 +6,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use futures_lite::FutureExt;
-use shootout_core::page::{Scraped, scrape_page, task_failed};
+use shootout_core::page::{Scraped, crawl_page};
 use shootout_core::{Frontier, PageRecord, Strategy};
 use tokio::sync::mpsc;
 use url::Url;
@@ -28,12 +28,9 @@ pub async fn crawl(
             let fetched = client.get(&url).await;
             let owned = url.clone();
             // Parsing is CPU work: keep it off the async workers (see scrape.rs).
-            tokio::task::spawn_blocking(move || scrape_page(owned.as_str(), fetched, extract))
+            tokio::task::spawn_blocking(move || crawl_page(&owned, fetched, extract))
                 .await
-                .unwrap_or_else(|e| Scraped {
-                    record: task_failed(url.as_str(), e),
-                    hrefs: Vec::new(),
-                })
+                .unwrap_or_else(|e| Scraped::failed(url.as_str(), e))
         }
     })
     .await
@@ -71,23 +68,20 @@ where
                 let page = AssertUnwindSafe(page)
                     .catch_unwind()
                     .await
-                    .unwrap_or_else(|_| Scraped {
-                        record: task_failed(url.as_str(), "panicked"),
-                        hrefs: Vec::new(),
-                    });
-                let _ = done_tx.send((url, page));
+                    .unwrap_or_else(|_| Scraped::failed(url.as_str(), "panicked"));
+                let _ = done_tx.send(page);
             });
             in_flight += 1;
         }
         if in_flight == 0 {
             break;
         }
-        let (url, page) = done_rx
+        let page = done_rx
             .recv()
             .await
             .expect("the coordinator holds a sender, so the channel stays open");
         in_flight -= 1;
-        queue.extend(frontier.admit_all(&url, &page.hrefs));
+        queue.extend(frontier.admit_all(page.links));
         records.push(page.record);
     }
     records

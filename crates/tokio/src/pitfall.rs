@@ -41,10 +41,10 @@ pub async fn pitfall(
                 let name = url.to_string();
                 match offload {
                     // The mistake: parsing right here keeps the worker busy for the whole parse.
-                    Offload::Inline => scrape_page(url.as_str(), fetched, extract).record,
+                    Offload::Inline => scrape_page(url.as_str(), fetched, extract),
                     Offload::ThreadSleep | Offload::SpawnBlocking => {
                         tokio::task::spawn_blocking(move || {
-                            scrape_page(url.as_str(), fetched, extract).record
+                            scrape_page(url.as_str(), fetched, extract)
                         })
                         .await
                         .unwrap_or_else(|e| task_failed(&name, e))
@@ -52,7 +52,7 @@ pub async fn pitfall(
                     Offload::Rayon => {
                         let (tx, rx) = oneshot::channel();
                         pool.spawn(move || {
-                            let _ = tx.send(scrape_page(url.as_str(), fetched, extract).record);
+                            let _ = tx.send(scrape_page(url.as_str(), fetched, extract));
                         });
                         // A dropped sender (the parse panicked) is an error record, not a hang.
                         rx.await.unwrap_or_else(|e| task_failed(&name, e))

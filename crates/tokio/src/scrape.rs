@@ -29,11 +29,9 @@ pub async fn scrape(
                 // (scraper's `Html`, lol_html's rewriter) is !Send, so it is built and dropped
                 // inside the closure; only the plain record comes back.
                 let name = url.to_string();
-                tokio::task::spawn_blocking(move || {
-                    scrape_page(url.as_str(), fetched, extract).record
-                })
-                .await
-                .unwrap_or_else(|e| task_failed(&name, e))
+                tokio::task::spawn_blocking(move || scrape_page(url.as_str(), fetched, extract))
+                    .await
+                    .unwrap_or_else(|e| task_failed(&name, e))
             }
         },
     )
