@@ -8,9 +8,11 @@
 //! - [`harness`]: building a scenario's inputs, timing one contestant on them (in this process
 //!   or in a child process of its own), and scoring the result against the ideal time.
 //! - [`report`]: the leaderboard table and the JSON rows.
+//! - [`alloc`]: the one memory allocator every contestant shares, and its tuning.
 //!
 //! The binary (`src/main.rs`) is the `shootout` command; `examples/` and `benches/` sit beside it.
 
+pub mod alloc;
 pub mod harness;
 pub mod registry;
 pub mod report;

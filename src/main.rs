@@ -17,6 +17,12 @@ use shootout_core::{Contestant, FetchError, Knobs, PageRecord, Scenario, Strateg
 use shootout_site::{Content, Server, ServerConfig, SiteSpec};
 use url::Url;
 
+// One allocator for every contestant, since each runs in a child process of this binary: the
+// system's, tuned in `shootout::alloc`, or mimalloc with `--features mimalloc`.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Download-and-scrape jobs written once per concurrency model (sequential, async runtimes,
 /// thread pools), checked against ground truth and measured against the ideal time.
 ///
@@ -218,6 +224,7 @@ struct ServeArgs {
 }
 
 fn main() -> ExitCode {
+    shootout::alloc::tune();
     let cli = Cli::parse();
     let result = match cli.command {
         // No command: the tour, with every default exactly as `shootout tour` has them.

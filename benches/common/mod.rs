@@ -49,6 +49,8 @@ fn strategies(scenario: Scenario) -> Vec<Strategy> {
 
 /// Benches `scenario` for every contestant (and strategy) in one group.
 pub fn bench_scenario(c: &mut Criterion, scenario: Scenario, knobs: Knobs) {
+    // The allocator as `shootout run` has it, before any thread starts.
+    shootout::alloc::tune();
     let server = Server::start(ServerConfig {
         content: Content::Synthetic(SiteSpec {
             pages: knobs.pages,

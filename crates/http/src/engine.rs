@@ -22,7 +22,8 @@ use std::time::Duration;
 
 use async_lock::Semaphore;
 use bytes::Bytes;
-use http_body_util::{BodyExt, Empty, LengthLimitError, Limited};
+use http_body_util::{BodyExt, Empty};
+use hyper::body::Body as _;
 use hyper::client::conn::http1::{self, SendRequest};
 use hyper::header::{CONTENT_TYPE, HOST, USER_AGENT};
 use hyper::{Request, Response};
@@ -128,17 +129,7 @@ impl<R: Runtime> AsyncClient<R> {
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let body = Limited::new(response.into_body(), self.max_body)
-            .collect()
-            .await
-            .map_err(|e| {
-                if e.downcast_ref::<LengthLimitError>().is_some() {
-                    FetchError::TooLarge(self.max_body)
-                } else {
-                    FetchError::Protocol(e.to_string())
-                }
-            })?
-            .to_bytes();
+        let body = self.read_body(response.into_body()).await?;
         // The body is fully read, so the connection is free for the next request.
         if sender.ready().await.is_ok() {
             self.checkin(key, sender);
@@ -146,9 +137,30 @@ impl<R: Runtime> AsyncClient<R> {
         Ok(Fetched {
             status,
             content_type,
-            // Zero-copy when the body arrived as one buffer (the usual case).
-            body: Vec::from(body),
+            body,
         })
+    }
+
+    /// Reads a body into one buffer sized from Content-Length up front, frame by frame, so a
+    /// large page is held once (collecting the frames, then joining them, would hold it twice)
+    /// and a body over the cap is refused as soon as it is known to be one.
+    async fn read_body(&self, body: hyper::body::Incoming) -> Result<Vec<u8>, FetchError> {
+        let declared = body.size_hint().exact().unwrap_or(0);
+        if declared > self.max_body as u64 {
+            return Err(FetchError::TooLarge(self.max_body));
+        }
+        let mut buf = Vec::with_capacity(declared as usize);
+        let mut body = body;
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|e| FetchError::Protocol(e.to_string()))?;
+            if let Ok(data) = frame.into_data() {
+                if buf.len() + data.len() > self.max_body {
+                    return Err(FetchError::TooLarge(self.max_body));
+                }
+                buf.extend_from_slice(&data);
+            }
+        }
+        Ok(buf)
     }
 
     async fn send_fresh(

@@ -16,7 +16,8 @@
 //!
 //! - `sleep.rs`, `download.rs`: `par_iter` on the I/O pool;
 //! - `scrape.rs`: fetch everything on the I/O pool, then parse everything on the CPU pool;
-//! - `crawl.rs`: level by level, each level a fetch `par_iter` and a parse `par_iter`;
+//! - `crawl.rs`: level by level, in batches of C pages, each batch a fetch `par_iter` and a
+//!   parse `par_iter`;
 //! - `parse.rs`: `par_iter` on the CPU pool.
 
 mod crawl;

@@ -10,14 +10,18 @@ use shootout_core::{Frontier, PageRecord, Strategy};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
 
+use crate::gate::Gate;
+
 /// Workers take URLs from one `mpsc` receiver behind a `Mutex` (mpsc has a single consumer,
-/// so the lock is what lets C threads share it), fetch and parse, and report back. Only the
+/// so the lock is what lets C threads share it), fetch, parse (at most T at once), and report
+/// back. Only the
 /// coordinator (this thread) touches the frontier, so a URL is admitted at most once.
 pub fn crawl(
     client: &BlockingClient,
     root: &Url,
     max_pages: usize,
     concurrency: usize,
+    parsing: &Gate,
     extract: Strategy,
 ) -> Vec<PageRecord> {
     let (mut frontier, root) = Frontier::new(root, max_pages);
@@ -38,7 +42,9 @@ pub fn crawl(
                         let next = job_rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
                         let Ok(url) = next else { break };
                         let page = catch_unwind(AssertUnwindSafe(|| {
-                            crawl_page(&url, client.get(&url), extract)
+                            let fetched = client.get(&url);
+                            // At most T of the C threads parse at once (see gate.rs).
+                            parsing.run(|| crawl_page(&url, fetched, extract))
                         }))
                         .unwrap_or_else(|_| Scraped::failed(url.as_str(), "panicked"));
                         if done_tx.send(page).is_err() {

@@ -10,13 +10,17 @@
 //!
 //! - `pool.rs`: the one tool every scenario uses: N jobs on W scoped worker threads that pull
 //!   the next index from a shared atomic counter and send records back over `mpsc`;
+//! - `gate.rs`: a counting semaphore from a `Mutex` and a `Condvar`, so that at most T of the
+//!   C threads parse at once;
 //! - `sleep.rs`, `download.rs`, `scrape.rs`: that pool with W = C (a thread per request in
-//!   flight: a waiting thread is a whole thread);
-//! - `crawl.rs`: C workers fed by a shared `mpsc` job channel, a coordinator owning the frontier;
+//!   flight: a waiting thread is a whole thread), parsing through the gate;
+//! - `crawl.rs`: C workers fed by a shared `mpsc` job channel, a coordinator owning the frontier,
+//!   parsing through the gate;
 //! - `parse.rs`: that pool with W = T, the threads borrowing the pages without copying them.
 
 mod crawl;
 mod download;
+mod gate;
 mod parse;
 mod pool;
 mod scrape;
@@ -55,6 +59,7 @@ impl Contestant for Threads {
             client: BlockingClient::new(knobs, knobs.concurrency),
             concurrency: knobs.concurrency,
             threads: knobs.threads,
+            parsing: gate::Gate::new(knobs.threads),
             extract: knobs.extract,
         }))
     }
@@ -64,6 +69,7 @@ struct ThreadsRunner {
     client: BlockingClient,
     concurrency: usize,
     threads: usize,
+    parsing: gate::Gate,
     extract: Strategy,
 }
 
@@ -77,7 +83,13 @@ impl Runner for ThreadsRunner {
     }
 
     fn scrape(&self, urls: &[Url]) -> Vec<PageRecord> {
-        scrape::scrape(&self.client, urls, self.concurrency, self.extract)
+        scrape::scrape(
+            &self.client,
+            urls,
+            self.concurrency,
+            &self.parsing,
+            self.extract,
+        )
     }
 
     fn crawl(&self, root: &Url, max_pages: usize) -> Vec<PageRecord> {
@@ -86,6 +98,7 @@ impl Runner for ThreadsRunner {
             root,
             max_pages,
             self.concurrency,
+            &self.parsing,
             self.extract,
         )
     }

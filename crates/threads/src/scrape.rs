@@ -5,20 +5,26 @@ use shootout_core::{PageRecord, Strategy};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
 
+use crate::gate::Gate;
 use crate::pool::run_pool;
 
-/// Parsing happens on the same thread that fetched, right away. With no GIL, two threads
-/// parsing at once really use two cores; in CPython they would take turns.
+/// Parsing happens on the same thread that fetched, right away, once `parsing` lets it in (at
+/// most T threads parse at once). With no GIL, two threads parsing at once really use two
+/// cores; in CPython they would take turns.
 pub fn scrape(
     client: &BlockingClient,
     urls: &[Url],
     concurrency: usize,
+    parsing: &Gate,
     extract: Strategy,
 ) -> Vec<PageRecord> {
     run_pool(
         urls.len(),
         concurrency,
         |i| urls[i].to_string(),
-        |i| scrape_page(urls[i].as_str(), client.get(&urls[i]), extract),
+        |i| {
+            let fetched = client.get(&urls[i]);
+            parsing.run(|| scrape_page(urls[i].as_str(), fetched, extract))
+        },
     )
 }
