@@ -238,6 +238,8 @@ fn pitfall_records_are_right_and_inline_parsing_lags_most() {
     // async-std's global runtime can be sized only once per process.)
     let k = Knobs {
         page_kb: 64,
+        // The pitfall's own strategy: a parse long enough to stall a loop.
+        extract: Scenario::Pitfall.default_strategies()[0],
         ..knobs(16, 5)
     };
     let srv = server(&k);
