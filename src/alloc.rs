@@ -10,12 +10,17 @@
 //!   when freed, but each time it frees such a block it raises that threshold to the block's
 //!   size (up to 32 MiB). After the first large page, every body and DOM array of a few MiB
 //!   was carved from a heap instead, and stayed there after it was freed. The threshold is
-//!   fixed at 128 KiB here.
+//!   fixed at 1 MiB here. (Not at 128 KiB: hyper's read buffers reach a few hundred KiB, and
+//!   mapping and unmapping one per response cost 30% of the download throughput.)
 //! - every thread that allocates gets an arena of its own, up to eight per core, and an arena
 //!   keeps what is freed in it. A contestant with C = 10 threads that each fetch and parse
 //!   kept ten arenas of DOM garbage. Two arenas per core are allowed here.
 //!
 //! mimalloc was measured too, and held more memory on the same crawls (docs/results.md).
+
+/// Blocks at least this large get their own mapping, returned to the system when freed.
+#[cfg(all(target_os = "linux", target_env = "gnu", not(feature = "mimalloc")))]
+const MMAP_THRESHOLD: i32 = 1 << 20;
 
 /// Applies the tuning above to the system allocator; a no-op with mimalloc or outside glibc.
 /// Call it first thing in `main`, before any thread starts.
@@ -27,7 +32,7 @@ pub fn tune() {
         // SAFETY: mallopt only changes allocator parameters; it is safe to call at any time,
         // and these two values are within glibc's documented ranges.
         unsafe {
-            libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+            libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD);
             libc::mallopt(libc::M_ARENA_MAX, arenas);
         }
     }

@@ -256,10 +256,11 @@ fn tour(args: &TourArgs) -> anyhow::Result<()> {
     let contestants: Vec<&dyn Contestant> = registry::CONTESTANTS.to_vec();
     if !args.json {
         println!(
-            "shootout tour: {} scenarios × {} contestants on {} core(s), each run in its own process.",
+            "shootout tour: {} scenarios × {} contestants on {} core(s), each run in its own process ({} allocator).",
             Scenario::ALL.len(),
             contestants.len(),
-            available_threads()
+            available_threads(),
+            shootout::alloc::NAME
         );
     }
     let all_ok = measure(

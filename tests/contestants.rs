@@ -206,6 +206,39 @@ fn every_failure_is_exactly_one_typed_record() {
 }
 
 #[test]
+fn large_bodies_arrive_whole() {
+    // Several MiB arrive in many reads (so in many frames for the async engine, which joins
+    // them) and are sized from Content-Length; one byte over the cap is refused.
+    let k = Knobs {
+        max_body: 6_000_000,
+        ..knobs(2, 0)
+    };
+    let srv = server(&k);
+    let base = srv.base_url();
+    let urls: Vec<Url> = ["/bytes/6000000", "/bytes/6000001", "/bytes/1", "/bytes/0"]
+        .iter()
+        .map(|p| base.join(p).expect("url"))
+        .collect();
+    for_every_contestant(|c| {
+        let runner = c.prepare(&k).map_err(|e| e.to_string())?;
+        let got: Vec<(usize, Option<&str>)> = runner
+            .download(&urls)
+            .iter()
+            .map(|r| (r.size, r.error.as_ref().map(FetchError::kind)))
+            .collect();
+        let want = [
+            (6_000_000, None),
+            (0, Some("too_large")),
+            (1, None),
+            (0, None),
+        ];
+        (got == want)
+            .then_some(())
+            .ok_or_else(|| format!("{got:?}, expected {want:?}"))
+    });
+}
+
+#[test]
 fn waits_overlap_as_far_as_the_contestant_allows() {
     // 20 waits of 100 ms. A contestant that overlaps C=20 waits needs ~0.1 s; the sequential
     // baseline (C=1) needs 2 s. The bound is the contestant's own ideal, tripled, plus 0.5 s of

@@ -142,7 +142,7 @@ mod tests {
         Ok(Fetched {
             status,
             content_type: Some(ct.into()),
-            body: body.as_bytes().to_vec(),
+            body: body.as_bytes().to_vec().into(),
         })
     }
 

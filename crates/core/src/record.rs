@@ -7,6 +7,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use bytes::Bytes;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// What an HTTP engine hands back for a request that got a response, whatever its status.
@@ -16,8 +17,9 @@ pub struct Fetched {
     pub status: u16,
     /// The `Content-Type` header, if the server sent one.
     pub content_type: Option<String>,
-    /// The body bytes, at most the configured cap.
-    pub body: Vec<u8>,
+    /// The body bytes, at most the configured cap. `Bytes`, so that an engine can hand over
+    /// the buffer the body arrived in without copying it.
+    pub body: Bytes,
 }
 
 impl Fetched {
@@ -230,7 +232,7 @@ mod tests {
         let mut f = Fetched {
             status: 200,
             content_type: None,
-            body: vec![],
+            body: Bytes::new(),
         };
         assert!(f.is_html());
         f.content_type = Some("text/HTML; charset=utf-8".into());

@@ -65,7 +65,7 @@ impl BlockingClient {
         Ok(Fetched {
             status,
             content_type,
-            body,
+            body: body.into(),
         })
     }
 

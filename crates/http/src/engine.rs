@@ -21,11 +21,11 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use async_lock::Semaphore;
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Body as _;
 use hyper::client::conn::http1::{self, SendRequest};
-use hyper::header::{CONTENT_TYPE, HOST, USER_AGENT};
+use hyper::header::{CONTENT_TYPE, HOST, HeaderValue, USER_AGENT};
 use hyper::{Request, Response};
 use shootout_core::{FetchError, Fetched, Knobs};
 use url::Url;
@@ -47,6 +47,9 @@ pub trait Runtime: Send + Sync + 'static {
 }
 
 type Sender = SendRequest<Empty<Bytes>>;
+
+/// Sent with every request; a static value, so no request copies or checks it.
+const USER_AGENT_VALUE: &str = concat!("shootout/", env!("CARGO_PKG_VERSION"));
 
 /// An HTTP/1.1 client for one runtime. Share it between tasks with an `Arc`.
 pub struct AsyncClient<R: Runtime> {
@@ -108,7 +111,7 @@ impl<R: Runtime> AsyncClient<R> {
                     HOST,
                     &url[url::Position::BeforeHost..url::Position::AfterPort],
                 )
-                .header(USER_AGENT, concat!("shootout/", env!("CARGO_PKG_VERSION")))
+                .header(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE))
                 .body(Empty::<Bytes>::new())
                 .map_err(|e| FetchError::Url(e.to_string()))
         };
@@ -141,26 +144,42 @@ impl<R: Runtime> AsyncClient<R> {
         })
     }
 
-    /// Reads a body into one buffer sized from Content-Length up front, frame by frame, so a
-    /// large page is held once (collecting the frames, then joining them, would hold it twice)
-    /// and a body over the cap is refused as soon as it is known to be one.
-    async fn read_body(&self, body: hyper::body::Incoming) -> Result<Vec<u8>, FetchError> {
+    /// Reads a whole body, refusing it as soon as it is known to be over the cap.
+    ///
+    /// A body that arrives as one frame (the usual case on a fast link: hyper reads the whole
+    /// response at once) is handed over as it is, without a copy. Otherwise the frames are
+    /// joined into one buffer sized from Content-Length up front, so a large page is held once
+    /// (collecting the frames, then joining them, would hold it twice).
+    async fn read_body(&self, mut body: hyper::body::Incoming) -> Result<Bytes, FetchError> {
         let declared = body.size_hint().exact().unwrap_or(0);
         if declared > self.max_body as u64 {
             return Err(FetchError::TooLarge(self.max_body));
         }
-        let mut buf = Vec::with_capacity(declared as usize);
-        let mut body = body;
+        let mut first: Option<Bytes> = None;
+        let mut joined = BytesMut::new();
         while let Some(frame) = body.frame().await {
             let frame = frame.map_err(|e| FetchError::Protocol(e.to_string()))?;
-            if let Ok(data) = frame.into_data() {
-                if buf.len() + data.len() > self.max_body {
-                    return Err(FetchError::TooLarge(self.max_body));
+            let Ok(data) = frame.into_data() else {
+                continue;
+            };
+            let so_far = first.as_ref().map_or(0, Bytes::len) + joined.len();
+            if so_far + data.len() > self.max_body {
+                return Err(FetchError::TooLarge(self.max_body));
+            }
+            match first.take() {
+                None if joined.is_empty() => first = Some(data),
+                earlier => {
+                    if joined.is_empty() {
+                        joined.reserve((declared as usize).max(so_far + data.len()));
+                    }
+                    if let Some(earlier) = earlier {
+                        joined.extend_from_slice(&earlier);
+                    }
+                    joined.extend_from_slice(&data);
                 }
-                buf.extend_from_slice(&data);
             }
         }
-        Ok(buf)
+        Ok(first.unwrap_or_else(|| joined.freeze()))
     }
 
     async fn send_fresh(

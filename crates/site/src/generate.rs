@@ -623,7 +623,7 @@ pub fn scrape_resource(url: &str, resource: &Resource, extract: Strategy) -> Pag
         Ok(Fetched {
             status: resource.status,
             content_type: Some(resource.content_type.to_owned()),
-            body: resource.body.to_vec(),
+            body: resource.body.clone(),
         }),
         extract,
     )
