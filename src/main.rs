@@ -13,6 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use shootout::harness::{self, Job, Row};
 use shootout::{registry, report};
 use shootout_core::knobs::available_threads;
+use shootout_core::measure::Usage;
 use shootout_core::{Contestant, FetchError, Knobs, PageRecord, Scenario, Strategy};
 use shootout_site::{Content, Server, ServerConfig, SiteSpec};
 use url::Url;
@@ -499,9 +500,16 @@ fn crawl(args: &CrawlArgs) -> anyhow::Result<()> {
     let spinner = ProgressBar::new_spinner()
         .with_message(format!("crawling {root} with {}", contestant.name()));
     spinner.enable_steady_tick(Duration::from_millis(100));
+    let before = Usage::now();
     let start = Instant::now();
     let records = runner.crawl(&root, args.max_pages);
     let wall = start.elapsed();
+    let cost = Cost {
+        wall,
+        cpu: Usage::now().cpu.saturating_sub(before.cpu),
+        // The whole process's peak: the crawl's, plus the few MiB the runner started with.
+        peak_rss: Usage::now().peak_rss,
+    };
     spinner.finish_and_clear();
 
     // A root that cannot be reached at all is bad input, not a crawl result.
@@ -512,31 +520,44 @@ fn crawl(args: &CrawlArgs) -> anyhow::Result<()> {
             bail!("cannot crawl {root}: {e}");
         }
     }
+    let totals = crawl_totals(&root, contestant, &knobs, &records, &cost);
     if args.json {
-        let mut out = std::io::stdout().lock();
+        // Records on stdout, one JSON object per line; the totals on stderr, out of their way.
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         for r in &records {
             serde_json::to_writer(&mut out, r)?;
             writeln!(out)?;
         }
+        out.flush()?;
+        eprintln!("{totals}");
         return Ok(());
     }
-    print_crawl_summary(&root, contestant, &knobs, &records, wall);
-    Ok(())
-}
-
-fn print_crawl_summary(
-    root: &Url,
-    c: &dyn Contestant,
-    knobs: &Knobs,
-    records: &[PageRecord],
-    wall: Duration,
-) {
     let mut sorted: Vec<&PageRecord> = records.iter().collect();
     // Most links first, as the Python original sorts its summary.
     sorted.sort_by(|a, b| b.links.cmp(&a.links).then(a.url.cmp(&b.url)));
     for r in &sorted {
         println!("{r}");
     }
+    println!("\n{totals}");
+    Ok(())
+}
+
+/// What a crawl cost: its wall time, the CPU time of this process meanwhile, and the
+/// process's peak resident memory.
+struct Cost {
+    wall: Duration,
+    cpu: Duration,
+    peak_rss: u64,
+}
+
+/// The closing line of a crawl: how many URLs, how they fared, and what it cost.
+fn crawl_totals(
+    root: &Url,
+    c: &dyn Contestant,
+    knobs: &Knobs,
+    records: &[PageRecord],
+    cost: &Cost,
+) -> String {
     let failed = records.iter().filter(|r| !r.is_ok()).count();
     let mut kinds: Vec<&str> = records
         .iter()
@@ -544,10 +565,10 @@ fn print_crawl_summary(
         .collect();
     kinds.sort_unstable();
     kinds.dedup();
-    println!(
-        "\n{} URLs from {root} in {} with {} (C={}, T={}, extract={}): {} ok, {} failed{}",
+    format!(
+        "{} URLs from {root} in {} with {} (C={}, T={}, extract={}): {} ok, {} failed{}; cpu {}, peak mem {:.1} MiB",
         records.len(),
-        report::human_secs(wall.as_secs_f64()),
+        report::human_secs(cost.wall.as_secs_f64()),
         c.name(),
         c.effective(knobs).concurrency,
         c.effective(knobs).threads,
@@ -558,8 +579,10 @@ fn print_crawl_summary(
             String::new()
         } else {
             format!(" ({})", kinds.join(", "))
-        }
-    );
+        },
+        report::human_secs(cost.cpu.as_secs_f64()),
+        cost.peak_rss as f64 / (1024.0 * 1024.0),
+    )
 }
 
 fn serve(args: &ServeArgs) -> anyhow::Result<()> {

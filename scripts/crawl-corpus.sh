@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Crawl a real documentation tree with every contestant and both sound extraction strategies,
+# several times, interleaved (so a slow minute on a shared machine hits every configuration
+# alike), and print one Markdown table of medians: wall, CPU, CPU per page, peak memory.
+# Then check that `--extract stream` and `--extract dom` gave the same records.
+#
+# Usage: scripts/crawl-corpus.sh [URL]
+#   URL        a site already being served; default: start `shootout serve --dir DOCS`
+#   RUNS=5     runs per configuration (the median is reported)
+#   DOCS=...   the tree to serve; default: the Rust toolchain's HTML docs
+#   CONTESTANTS="tokio hybrid ..."  default: every registered contestant
+#   STRATEGIES="stream dom"         default: both sound strategies
+#   SPIDER=/path/to/spider          also time spider_cli (`cargo install spider_cli
+#                                   --no-default-features`), counting only runs that list
+#                                   every URL our crawlers found
+#
+# Needs: a release build (`cargo build --release`), bash and awk.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=target/release/shootout
+[ -x "$bin" ] || { echo "build first: cargo build --release" >&2; exit 1; }
+
+runs=${RUNS:-5}
+docs=${DOCS:-$(rustc --print sysroot)/share/doc/rust/html}
+contestants=${CONTESTANTS:-$("$bin" list | awk '/^Contestants:/ {on=1; next} /^$/ {on=0} on && NF && $1 != "note:" {print $1}')}
+strategies=${STRATEGIES:-stream dom}
+out=$(mktemp -d)
+trap 'kill ${server_pid:-} 2>/dev/null || true; rm -rf "$out"' EXIT
+
+url=${1:-}
+if [ -z "$url" ]; then
+    port=$((20000 + RANDOM % 20000))
+    "$bin" serve --dir "$docs" --port "$port" --latency-ms 0 >"$out/serve.log" 2>&1 &
+    server_pid=$!
+    url="http://127.0.0.1:$port/"
+    for _ in $(seq 50); do grep -q serving "$out/serve.log" 2>/dev/null && break; sleep 0.1; done
+fi
+
+echo "# $(date -u +%F) $(nproc) cores, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | xargs)"
+echo "# $url ($docs), $runs runs each, interleaved; rustc $(rustc --version | cut -d' ' -f2); commit $(git rev-parse --short HEAD)"
+
+# One crawl: JSON Lines to a file, the totals line (wall, cpu, peak mem) kept for the table.
+crawl() { # contestant strategy run
+    "$bin" crawl --url "$url" --contestant "$1" --extract "$2" --max-pages 10000000 --json \
+        >"$out/$1.$2.jsonl" 2>"$out/$1.$2.$3.err"
+    tail -n 1 "$out/$1.$2.$3.err" >>"$out/$1.$2.totals"
+}
+
+for r in $(seq "$runs"); do
+    for c in $contestants; do
+        for s in $strategies; do
+            crawl "$c" "$s" "$r"
+        done
+    done
+    if [ -n "${SPIDER:-}" ]; then
+        start=$(date +%s.%N)
+        "$SPIDER" --url "$url" crawl -o >"$out/spider.$r.txt" 2>/dev/null || true
+        end=$(date +%s.%N)
+        echo "$(wc -l <"$out/spider.$r.txt") $(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" >>"$out/spider.runs"
+    fi
+    echo "# run $r of $runs done" >&2
+done
+
+# Medians from lines like "... in 3.210 s with ...: ... ok, 0 failed; cpu 4.5 s, peak mem 52.6 MiB".
+secs() { awk '{ v = $1; if ($2 == "ms") v /= 1000; if ($2 == "µs") v /= 1e6; print v }'; }
+median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
+
+echo
+echo "| contestant | extract | URLs | wall (median) | CPU (median) | CPU per page | peak mem (max) |"
+echo "|---|---|---:|---:|---:|---:|---:|"
+for c in $contestants; do
+    for s in $strategies; do
+        t="$out/$c.$s.totals"
+        urls=$(head -n 1 "$t" | awk '{print $1}')
+        wall=$(sed -E 's/.* in ([0-9.]+ (s|ms|µs)) with.*/\1/' "$t" | secs | median)
+        cpu=$(sed -E 's/.*; cpu ([0-9.]+ (s|ms|µs)),.*/\1/' "$t" | secs | median)
+        mem=$(sed -E 's/.*peak mem ([0-9.]+) MiB/\1/' "$t" | sort -g | tail -n 1)
+        printf '| %s | %s | %s | %.2f s | %.2f s | %.0f µs | %.1f MiB |\n' \
+            "$c" "$s" "$urls" "$wall" "$cpu" "$(awk -v c="$cpu" -v n="$urls" 'BEGIN { print c * 1e6 / n }')" "$mem"
+    done
+done
+
+if [ -n "${SPIDER:-}" ]; then
+    want=$(head -n 1 "$out/$(echo "$contestants" | awk '{print $1}').stream.totals" | awk '{print $1}')
+    complete=$(awk -v w="$want" '$1 >= w' "$out/spider.runs" | wc -l)
+    wall=$(awk -v w="$want" '$1 >= w {print $2}' "$out/spider.runs" | median)
+    echo
+    echo "spider_cli: $complete of $runs runs listed all $want URLs; median wall of those: ${wall:-n/a} s"
+    awk '{print "  run: " $1 " URLs in " $2 " s"}' "$out/spider.runs"
+fi
+
+echo
+for c in $contestants; do
+    if [ -f "$out/$c.stream.jsonl" ] && [ -f "$out/$c.dom.jsonl" ]; then
+        if cmp -s <(sort "$out/$c.stream.jsonl") <(sort "$out/$c.dom.jsonl"); then
+            echo "$c: stream and dom gave the same $(wc -l <"$out/$c.stream.jsonl") records"
+        else
+            echo "$c: stream and dom DIFFER"
+        fi
+    fi
+done
