@@ -63,3 +63,9 @@ bench *args:
 [group('bench')]
 bench-quick *args:
     cargo bench {{args}} -- --warm-up-time 0.2 --measurement-time 0.5
+
+# Crawl the Rust toolchain's HTML docs with every contestant and strategy (medians of RUNS=5).
+[group('bench')]
+corpus *args:
+    cargo build --release
+    scripts/crawl-corpus.sh {{args}}

@@ -302,6 +302,8 @@ How to read this:
   cpu       user+system CPU time of the contestant's own process during the scenario
   peak mem  peak resident memory of the contestant's process
   verified  ✓ every record matched the site's ground truth; ✗ something was wrong (listed)
+  extract   how pages were parsed: dom builds the tree, stream reads the tokens, naive scans
+            the bytes (fast, and wrong on purpose)
 Try: shootout run download --pages 200 --concurrency 50   ·   shootout list   ·   shootout --help";
 
 fn run(args: &RunArgs) -> anyhow::Result<()> {
