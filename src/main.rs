@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+use clap::error::ErrorKind;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use shootout::harness::{self, Job, Row};
@@ -226,7 +227,26 @@ struct ServeArgs {
 
 fn main() -> ExitCode {
     shootout::alloc::tune();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // A bad value gets one line that names the value and what was expected (clap's
+        // message), like every other bad input; anything else (help, a missing argument and
+        // its usage) is clap's own output.
+        Err(e)
+            if matches!(
+                e.kind(),
+                ErrorKind::InvalidValue | ErrorKind::ValueValidation
+            ) =>
+        {
+            let message = e.to_string();
+            eprintln!(
+                "{}",
+                message.lines().next().unwrap_or("error: invalid value")
+            );
+            return ExitCode::from(2);
+        }
+        Err(e) => e.exit(),
+    };
     let result = match cli.command {
         // No command: the tour, with every default exactly as `shootout tour` has them.
         None => match Cli::parse_from(["shootout", "tour"]).command {

@@ -66,9 +66,24 @@ fn bad_input_gets_a_clear_error() {
 
 #[test]
 fn errors_are_one_line() {
-    let out = shootout(&["run", "sleep", "--threads", "0"]);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    for args in [
+        &["run", "sleep", "--threads", "0"][..],
+        &["run", "parse", "--extract", "nonsense"],
+        &[
+            "crawl",
+            "--url",
+            "http://127.0.0.1:1/",
+            "--extract",
+            "dom,x",
+        ],
+        &["run", "nosuch"],
+        &["run", "sleep", "--threads", "x"],
+    ] {
+        let out = shootout(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert_eq!(err.trim().lines().count(), 1, "{args:?}: {err}");
+    }
 }
 
 #[test]
