@@ -12,6 +12,20 @@ fn shootout(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+/// Runs a command that must succeed and print JSON Lines, and returns the objects.
+fn json_lines(args: &[&str]) -> Vec<serde_json::Value> {
+    let out = shootout(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect()
+}
+
 /// Bad input: non-zero exit, a message on stderr, and no panic or backtrace.
 fn rejects(args: &[&str], says: &str) {
     let out = shootout(args);
@@ -88,7 +102,7 @@ fn errors_are_one_line() {
 
 #[test]
 fn json_rows_carry_the_documented_fields() {
-    let out = shootout(&[
+    let rows = json_lines(&[
         "run",
         "scrape",
         "--pages",
@@ -99,16 +113,6 @@ fn json_rows_carry_the_documented_fields() {
         "2",
         "--json",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let rows: Vec<serde_json::Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
-        .collect();
     assert_eq!(rows.len(), shootout::registry::CONTESTANTS.len());
     for row in rows {
         for field in [
@@ -134,7 +138,8 @@ fn json_rows_carry_the_documented_fields() {
 
 #[test]
 fn parse_compares_strategies_and_marks_naive_wrong_without_failing() {
-    let out = shootout(&[
+    // A wrong naive row is the lesson, not a failure of the command: this must succeed.
+    let rows = json_lines(&[
         "run",
         "parse",
         "--pages",
@@ -147,16 +152,6 @@ fn parse_compares_strategies_and_marks_naive_wrong_without_failing() {
         "dom,stream,naive",
         "--json",
     ]);
-    // A wrong naive row is the lesson, not a failure of the command.
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
-        .collect();
     let mut seen: Vec<(String, String, bool)> = rows
         .iter()
         .map(|r| {
@@ -205,7 +200,7 @@ fn parse_compares_strategies_and_marks_naive_wrong_without_failing() {
 
 /// The records of `shootout crawl --json` with one contestant and strategy, sorted by URL.
 fn crawl_records(url: &str, contestant: &str, extract: &str) -> Vec<serde_json::Value> {
-    let out = shootout(&[
+    let mut records = json_lines(&[
         "crawl",
         "--url",
         url,
@@ -217,15 +212,6 @@ fn crawl_records(url: &str, contestant: &str, extract: &str) -> Vec<serde_json::
         "--extract",
         extract,
     ]);
-    assert!(
-        out.status.success(),
-        "{contestant} {extract}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut records: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON line"))
-        .collect();
     records.sort_by(|a, b| a["url"].as_str().cmp(&b["url"].as_str()));
     records
 }
@@ -277,31 +263,24 @@ fn crawls_a_site_served_from_disk() {
     .expect("server starts");
     let url = srv.base_url().to_string();
     for contestant in shootout::registry::CONTESTANTS {
-        let out = shootout(&[
+        let mut got: Vec<(String, Option<u64>)> = json_lines(&[
             "crawl",
             "--url",
             &url,
             "--json",
             "--contestant",
             contestant.name(),
-        ]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let mut got: Vec<(String, Option<u64>)> = String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(|l| {
-                let v: serde_json::Value = serde_json::from_str(l).expect("JSON line");
-                let path = v["url"]
-                    .as_str()
-                    .expect("url")
-                    .trim_start_matches(&url)
-                    .to_owned();
-                (path, v["status"].as_u64())
-            })
-            .collect();
+        ])
+        .iter()
+        .map(|v| {
+            let path = v["url"]
+                .as_str()
+                .expect("url")
+                .trim_start_matches(&url)
+                .to_owned();
+            (path, v["status"].as_u64())
+        })
+        .collect();
         got.sort();
         let want = [
             (String::new(), Some(200)),
