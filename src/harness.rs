@@ -352,14 +352,11 @@ impl Entry<'_> {
 
     /// `tokio`, `tokio / inline`, `tokio / stream`: as much as tells this entry apart.
     pub fn label(&self, scenario: Scenario, several_strategies: bool) -> String {
-        let mut label = self.contestant.name().to_owned();
-        if let Some(v) = self.offload {
-            label = format!("{label} / {v}");
-        }
-        if scenario.parses() && several_strategies {
-            label = format!("{label} / {}", self.extract);
-        }
-        label
+        crate::report::run_label(
+            self.contestant.name(),
+            self.offload,
+            (scenario.parses() && several_strategies).then_some(self.extract),
+        )
     }
 }
 

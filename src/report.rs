@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use shootout_core::pitfall::Offload;
 use shootout_core::{Knobs, Scenario, Strategy};
 
 use crate::harness::Row;
@@ -60,16 +61,26 @@ fn strategies_of(rows: &[Row]) -> Vec<Strategy> {
     all
 }
 
-/// The name a row goes by in a problem line: contestant, variant and strategy.
-fn row_label(r: &Row, with_strategy: bool) -> String {
-    let mut label = r.contestant.clone();
-    if let Some(v) = r.variant {
+/// The name a run goes by: `tokio`, `tokio / inline`, `rayon / stream`; the strategy only
+/// when given (when the table mixes strategies).
+pub fn run_label(contestant: &str, variant: Option<Offload>, extract: Option<Strategy>) -> String {
+    let mut label = contestant.to_owned();
+    if let Some(v) = variant {
         let _ = write!(label, " / {v}");
     }
-    if let (true, Some(s)) = (with_strategy, r.extractor) {
+    if let Some(s) = extract {
         let _ = write!(label, " / {s}");
     }
     label
+}
+
+/// The name a row goes by in a problem line.
+fn row_label(r: &Row, with_strategy: bool) -> String {
+    run_label(
+        &r.contestant,
+        r.variant,
+        r.extractor.filter(|_| with_strategy),
+    )
 }
 
 /// What a leaderboard with `naive` rows says about them.
@@ -191,9 +202,11 @@ fn pitfall_table(knobs: &Knobs, rows: &[Row]) -> String {
         knobs_line(Scenario::Pitfall, knobs, usize::MAX, &strategies),
         shootout_core::pitfall::HEARTBEAT_PERIOD.as_millis()
     );
+    // "spawn-blocking / stream" needs more room than "spawn-blocking".
+    let width = if several { 24 } else { 15 };
     let _ = writeln!(
         out,
-        "  {:<22} {:<15} {:>10} {:>7} {:>12} {:>12}  verified",
+        "  {:<22} {:<width$} {:>10} {:>7} {:>12} {:>12}  verified",
         "contestant", "parsing", "wall", "×ideal", "lag max", "lag p99"
     );
     let ms = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |x| format!("{x:.1} ms"));
@@ -205,7 +218,7 @@ fn pitfall_table(knobs: &Knobs, rows: &[Row]) -> String {
         };
         let _ = writeln!(
             out,
-            "  {:<22} {:<15} {:>10} {:>7} {:>12} {:>12}  {}",
+            "  {:<22} {:<width$} {:>10} {:>7} {:>12} {:>12}  {}",
             r.contestant,
             parsing,
             r.wall_s.map_or_else(|| "—".to_owned(), human_secs),
