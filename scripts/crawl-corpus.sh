@@ -13,19 +13,27 @@
 #   SPIDER=/path/to/spider          also time spider_cli (`cargo install spider_cli
 #                                   --no-default-features`), counting only runs that list
 #                                   every URL our crawlers found
+#   BIN=target/release/shootout     the binary (for example one built with --features mimalloc)
+#   KEEP=dir                        keep every run's records and totals in dir
 #
 # Needs: a release build (`cargo build --release`), bash and awk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=target/release/shootout
+bin=${BIN:-target/release/shootout}
 [ -x "$bin" ] || { echo "build first: cargo build --release" >&2; exit 1; }
 
 runs=${RUNS:-5}
 docs=${DOCS:-$(rustc --print sysroot)/share/doc/rust/html}
 contestants=${CONTESTANTS:-$("$bin" list | awk '/^Contestants:/ {on=1; next} /^$/ {on=0} on && NF && $1 != "note:" {print $1}')}
 strategies=${STRATEGIES:-stream dom}
-out=$(mktemp -d)
-trap 'kill ${server_pid:-} 2>/dev/null || true; rm -rf "$out"' EXIT
+if [ -n "${KEEP:-}" ]; then
+    out=$KEEP
+    mkdir -p "$out"
+    trap 'kill ${server_pid:-} 2>/dev/null || true' EXIT
+else
+    out=$(mktemp -d)
+    trap 'kill ${server_pid:-} 2>/dev/null || true; rm -rf "$out"' EXIT
+fi
 
 url=${1:-}
 if [ -z "$url" ]; then
@@ -37,7 +45,7 @@ if [ -z "$url" ]; then
 fi
 
 echo "# $(date -u +%F) $(nproc) cores, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | xargs)"
-echo "# $url ($docs), $runs runs each, interleaved; rustc $(rustc --version | cut -d' ' -f2); commit $(git rev-parse --short HEAD)"
+echo "# $url ($docs), $runs runs each, interleaved; rustc $(rustc --version | cut -d' ' -f2); commit $(git rev-parse --short HEAD); $bin"
 
 # One crawl: JSON Lines to a file, the totals line (wall, cpu, peak mem) kept for the table.
 crawl() { # contestant strategy run
@@ -81,7 +89,8 @@ for c in $contestants; do
 done
 
 if [ -n "${SPIDER:-}" ]; then
-    want=$(head -n 1 "$out/$(echo "$contestants" | awk '{print $1}').stream.totals" | awk '{print $1}')
+    first=$(echo $contestants | awk '{print $1}')
+    want=$(head -n 1 "$out/$first.$(echo $strategies | awk '{print $1}').totals" | awk '{print $1}')
     complete=$(awk -v w="$want" '$1 >= w' "$out/spider.runs" | wc -l)
     wall=$(awk -v w="$want" '$1 >= w {print $2}' "$out/spider.runs" | median)
     echo
