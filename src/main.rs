@@ -121,8 +121,9 @@ struct SiteArgs {
     /// Kill a contestant's run after this many seconds.
     #[arg(long, default_value_t = 600)]
     limit_s: u64,
-    /// Run each contestant this many times (each in a fresh process) and report the run with
-    /// the median wall time; every run is verified. Single runs are noisy on shared machines.
+    /// Run each contestant this many times (each in a fresh process, in rounds: every
+    /// contestant once, then again) and report the run with the median wall time; every run
+    /// is verified. Single runs are noisy on shared machines.
     #[arg(long, default_value_t = 1)]
     runs: usize,
     /// Add the quirk pages to the site and to every scenario's inputs: markup the HTML5 tree
@@ -439,7 +440,8 @@ fn measure<'a>(
             let single_core = harness::calibrate_in_child(&job)?;
             truths.push((extract, harness::truth_with(site, &job, |_| single_core)));
         }
-        let bar = ProgressBar::new(runs.len() as u64).with_style(
+        let rounds = site_args.runs.max(1);
+        let bar = ProgressBar::new((runs.len() * rounds) as u64).with_style(
             ProgressStyle::with_template(
                 "{spinner} {prefix:>9} [{bar:20}] {pos}/{len} {msg} {elapsed}",
             )
@@ -447,29 +449,30 @@ fn measure<'a>(
             .progress_chars("=> "),
         );
         bar.set_prefix(scenario.name());
-        let mut rows: Vec<Row> = Vec::new();
-        for entry in runs {
-            bar.set_message(entry.label(scenario, several));
-            let job = entry.job(&template);
-            let truth = &truths
-                .iter()
-                .find(|(s, _)| *s == entry.extract)
-                .expect("a truth was computed for every strategy in the plan")
-                .1;
-            let limit = Duration::from_secs(site_args.limit_s);
-            let mut scored: Vec<Row> = (0..site_args.runs.max(1))
-                .map(|_| {
-                    harness::score(
-                        entry.contestant,
-                        &job,
-                        truth,
-                        harness::run_child(&job, limit, || bar.tick()),
-                    )
-                })
-                .collect();
-            rows.push(harness::median(&mut scored));
-            bar.inc(1);
+        let jobs: Vec<Job> = runs.iter().map(|entry| entry.job(&template)).collect();
+        let limit = Duration::from_secs(site_args.limit_s);
+        // With --runs K, every entry runs once per round, round after round, rather than K
+        // times in a row: a slow minute on a shared machine then costs every contestant a
+        // run, not one contestant all of its runs.
+        let mut scored: Vec<Vec<Row>> = vec![Vec::with_capacity(rounds); runs.len()];
+        for _ in 0..rounds {
+            for ((entry, job), scores) in runs.iter().zip(&jobs).zip(&mut scored) {
+                bar.set_message(entry.label(scenario, several));
+                let truth = &truths
+                    .iter()
+                    .find(|(s, _)| *s == entry.extract)
+                    .expect("a truth was computed for every strategy in the plan")
+                    .1;
+                scores.push(harness::score(
+                    entry.contestant,
+                    job,
+                    truth,
+                    harness::run_child(job, limit, || bar.tick()),
+                ));
+                bar.inc(1);
+            }
         }
+        let rows: Vec<Row> = scored.iter_mut().map(|s| harness::median(s)).collect();
         bar.finish_and_clear();
         all_ok &= !rows.iter().any(Row::is_failure);
         if json {
