@@ -166,18 +166,18 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
         );
     }
     out.push_str(note);
-    out.push_str(&below_ideal_note(&rows));
+    out.push_str(&below_ideal_note(&rows, several));
     out
 }
 
 /// A note for runs that came in under their ideal. With a latency bound that cannot happen
 /// (the server holds every response); with a CPU bound it means the machine ran faster during
 /// the run than while the single-core reference was measured. Said, not hidden.
-fn below_ideal_note(rows: &[&Row]) -> String {
-    let below: Vec<&str> = rows
+fn below_ideal_note(rows: &[&Row], with_strategy: bool) -> String {
+    let below: Vec<String> = rows
         .iter()
         .filter(|r| r.verified && r.wall_over_ideal.is_some_and(|x| x < 0.995))
-        .map(|r| r.contestant.as_str())
+        .map(|r| row_label(r, with_strategy))
         .collect();
     if below.is_empty() {
         return String::new();
