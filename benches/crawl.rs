@@ -2,7 +2,8 @@
 //!
 //! Hypothesis: a crawl cannot be flatter than its link graph, so even unlimited concurrency
 //! pays one latency per level (about 4 levels for 20 pages of fan-out 4). Concurrent
-//! contestants approach Σ ceil(n_level/C)·L; the sequential baseline pays L per page.
+//! contestants approach `max over depth k of (k + ceil(n_≥k / C)) · L` (`n_≥k`: pages at depth
+//! k or deeper); the sequential baseline pays L per page.
 
 mod common;
 

@@ -520,23 +520,26 @@ impl Row {
     }
 }
 
-/// The run with the median wall time of several runs of one job; it is verified only if every
-/// run was, and it carries every run's problems. A crashed run sorts last.
-pub fn median(rows: &mut [Row]) -> Row {
+/// The run with the median wall time of several runs of one job (the lower middle one of an
+/// even count); it is verified only if every run was, and it carries every distinct problem of
+/// every run, in the order first seen. A crashed run sorts last. `None` for no runs.
+pub fn median(rows: &mut [Row]) -> Option<Row> {
     rows.sort_by(|a, b| {
         a.wall_s
             .unwrap_or(f64::MAX)
             .total_cmp(&b.wall_s.unwrap_or(f64::MAX))
     });
-    let mut row = rows[rows.len().saturating_sub(1) / 2].clone();
+    let mut row = rows.get(rows.len().checked_sub(1)? / 2)?.clone();
     row.verified = rows.iter().all(|r| r.verified);
-    row.problems = rows
-        .iter()
-        .flat_map(|r| r.problems.iter().cloned())
-        .collect();
-    row.problems.dedup();
+    row.problems = Vec::new();
+    for problem in rows.iter().flat_map(|r| &r.problems) {
+        // Runs of one job often repeat a problem, not always next to each other.
+        if !row.problems.contains(problem) {
+            row.problems.push(problem.clone());
+        }
+    }
     row.runs = rows.len();
-    row
+    Some(row)
 }
 
 /// Scores a run: verifies its records and sets it against the ideal time.
@@ -599,4 +602,57 @@ pub fn score(
         }
     }
     row
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(wall_s: Option<f64>, verified: bool, problems: &[&str]) -> Row {
+        Row {
+            contestant: "tokio".into(),
+            family: "async".into(),
+            scenario: Scenario::Download,
+            variant: None,
+            extractor: None,
+            threads: 2,
+            concurrency: 10,
+            records: 1,
+            errors: 0,
+            wall_s,
+            ideal_s: 1.0,
+            bound: "latency",
+            wall_over_ideal: None,
+            pages_per_s: None,
+            cpu_s: None,
+            peak_rss_mb: None,
+            heartbeat_max_ms: None,
+            heartbeat_p99_ms: None,
+            verified,
+            problems: problems.iter().map(|p| p.to_string()).collect(),
+            runs: 1,
+        }
+    }
+
+    #[test]
+    fn median_of_nothing_is_none() {
+        assert!(median(&mut []).is_none());
+    }
+
+    #[test]
+    fn median_takes_the_middle_run_and_every_distinct_problem() {
+        let mut rows = [
+            row(Some(3.0), false, &["a", "b"]),
+            row(None, false, &["crashed"]),
+            row(Some(1.0), false, &["b"]),
+            row(Some(2.0), true, &[]),
+            row(Some(4.0), false, &["a"]),
+        ];
+        let m = median(&mut rows).expect("five runs have a median");
+        assert_eq!(m.wall_s, Some(3.0), "the crashed run sorts last");
+        assert!(!m.verified, "one wrong run makes the row wrong");
+        assert_eq!(m.runs, 5);
+        // `a` is repeated, but not next to itself in run order: it must still appear once.
+        assert_eq!(m.problems, ["b", "a", "crashed"]);
+    }
 }

@@ -21,7 +21,8 @@ use serde::{Deserialize, Serialize};
 /// The two lower bounds of one run, and the ideal time (the larger).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Ideal {
-    /// The bound from waiting: `Σ ceil(n / C) · L` over the levels.
+    /// The bound from waiting: `max over k of (k + ceil(n_≥k / C)) · L`, where `n_≥k` is the
+    /// number of requests at depth k or deeper (one level, k = 0, outside crawls).
     pub latency_bound: Duration,
     /// The bound from computing: single-core CPU time divided by T.
     pub cpu_bound: Duration,

@@ -93,14 +93,6 @@ impl Scenario {
             }
         }
     }
-
-    /// Whether the scenario talks to the site over HTTP.
-    pub fn uses_network(self) -> bool {
-        matches!(
-            self,
-            Scenario::Download | Scenario::Scrape | Scenario::Crawl
-        )
-    }
 }
 
 impl fmt::Display for Scenario {

@@ -77,11 +77,6 @@ impl<R: Runtime> AsyncClient<R> {
         }
     }
 
-    /// The runtime this client runs on.
-    pub fn runtime(&self) -> &R {
-        &self.runtime
-    }
-
     /// GETs `url` and reads the whole body. Waits for a free slot if C requests are in flight.
     pub async fn get(&self, url: &Url) -> Result<Fetched, FetchError> {
         let _slot = self.in_flight.acquire().await;

@@ -21,7 +21,9 @@ pub async fn sleep(
     let limit = Arc::new(Semaphore::new(concurrency));
     let mut tasks = Vec::with_capacity(n);
     for i in 0..n {
-        // Take the permit before spawning, so at most C tasks exist at once.
+        // Take the permit before spawning, so at most C waits are pending at once. (A finished
+        // task still exists until its handle is awaited below: this bounds the waits, not the
+        // tasks.)
         let permit = limit.acquire_arc().await;
         tasks.push(ex.spawn(contained(format!("sleep:{i}"), async move {
             Timer::after(wait).await;

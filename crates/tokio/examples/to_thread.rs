@@ -1,8 +1,8 @@
 //! Blocking work moved off the runtime, so the other tasks keep running.
 //!
 //! Mirrors `await asyncio.to_thread(blocking_function)`. Inside an async task, a blocking call
-//! (here a CPU-heavy parse, then `std::thread::sleep`) holds the worker thread and every task
-//! queued on it. `tokio::task::spawn_blocking` runs it on the blocking pool and gives back a
+//! (here a one-second `std::thread::sleep`, standing in for a synchronous client or a long
+//! parse) holds the worker thread and every task queued on it. `tokio::task::spawn_blocking` runs it on the blocking pool and gives back a
 //! future of the result. A heartbeat ticking every 100 ms shows the difference.
 //!
 //! Run with: `cargo run --release -p shootout-tokio --example to_thread`

@@ -1,4 +1,5 @@
-//! The bounded fan-out every scenario here uses: at most C tasks alive, results in input order.
+//! The bounded fan-out that download, scrape and pitfall use: at most C tasks alive, results
+//! in input order.
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
