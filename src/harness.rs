@@ -597,18 +597,43 @@ pub fn score(
             row.peak_rss_mb = Some(t.peak_rss as f64 / (1024.0 * 1024.0));
             row.heartbeat_max_ms = t.heartbeat.map(|h| h.max_ms);
             row.heartbeat_p99_ms = t.heartbeat.map(|h| h.p99_ms);
-            row.verified = verdict.ok();
+            let too_fast = under_the_latency_bound(t.wall, ideal.latency_bound);
+            row.verified = verdict.ok() && too_fast.is_none();
             row.problems = verdict.problems;
+            row.problems.extend(too_fast);
         }
     }
     row
 }
 
+/// How far under its latency bound a run may finish before it is reported wrong: timers and
+/// the two clocks involved are good to well under a millisecond, so 1% (at least 1 ms) is
+/// measurement, and anything faster is a run that did not wait.
+const LATENCY_TOLERANCE: f64 = 0.01;
+
+/// A problem if `wall` is under the latency bound. Every response is held L by the server (or
+/// every wait takes L), so no correct run can finish sooner: a run that does skipped waits,
+/// and its records alone cannot show it.
+fn under_the_latency_bound(wall: Duration, bound: Duration) -> Option<String> {
+    let slack = bound
+        .mul_f64(LATENCY_TOLERANCE)
+        .max(Duration::from_millis(1));
+    (wall + slack < bound).then(|| {
+        format!(
+            "finished in {}, under the latency bound of {}: it cannot have waited L for every \
+             request",
+            crate::report::human_secs(wall.as_secs_f64()),
+            crate::report::human_secs(bound.as_secs_f64())
+        )
+    })
+}
+
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn row(wall_s: Option<f64>, verified: bool, problems: &[&str]) -> Row {
+    /// A row of a download run, for tests.
+    pub(crate) fn row(wall_s: Option<f64>, verified: bool, problems: &[&str]) -> Row {
         Row {
             contestant: "tokio".into(),
             family: "async".into(),
@@ -632,6 +657,66 @@ mod tests {
             problems: problems.iter().map(|p| p.to_string()).collect(),
             runs: 1,
         }
+    }
+
+    /// A sleep job of `n` waits of 100 ms, C = 10, and its truth.
+    fn sleep_job(n: usize) -> (Job, Truth) {
+        let job = Job {
+            contestant: "tokio".into(),
+            scenario: Scenario::Sleep,
+            knobs: Knobs {
+                pages: n,
+                latency_ms: 100,
+                concurrency: 10,
+                ..Knobs::default()
+            },
+            seed: 1,
+            max_pages: usize::MAX,
+            base_url: "http://127.0.0.1:1/".into(),
+            offload: None,
+            quirks: false,
+        };
+        let origin = Url::parse(&job.base_url).expect("a valid URL");
+        let site = Site::generate(
+            SiteSpec {
+                pages: n,
+                page_kb: 1,
+                seed: 1,
+                quirks: false,
+            },
+            &origin,
+        );
+        let truth = truth_with(&site, &job, |_| Duration::ZERO);
+        (job, truth)
+    }
+
+    fn timed(job: &Job, wall: Duration) -> anyhow::Result<Timed> {
+        Ok(Timed {
+            records: (0..job.knobs.pages).map(sleep_record).collect(),
+            wall,
+            cpu: Duration::ZERO,
+            peak_rss: 0,
+            heartbeat: None,
+        })
+    }
+
+    #[test]
+    fn a_run_faster_than_its_latency_bound_is_wrong() {
+        // 40 waits of 100 ms, 10 at a time: no correct run ends before 400 ms.
+        let (job, truth) = sleep_job(40);
+        let tokio = crate::registry::find("tokio").expect("tokio is registered");
+        let fair = score(tokio, &job, &truth, timed(&job, Duration::from_millis(402)));
+        assert!(fair.verified, "{:?}", fair.problems);
+        let measured = score(tokio, &job, &truth, timed(&job, Duration::from_millis(398)));
+        assert!(measured.verified, "1% under is timer noise: {:?}", measured.problems);
+        // The right records, but too soon: it cannot have waited.
+        let skipped = score(tokio, &job, &truth, timed(&job, Duration::from_millis(150)));
+        assert!(!skipped.verified);
+        assert!(
+            skipped.problems[0].contains("under the latency bound of 400.0 ms"),
+            "{:?}",
+            skipped.problems
+        );
     }
 
     #[test]
