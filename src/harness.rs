@@ -708,7 +708,11 @@ pub(crate) mod tests {
         let fair = score(tokio, &job, &truth, timed(&job, Duration::from_millis(402)));
         assert!(fair.verified, "{:?}", fair.problems);
         let measured = score(tokio, &job, &truth, timed(&job, Duration::from_millis(398)));
-        assert!(measured.verified, "1% under is timer noise: {:?}", measured.problems);
+        assert!(
+            measured.verified,
+            "1% under is timer noise: {:?}",
+            measured.problems
+        );
         // The right records, but too soon: it cannot have waited.
         let skipped = score(tokio, &job, &truth, timed(&job, Duration::from_millis(150)));
         assert!(!skipped.verified);

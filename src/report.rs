@@ -274,11 +274,17 @@ mod tests {
         let on_time = row(Some(1.2), true, &[]);
 
         let note = below_ideal_note(&[&cpu, &on_time], false);
-        assert!(note.contains("rayon finished under the ideal. The CPU-bound"), "{note}");
+        assert!(
+            note.contains("rayon finished under the ideal. The CPU-bound"),
+            "{note}"
+        );
         assert!(!note.contains("latency"), "{note}");
 
         let note = below_ideal_note(&[&latency, &on_time], false);
-        assert!(note.contains("smol finished just under the latency-bound"), "{note}");
+        assert!(
+            note.contains("smol finished just under the latency-bound"),
+            "{note}"
+        );
         assert!(!note.contains("CPU"), "{note}");
 
         assert_eq!(below_ideal_note(&[&on_time], false), "");

@@ -27,8 +27,21 @@ pub struct Expectation {
     /// Which fields are compared.
     pub fields: Fields,
     /// How many records a correct run yields: `records.len()`, or fewer for a capped crawl,
-    /// where any subset of that size is acceptable.
+    /// where a subset of that size is acceptable if it could have been crawled (see `graph`).
     pub count: usize,
+    /// For crawls: where the crawl starts and what links to what. Every recorded URL but the
+    /// root must be linked from a page the same run recorded, so a capped crawl cannot pass by
+    /// returning any subset of the site of the right size.
+    pub graph: Option<CrawlGraph>,
+}
+
+/// The link graph of a crawlable site, in the URLs records carry.
+#[derive(Clone, Debug, Default)]
+pub struct CrawlGraph {
+    /// The URL the crawl starts from.
+    pub root: String,
+    /// For each page that is parsed (2xx HTML), the URLs it links to.
+    pub links: HashMap<String, Vec<String>>,
 }
 
 impl Expectation {
@@ -39,6 +52,7 @@ impl Expectation {
             records,
             fields,
             count,
+            graph: None,
         }
     }
 }
@@ -111,6 +125,24 @@ pub fn verify(actual: &[PageRecord], expected: &Expectation) -> Verdict {
                 if let Some(diff) = difference(got, want, expected.fields) {
                     v.push(format!("{}: {diff}", got.url));
                 }
+            }
+        }
+    }
+    if let Some(graph) = &expected.graph {
+        // Every page the run recorded could only have been found through a page it fetched.
+        let reachable: HashSet<&str> = actual
+            .iter()
+            .filter_map(|r| graph.links.get(r.url.as_str()))
+            .flatten()
+            .map(String::as_str)
+            .chain([graph.root.as_str()])
+            .collect();
+        for got in actual {
+            if truth.contains_key(got.url.as_str()) && !reachable.contains(got.url.as_str()) {
+                v.push(format!(
+                    "{} is linked from no page this crawl fetched (how was it found?)",
+                    got.url
+                ));
             }
         }
     }
@@ -232,12 +264,22 @@ mod tests {
     }
 
     #[test]
-    fn capped_crawls_accept_any_subset_of_the_right_size() {
+    fn capped_crawls_accept_a_crawlable_subset_of_the_right_size() {
         let mut want =
             Expectation::exact(vec![rec("a", 1), rec("b", 2), rec("c", 3)], Fields::Full);
         want.count = 2;
+        // a links to b and c; b and c link nowhere. The crawl starts at a.
+        want.graph = Some(CrawlGraph {
+            root: "a".into(),
+            links: HashMap::from([("a".into(), vec!["b".into(), "c".into()])]),
+        });
         assert!(verify(&[rec("c", 3), rec("a", 1)], &want).ok());
+        assert!(verify(&[rec("a", 1), rec("b", 2)], &want).ok());
         assert!(!verify(&[rec("c", 3)], &want).ok());
         assert!(!verify(&[rec("a", 1), rec("b", 2), rec("c", 3)], &want).ok());
+        // The right size, every record right, but b and c cannot be found without a.
+        let v = verify(&[rec("b", 2), rec("c", 3)], &want);
+        assert!(!v.ok());
+        assert!(v.problems[0].contains("linked from no page"), "{v}");
     }
 }

@@ -17,7 +17,7 @@ use bytes::Bytes;
 use shootout_core::Strategy;
 use shootout_core::page::{Page, scrape_page};
 use shootout_core::record::{FetchError, Fetched, PageRecord};
-use shootout_core::verify::{Expectation, Fields};
+use shootout_core::verify::{CrawlGraph, Expectation, Fields};
 use url::Url;
 
 /// What the synthetic site looks like.
@@ -266,7 +266,26 @@ impl Site {
         let count = records.len().min(max_pages.max(1));
         let mut e = Expectation::exact(records, Fields::Full);
         e.count = count;
+        e.graph = Some(self.crawl_graph(&order));
         (e, levels)
+    }
+
+    /// What links to what among the `reachable` paths, in record URLs. Only 2xx HTML pages
+    /// are parsed, so only they link anywhere.
+    fn crawl_graph(&self, reachable: &[&str]) -> CrawlGraph {
+        let links = reachable
+            .iter()
+            .filter_map(|path| Some((*path, self.resources.get(*path)?)))
+            .filter(|(_, res)| res.status == 200 && res.content_type == HTML)
+            .map(|(path, res)| {
+                let targets = res.targets.iter().map(|t| self.url(t).to_string());
+                (self.url(path).to_string(), targets.collect())
+            })
+            .collect();
+        CrawlGraph {
+            root: self.url("/").to_string(),
+            links,
+        }
     }
 
     /// The HTML bodies a scenario parses, for calibrating single-core CPU time.
