@@ -275,6 +275,10 @@ fn main() -> ExitCode {
 
 fn tour(args: &TourArgs) -> anyhow::Result<()> {
     let knobs = args.knobs.knobs()?;
+    check_site_args(&args.site)?;
+    for c in registry::CONTESTANTS {
+        check_concurrency(*c, knobs.concurrency)?;
+    }
     let contestants: Vec<&dyn Contestant> = registry::CONTESTANTS.to_vec();
     if !args.json {
         println!(
@@ -330,9 +334,7 @@ Try: shootout run download --pages 200 --concurrency 50   Â·   shootout list   Â
 
 fn run(args: &RunArgs) -> anyhow::Result<()> {
     let knobs = args.knobs.knobs()?;
-    if args.site.runs == 0 {
-        bail!("--runs must be at least 1");
-    }
+    check_site_args(&args.site)?;
     let contestants = select(&args.contestants)?;
     let max_pages = args.max_pages.unwrap_or(usize::MAX);
     if max_pages == 0 {
@@ -369,6 +371,54 @@ fn select(names: &[String]) -> anyhow::Result<Vec<&'static dyn Contestant>> {
 /// Starts the site, runs every entry `plan` gives for each scenario in a child process,
 /// prints a leaderboard (or JSON rows) per scenario, and says whether every run was verified
 /// (a `naive` run is expected to be wrong and does not count).
+/// Refuses a C past what `contestant` can measure anything at (one OS thread per request in
+/// flight, for some).
+fn check_concurrency(contestant: &dyn Contestant, concurrency: usize) -> anyhow::Result<()> {
+    let (limit, why) = contestant.max_concurrency();
+    if concurrency > limit {
+        bail!(
+            "--concurrency {concurrency} is over the limit of {limit} for {}: {why} (leave it out with --contestants)",
+            contestant.name()
+        );
+    }
+    Ok(())
+}
+
+/// The site's own limits: jitter is a latency, and the server's threads a pool like any other.
+fn check_site_args(site: &SiteArgs) -> anyhow::Result<()> {
+    check_server(site.jitter_ms, site.server_threads)?;
+    if site.limit_s == 0 {
+        bail!("--limit-s must be at least 1");
+    }
+    if site.runs == 0 {
+        bail!("--runs must be at least 1");
+    }
+    Ok(())
+}
+
+fn check_server(jitter_ms: u64, threads: Option<usize>) -> anyhow::Result<()> {
+    let limit = |flag: &str| {
+        Knobs::LIMITS
+            .iter()
+            .find(|(f, _)| *f == flag)
+            .map_or(u64::MAX, |(_, l)| *l)
+    };
+    let max_latency = limit("--latency-ms");
+    if jitter_ms > max_latency {
+        bail!("--jitter-ms {jitter_ms} is over the limit of {max_latency}");
+    }
+    if let Some(t) = threads {
+        let max_threads = limit("--threads");
+        if t == 0 {
+            bail!("--server-threads must be at least 1");
+        }
+        if t as u64 > max_threads {
+            bail!("--server-threads {t} is over the limit of {max_threads}");
+        }
+    }
+    Ok(())
+}
+
 fn measure<'a>(
     scenarios: &[Scenario],
     contestants: &[&'a dyn Contestant],
@@ -384,6 +434,12 @@ fn measure<'a>(
     } else {
         knobs.pages
     };
+    // Every refusal before anything is built, so a bad value costs a line, not a hang.
+    for c in contestants {
+        check_concurrency(*c, knobs.concurrency)?;
+    }
+    check_site_args(site_args)?;
+    Knobs::check_memory(site_pages, knobs.page_kb)?;
     let server = Server::start(ServerConfig {
         content: Content::Synthetic(SiteSpec {
             pages: site_pages,
@@ -397,11 +453,6 @@ fn measure<'a>(
         threads: site_args.server_threads.unwrap_or_else(available_threads),
     })?;
     let site = server.site().context("the synthetic site is missing")?;
-    for c in contestants {
-        if let Some(w) = c.warning(knobs) {
-            eprintln!("note: {}: {w}", c.name());
-        }
-    }
     let mut all_ok = true;
     for &scenario in scenarios {
         let template = Job {
@@ -525,6 +576,7 @@ fn crawl(args: &CrawlArgs) -> anyhow::Result<()> {
         extract: args.extract,
     };
     knobs.validate()?;
+    check_concurrency(contestant, knobs.concurrency)?;
     let runner = contestant.prepare(&knobs)?;
     let spinner = ProgressBar::new_spinner()
         .with_message(format!("crawling {root} with {}", contestant.name()));
@@ -615,6 +667,19 @@ fn crawl_totals(
 }
 
 fn serve(args: &ServeArgs) -> anyhow::Result<()> {
+    // The same limits as a measured run's site, with the same flag names.
+    Knobs {
+        pages: args.pages,
+        latency_ms: args.latency_ms,
+        page_kb: args.page_kb,
+        threads: args.threads.unwrap_or_else(available_threads),
+        ..Knobs::default()
+    }
+    .validate()?;
+    check_server(args.jitter_ms, None)?;
+    if args.dir.is_none() {
+        Knobs::check_memory(args.pages, args.page_kb)?;
+    }
     let content = match &args.dir {
         Some(d) => Content::Dir(d.clone()),
         None => Content::Synthetic(SiteSpec {

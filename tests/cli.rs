@@ -78,6 +78,140 @@ fn bad_input_gets_a_clear_error() {
     );
 }
 
+/// Absurd values: each is refused in one line, naming the flag and its limit, within a second
+/// (before any site, runtime or thread is built), instead of hanging or overflowing.
+#[test]
+fn absurd_values_are_refused_fast_in_one_line() {
+    let max = u64::MAX.to_string();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["run", "sleep", "--latency-ms", &max],
+            "--latency-ms 18446744073709551615 is over the limit of 60000",
+        ),
+        (
+            &[
+                "run",
+                "download",
+                "--page-kb",
+                "100000000",
+                "--pages",
+                "1000",
+            ],
+            "--page-kb 100000000 is over the limit of 65536",
+        ),
+        (
+            &[
+                "run",
+                "download",
+                "--page-kb",
+                "65536",
+                "--pages",
+                "1000000",
+            ],
+            "MiB of pages, more than half of the",
+        ),
+        (
+            &["run", "download", "--jitter-ms", &max],
+            "--jitter-ms 18446744073709551615 is over the limit of 60000",
+        ),
+        (
+            &[
+                "run",
+                "crawl",
+                "--concurrency",
+                "100000",
+                "--contestants",
+                "rayon",
+            ],
+            "--concurrency 100000 is over the limit of 1000 for rayon",
+        ),
+        (
+            &[
+                "run",
+                "sleep",
+                "--concurrency",
+                "20000",
+                "--contestants",
+                "threads",
+            ],
+            "--concurrency 20000 is over the limit of 10000 for threads",
+        ),
+        (
+            &["run", "sleep", "--concurrency", "1000000"],
+            "--concurrency 1000000 is over the limit of 100000",
+        ),
+        (
+            &["run", "sleep", "--pages", "10000000"],
+            "--pages 10000000 is over the limit of 1000000",
+        ),
+        (
+            &["run", "sleep", "--threads", "100000"],
+            "--threads 100000 is over the limit of 1024",
+        ),
+        (
+            &["run", "download", "--timeout-ms", &max],
+            "--timeout-ms 18446744073709551615 is over the limit of 3600000",
+        ),
+        (
+            &["run", "download", "--timeout-ms", "0"],
+            "--timeout-ms must be at least 1",
+        ),
+        (
+            &["run", "download", "--max-body", "0"],
+            "--max-body must be at least 1",
+        ),
+        (
+            &["run", "download", "--max-body", "99999999999"],
+            "--max-body 99999999999 is over the limit of 1073741824",
+        ),
+        (
+            &["run", "sleep", "--runs", "0"],
+            "--runs must be at least 1",
+        ),
+        (&["tour", "--runs", "0"], "--runs must be at least 1"),
+        (
+            &["tour", "--concurrency", "5000"],
+            "--concurrency 5000 is over the limit of 1000 for rayon",
+        ),
+        (
+            &[
+                "crawl",
+                "--url",
+                "http://127.0.0.1:1/",
+                "--contestant",
+                "rayon",
+                "-c",
+                "5000",
+            ],
+            "--concurrency 5000 is over the limit of 1000 for rayon",
+        ),
+        (
+            &["serve", "--page-kb", "100000000"],
+            "--page-kb 100000000 is over the limit of 65536",
+        ),
+        (
+            &["serve", "--jitter-ms", &max],
+            "--jitter-ms 18446744073709551615 is over the limit of 60000",
+        ),
+        (
+            &["run", "sleep", "--server-threads", "0"],
+            "--server-threads must be at least 1",
+        ),
+    ];
+    for (args, says) in cases {
+        if says.contains("MiB of pages") && !cfg!(target_os = "linux") {
+            continue; // available memory is read from /proc/meminfo
+        }
+        let start = std::time::Instant::now();
+        rejects(args, says);
+        let took = start.elapsed();
+        // Generous: the point is "before anything is built", not a speed target.
+        assert!(took.as_secs() < 5, "{args:?} took {took:?} to be refused");
+        let err = String::from_utf8_lossy(&shootout(args).stderr).into_owned();
+        assert_eq!(err.trim().lines().count(), 1, "{args:?}: {err}");
+    }
+}
+
 #[test]
 fn errors_are_one_line() {
     for args in [

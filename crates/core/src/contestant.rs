@@ -70,11 +70,11 @@ pub trait Contestant: Send + Sync {
     fn caveat(&self) -> Option<&'static str> {
         None
     }
-    /// A warning worth printing before running with these knobs (for example, knobs that make
-    /// this contestant very slow by design).
-    fn warning(&self, knobs: &Knobs) -> Option<String> {
-        let _ = knobs;
-        None
+    /// The largest concurrency C this contestant measures anything at, and why. Tasks are
+    /// cheap, so the default is the knob's own limit; a contestant with one OS thread per
+    /// request in flight has a lower one, and a C past it is refused before anything starts.
+    fn max_concurrency(&self) -> (usize, &'static str) {
+        (usize::MAX, "")
     }
     /// Whether its HTTP engine can fetch `https://` URLs.
     fn supports_https(&self) -> bool;

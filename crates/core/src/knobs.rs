@@ -152,6 +152,35 @@ pub enum InvalidKnobs {
     /// `timeout_ms` was zero.
     #[error("--timeout-ms must be at least 1")]
     ZeroTimeout,
+    /// `max_body` was zero.
+    #[error("--max-body must be at least 1")]
+    ZeroMaxBody,
+    /// A knob past its limit (see [`Knobs::LIMITS`]): the run would hang, run out of memory
+    /// or overflow rather than measure anything.
+    #[error("{flag} {value} is over the limit of {limit}")]
+    OverLimit {
+        /// The command-line flag.
+        flag: &'static str,
+        /// The value given.
+        value: u64,
+        /// The largest value accepted.
+        limit: u64,
+    },
+    /// The site's pages (N × S) would not fit in memory.
+    #[error(
+        "--pages {pages} × --page-kb {page_kb} is {need_mib} MiB of pages, more than half of the \
+         {available_mib} MiB of memory available"
+    )]
+    TooMuchMemory {
+        /// N.
+        pages: usize,
+        /// S.
+        page_kb: usize,
+        /// N × S, in MiB.
+        need_mib: u64,
+        /// The memory the OS says is available, in MiB.
+        available_mib: u64,
+    },
 }
 
 impl Knobs {
@@ -160,7 +189,23 @@ impl Knobs {
     /// The default body cap: 32 MiB, since real documentation pages reach several MiB.
     pub const DEFAULT_MAX_BODY: usize = 32 * 1024 * 1024;
 
-    /// Checks the values every contestant relies on.
+    /// The largest value of each knob, by flag. Past them a run does not measure anything:
+    /// 100,000 waits is the largest `sleep` we measured (docs/results.md); a latency or a
+    /// timeout past an hour is a run nobody waits for; 64 MiB pages are past the body cap of
+    /// any real site; and thread pools past 1024 threads only measure the OS's scheduler.
+    pub const LIMITS: [(&'static str, u64); 7] = [
+        ("--pages", 1_000_000),
+        ("--latency-ms", 60_000),
+        ("--page-kb", 64 * 1024),
+        ("--concurrency", 100_000),
+        ("--threads", 1024),
+        ("--timeout-ms", 3_600_000),
+        ("--max-body", 1 << 30),
+    ];
+
+    /// Checks the values every contestant relies on: nothing zero that divides or paces, and
+    /// nothing past [`Knobs::LIMITS`]. (Whether the pages fit in memory depends on whether a
+    /// site is built: see [`Knobs::check_memory`].)
     pub fn validate(&self) -> Result<(), InvalidKnobs> {
         if self.threads == 0 {
             return Err(InvalidKnobs::ZeroThreads);
@@ -171,7 +216,44 @@ impl Knobs {
         if self.timeout_ms == 0 {
             return Err(InvalidKnobs::ZeroTimeout);
         }
+        if self.max_body == 0 {
+            return Err(InvalidKnobs::ZeroMaxBody);
+        }
+        let as_u64 = |v: usize| u64::try_from(v).unwrap_or(u64::MAX);
+        let values = [
+            as_u64(self.pages),
+            self.latency_ms,
+            as_u64(self.page_kb),
+            as_u64(self.concurrency),
+            as_u64(self.threads),
+            self.timeout_ms,
+            as_u64(self.max_body),
+        ];
+        for ((flag, limit), value) in Self::LIMITS.into_iter().zip(values) {
+            if value > limit {
+                return Err(InvalidKnobs::OverLimit { flag, value, limit });
+            }
+        }
         Ok(())
+    }
+
+    /// Checks that a site of `pages` pages of `page_kb` KiB fits in half of the memory
+    /// available: the server holds every page, and `parse` holds them again in the child.
+    /// Without this, a typo in `--page-kb` hangs the machine while the site is generated.
+    pub fn check_memory(pages: usize, page_kb: usize) -> Result<(), InvalidKnobs> {
+        let need = u64::try_from(pages)
+            .unwrap_or(u64::MAX)
+            .saturating_mul(u64::try_from(page_kb).unwrap_or(u64::MAX))
+            .saturating_mul(1024);
+        match available_memory().filter(|&a| need > a / 2) {
+            Some(available) => Err(InvalidKnobs::TooMuchMemory {
+                pages,
+                page_kb,
+                need_mib: need >> 20,
+                available_mib: available >> 20,
+            }),
+            None => Ok(()),
+        }
     }
 
     /// L as a [`Duration`].
@@ -199,6 +281,15 @@ impl Default for Knobs {
             extract: Strategy::default(),
         }
     }
+}
+
+/// The memory the OS says is available to new allocations (`MemAvailable`), in bytes, where
+/// it says (Linux); `None` elsewhere.
+pub fn available_memory() -> Option<u64> {
+    let meminfo = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = meminfo.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 /// The number of cores the OS lets this process use (at least 1).

@@ -56,15 +56,14 @@ impl Contestant for Rayon {
         true
     }
 
-    fn warning(&self, knobs: &Knobs) -> Option<String> {
-        // Measured: 10,000 waits of 100 ms on a 10,000-thread pool took 476 s (docs/results.md).
-        (knobs.concurrency > 1000).then(|| {
-            format!(
-                "rayon builds an I/O pool of C = {} threads; rayon's idle threads spin looking for work, \
-                 so with thousands of them a run can take minutes (see docs/results.md)",
-                knobs.concurrency
-            )
-        })
+    fn max_concurrency(&self) -> (usize, &'static str) {
+        // Measured, 100 ms waits, 2 cores: C = 1,000 ran at 3.2× its ideal, C = 2,000 at 20×,
+        // and C = 10,000 took 476 s, 4,764× (docs/results.md).
+        (
+            1000,
+            "its I/O pool is one OS thread per request in flight, and rayon's idle threads spin \
+             looking for work",
+        )
     }
 
     fn prepare(&self, knobs: &Knobs) -> Result<Box<dyn Runner>, SetupError> {

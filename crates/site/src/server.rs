@@ -357,5 +357,6 @@ fn jitter(seed: u64, path: &str, max: Duration) -> Duration {
         h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
     }
     let max_us = u64::try_from(max.as_micros()).unwrap_or(u64::MAX);
-    Duration::from_micros(h % (max_us + 1))
+    // saturating: a max of u64::MAX µs must not wrap to a modulo by zero.
+    Duration::from_micros(h % max_us.saturating_add(1))
 }
