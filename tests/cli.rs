@@ -212,6 +212,34 @@ fn absurd_values_are_refused_fast_in_one_line() {
     }
 }
 
+/// A proxy in the environment must not change what one family measures: both engines connect
+/// directly. (ureq follows `HTTP_PROXY` by default; with it pointing at a closed port, the
+/// blocking contestants recorded every page as a connect error.)
+#[test]
+fn both_engines_ignore_a_proxy_in_the_environment() {
+    let closed = "http://127.0.0.1:1";
+    let out = Command::new(env!("CARGO_BIN_EXE_shootout"))
+        .args(["run", "download", "-n", "5", "-l", "0", "--json"])
+        .args(["--contestants", "threads,sequential,tokio"])
+        .env("HTTP_PROXY", closed)
+        .env("http_proxy", closed)
+        .env("ALL_PROXY", closed)
+        .env("all_proxy", closed)
+        .output()
+        .expect("the binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(rows.len(), 3, "{}", String::from_utf8_lossy(&out.stderr));
+    for row in rows {
+        assert_eq!(row["verified"], true, "{row}");
+        assert_eq!(row["errors"], 0, "{row}");
+    }
+    assert!(out.status.success());
+}
+
 #[test]
 fn errors_are_one_line() {
     for args in [

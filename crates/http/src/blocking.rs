@@ -27,6 +27,10 @@ impl BlockingClient {
             .http_status_as_error(false)
             // Redirects are recorded, not followed, in both engines.
             .max_redirects(0)
+            // Connect directly, ignoring HTTP_PROXY / ALL_PROXY. ureq would follow them by
+            // default and the async engine cannot, so a proxy in the environment would have
+            // the two families measure different networks.
+            .proxy(None)
             .max_idle_connections(connections.max(1))
             .max_idle_connections_per_host(connections.max(1))
             .user_agent(concat!("shootout/", env!("CARGO_PKG_VERSION")))
