@@ -4,6 +4,7 @@
 //! (inline, on a blocking pool, on a rayon pool) is the part that differs, and is the lesson.
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
 use url::Url;
 
@@ -46,6 +47,29 @@ impl Scraped {
 /// The record for a task that panicked or was cancelled: kept, so the URL is not lost.
 pub fn task_failed(url: &str, why: impl std::fmt::Display) -> PageRecord {
     PageRecord::failed(url, FetchError::Internal(format!("task failed: {why}")))
+}
+
+/// The environment variable that names a URL whose parse panics, for tests: with it, a test
+/// checks that every model turns a panic into that URL's `internal` record and keeps every
+/// other record. It is read once per process; unset, it costs one comparison per page.
+pub const PANIC_ON_URL: &str = "SHOOTOUT_TEST_PANIC_URL";
+
+static PANIC_ON: LazyLock<Option<String>> = LazyLock::new(|| std::env::var(PANIC_ON_URL).ok());
+
+/// Panics if `url` is the one [`PANIC_ON_URL`] names.
+fn panic_if_asked(url: &str) {
+    if PANIC_ON.as_deref() == Some(url) {
+        panic!("{PANIC_ON_URL} asked for a panic while parsing {url}");
+    }
+}
+
+/// Runs one input's work, turning a panic into that input's `internal` record, so one bad
+/// page never costs the others theirs. Use it wherever a panic would otherwise escape to code
+/// that loses records: rayon aborts the process on a panic in `ThreadPool::spawn`, and
+/// re-raises one from any item of a parallel iterator in the caller of `collect`.
+pub fn contained(url: &str, work: impl FnOnce() -> PageRecord) -> PageRecord {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
+        .unwrap_or_else(|_| task_failed(url, "panicked"))
 }
 
 /// The record for the `sleep` scenario's i-th simulated download.
@@ -112,6 +136,7 @@ fn scraped(
 ) -> (PageRecord, Vec<String>) {
     match result {
         Ok(f) if status_error(f.status).is_none() && f.is_html() => {
+            panic_if_asked(url);
             let e = extract.extract(&f.body);
             let record = PageRecord {
                 url: url.to_owned(),
@@ -130,6 +155,7 @@ fn scraped(
 /// The record for one in-memory page of the `parse` scenario (no HTTP, so no status), parsed
 /// with `extract`.
 pub fn parse_page(page: &Page, extract: Strategy) -> PageRecord {
+    panic_if_asked(&page.url);
     let e = extract.extract(&page.body);
     PageRecord {
         url: page.url.clone(),

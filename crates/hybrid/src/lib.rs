@@ -22,6 +22,7 @@ mod scrape;
 use std::sync::Arc;
 use std::time::Duration;
 
+use shootout_core::pitfall::{Offload, PitfallRun};
 use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy};
 use shootout_http::adapters::TokioRuntime;
 use shootout_http::engine::AsyncClient;
@@ -49,6 +50,12 @@ impl Contestant for Hybrid {
 
     fn supports_https(&self) -> bool {
         false
+    }
+
+    /// Its event loop is tokio's, and its way of parsing is the `rayon` variant: the fix the
+    /// pitfall's other variants are measured against, built in.
+    fn pitfall_variants(&self) -> &'static [Offload] {
+        &[Offload::Rayon]
     }
 
     fn prepare(&self, knobs: &Knobs) -> Result<Box<dyn Runner>, SetupError> {
@@ -129,5 +136,17 @@ impl Runner for HybridRunner {
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
         self.runtime
             .block_on(parse::parse(&self.pool, pages, self.extract))
+    }
+
+    fn pitfall(&self, urls: &[Url], offload: Offload) -> Option<PitfallRun> {
+        // tokio's pitfall, on hybrid's own runtime and rayon pool.
+        Some(self.runtime.block_on(shootout_tokio::pitfall::pitfall(
+            self.client.clone(),
+            self.pool.clone(),
+            urls,
+            self.concurrency,
+            offload,
+            self.extract,
+        )))
     }
 }

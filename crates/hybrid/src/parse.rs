@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use rayon::ThreadPool;
 use rayon::prelude::*;
-use shootout_core::page::{parse_page, task_failed};
+use shootout_core::page::{contained, parse_page, task_failed};
 use shootout_core::{Page, PageRecord, Strategy};
 
 use crate::offload::on_rayon;
@@ -17,7 +17,11 @@ pub async fn parse(pool: &ThreadPool, pages: &[Page], extract: Strategy) -> Vec<
     let shared: Arc<[Page]> = pages.into();
     let batch = shared.clone();
     on_rayon(pool, move || {
-        batch.par_iter().map(|p| parse_page(p, extract)).collect()
+        // Contained per page: a panic in one item would otherwise end the whole `par_iter`.
+        batch
+            .par_iter()
+            .map(|p| contained(&p.url, || parse_page(p, extract)))
+            .collect()
     })
     .await
     .unwrap_or_else(|| {

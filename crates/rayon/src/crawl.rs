@@ -1,12 +1,16 @@
 //! `crawl`: level by level, in batches of C; each batch one fetch `par_iter` and one parse
 //! `par_iter`.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
 use rayon::ThreadPool;
 use rayon::prelude::*;
 use shootout_core::page::{Scraped, crawl_page};
 use shootout_core::{Frontier, PageRecord, Strategy};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
+
+use crate::fetch;
 
 /// Data parallelism wants the whole batch up front, and a crawl discovers its batches as it
 /// goes, so rayon crawls one level at a time. Each level waits for its slowest page before the
@@ -35,17 +39,16 @@ pub fn crawl(
             let fetched: Vec<_> = io.install(|| {
                 urls.par_iter()
                     .with_max_len(1)
-                    .map(|url| client.get(url))
+                    .map(|url| fetch(client, url))
                     .collect()
             });
             let pages: Vec<Scraped> = cpu.install(|| {
                 urls.par_iter()
                     .zip(fetched.into_par_iter())
                     .map(|(url, f)| {
-                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            crawl_page(url, f, extract)
-                        }))
-                        .unwrap_or_else(|_| Scraped::failed(url.as_str(), "panicked"))
+                        // rayon would re-raise a panic here in `collect`, losing the level.
+                        catch_unwind(AssertUnwindSafe(|| crawl_page(url, f, extract)))
+                            .unwrap_or_else(|_| Scraped::failed(url.as_str(), "panicked"))
                     })
                     .collect()
             });

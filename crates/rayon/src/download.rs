@@ -7,7 +7,7 @@ use shootout_core::page::download_record;
 use shootout_http::blocking::BlockingClient;
 use url::Url;
 
-use crate::contained;
+use shootout_core::page::contained;
 
 /// `Pool.map(download, urls)` with C threads.
 pub fn download(io: &ThreadPool, client: &BlockingClient, urls: &[Url]) -> Vec<PageRecord> {

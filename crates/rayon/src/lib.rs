@@ -30,8 +30,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Duration;
 
 use rayon::ThreadPool;
-use shootout_core::page::task_failed;
-use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy};
+use shootout_core::{
+    Contestant, Family, FetchError, Fetched, Knobs, Page, PageRecord, Runner, SetupError, Strategy,
+};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
 
@@ -122,8 +123,9 @@ impl Runner for RayonRunner {
     }
 }
 
-/// Runs one item's work, turning a panic into a record: rayon re-raises a panic from any
-/// item in the caller of `collect`, which would lose every other item's record.
-fn contained(name: &str, work: impl FnOnce() -> PageRecord) -> PageRecord {
-    catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|_| task_failed(name, "panicked"))
+/// GETs `url`, turning a panic into an `internal` error: inside a parallel iterator a panic
+/// would be re-raised in the caller of `collect`, and every other page's fetch lost with it.
+fn fetch(client: &BlockingClient, url: &Url) -> Result<Fetched, FetchError> {
+    catch_unwind(AssertUnwindSafe(|| client.get(url)))
+        .unwrap_or_else(|_| Err(FetchError::Internal("task failed: fetch panicked".into())))
 }

@@ -5,7 +5,7 @@ use rayon::prelude::*;
 use shootout_core::page::parse_page;
 use shootout_core::{Page, PageRecord, Strategy};
 
-use crate::contained;
+use shootout_core::page::contained;
 
 /// The `multiprocessing.Pool.map` counterpart, in one process: rayon splits the slice, and
 /// idle threads steal halves of the remaining work from busy ones, so uneven pages balance out.

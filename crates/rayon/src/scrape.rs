@@ -7,7 +7,9 @@ use shootout_core::{PageRecord, Strategy};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
 
-use crate::contained;
+use shootout_core::page::contained;
+
+use crate::fetch;
 
 /// Two `Pool.map`s in a row. The phases do not overlap: no page is parsed until the last one
 /// has arrived, which costs little when latency dominates and much when parsing does.
@@ -21,7 +23,7 @@ pub fn scrape(
     let fetched: Vec<_> = io.install(|| {
         urls.par_iter()
             .with_max_len(1)
-            .map(|url| client.get(url))
+            .map(|url| fetch(client, url))
             .collect()
     });
     cpu.install(|| {

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use shootout_core::PageRecord;
 use shootout_core::page::sleep_record;
 
-use crate::contained;
+use shootout_core::page::contained;
 
 /// Each wait blocks a pool thread, so C threads overlap C waits: ceil(N/C) rounds.
 pub fn sleep(io: &ThreadPool, n: usize, wait: Duration) -> Vec<PageRecord> {

@@ -1,8 +1,9 @@
 //! `crawl`: breadth-first from the root, one page at a time.
 
 use std::collections::VecDeque;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use shootout_core::page::crawl_page;
+use shootout_core::page::{Scraped, crawl_page};
 use shootout_core::{Frontier, PageRecord, Strategy};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
@@ -18,7 +19,11 @@ pub fn crawl(
     let mut queue = VecDeque::from([root]);
     let mut records = Vec::new();
     while let Some(url) = queue.pop_front() {
-        let page = crawl_page(&url, client.get(&url), extract);
+        // A panic on one page becomes that page's record, not the end of the crawl.
+        let page = catch_unwind(AssertUnwindSafe(|| {
+            crawl_page(&url, client.get(&url), extract)
+        }))
+        .unwrap_or_else(|_| Scraped::failed(url.as_str(), "panicked"));
         queue.extend(frontier.admit_all(page.links));
         records.push(page.record);
     }

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use rayon::ThreadPool;
 use shootout_core::Strategy;
-use shootout_core::page::{scrape_page, task_failed};
+use shootout_core::page::{contained, scrape_page, task_failed};
 use shootout_core::pitfall::{BLOCKING_CALL, HEARTBEAT_PERIOD, Offload, PitfallRun};
 use tokio::sync::oneshot;
 use url::Url;
@@ -52,9 +52,12 @@ pub async fn pitfall(
                     Offload::Rayon => {
                         let (tx, rx) = oneshot::channel();
                         pool.spawn(move || {
-                            let _ = tx.send(scrape_page(url.as_str(), fetched, extract));
+                            // rayon aborts the process on a panic in `spawn`: contain it here,
+                            // so a bad page sends its own error record instead.
+                            let _ = tx.send(contained(url.as_str(), || {
+                                scrape_page(url.as_str(), fetched, extract)
+                            }));
                         });
-                        // A dropped sender (the parse panicked) is an error record, not a hang.
                         rx.await.unwrap_or_else(|e| task_failed(&name, e))
                     }
                 }
