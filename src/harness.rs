@@ -234,16 +234,13 @@ pub fn child_main(task_json: &str) -> anyhow::Result<()> {
 }
 
 /// Measures the single-core parse time of `job`'s pages in a child process (see
-/// [`ChildTask::Calibrate`]); zero for scenarios that parse nothing.
-pub fn calibrate_in_child(job: &Job) -> anyhow::Result<Duration> {
+/// [`ChildTask::Calibrate`]), killed after `limit` like any run; zero for scenarios that parse
+/// nothing.
+pub fn calibrate_in_child(job: &Job, limit: Duration) -> anyhow::Result<Duration> {
     if matches!(job.scenario, Scenario::Sleep | Scenario::Download) {
         return Ok(Duration::ZERO);
     }
-    run_child_task(
-        &ChildTask::Calibrate(job.clone()),
-        Duration::from_secs(600),
-        || {},
-    )
+    run_child_task(&ChildTask::Calibrate(job.clone()), limit, || {})
 }
 
 /// Runs `job` in a child process of this same binary, calling `tick` while it runs (for the
@@ -286,15 +283,30 @@ fn run_child_task<T: serde::de::DeserializeOwned>(
     let stdout = out.join().unwrap_or_default();
     let stderr = err.join().unwrap_or_default();
     if !status.success() {
-        let msg = String::from_utf8_lossy(&stderr);
-        let last = msg
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("no message");
-        bail!("crashed ({status}): {last}");
+        bail!(
+            "crashed ({status}): {}",
+            crash_cause(&String::from_utf8_lossy(&stderr))
+        );
     }
     serde_json::from_slice(&stdout).context("child printed no valid result")
+}
+
+/// The line of a crashed child's stderr that says why: a panic's location and message (not
+/// the "run with RUST_BACKTRACE=1" note after it), or else the last line that is not a note.
+fn crash_cause(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr.lines().map(str::trim).collect();
+    if let Some(i) = lines.iter().position(|l| l.contains(" panicked at ")) {
+        let at = &lines[i][lines[i].find("panicked at").unwrap_or(0)..];
+        let message = lines.get(i + 1).copied().unwrap_or("");
+        return format!("{} {message}", at.trim_end_matches(':'))
+            .trim()
+            .to_owned();
+    }
+    lines
+        .iter()
+        .rev()
+        .find(|l| !l.is_empty() && !l.starts_with("note: "))
+        .map_or_else(|| "no message".to_owned(), |l| (*l).to_owned())
 }
 
 /// Reads a child's pipe to the end on a thread of its own.
@@ -721,6 +733,22 @@ pub(crate) mod tests {
             "{:?}",
             skipped.problems
         );
+    }
+
+    #[test]
+    fn a_crash_is_reported_by_its_panic_not_the_backtrace_note() {
+        let stderr = "thread 'main' panicked at crates/x/src/lib.rs:10:5:\n\
+                      index out of bounds: the len is 0 but the index is 3\n\
+                      note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n";
+        assert_eq!(
+            crash_cause(stderr),
+            "panicked at crates/x/src/lib.rs:10:5 index out of bounds: the len is 0 but the index is 3"
+        );
+        assert_eq!(
+            crash_cause("error: out of memory\n\n"),
+            "error: out of memory"
+        );
+        assert_eq!(crash_cause(""), "no message");
     }
 
     #[test]

@@ -240,6 +240,72 @@ fn both_engines_ignore_a_proxy_in_the_environment() {
     assert!(out.status.success());
 }
 
+/// `--limit-s` bounds the single-core reference as it bounds every run, and a reference that
+/// fails is a note under the table, not the end of the command.
+#[test]
+fn a_failed_reference_is_a_note_and_obeys_the_limit() {
+    // 190 MB of pages: several seconds of DOM building, whatever the machine.
+    let out = shootout(&[
+        "run",
+        "parse",
+        "--limit-s",
+        "1",
+        "--pages",
+        "3000",
+        "--page-kb",
+        "64",
+        "--contestants",
+        "sequential",
+        "--extract",
+        "dom",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the single-core reference for dom failed (hung: no result after 1 s"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("sequential: hung: no result after 1 s"),
+        "{stdout}"
+    );
+    assert!(!out.status.success(), "a run that hung is not verified");
+}
+
+/// `--json` writes each row as its run ends, so stopping a long command keeps what finished.
+#[test]
+fn json_rows_arrive_as_each_run_ends() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    // tokio's 20 waits of 1.5 s overlap (about 2 s); sequential's take 30 s one after another.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shootout"))
+        .args([
+            "run", "sleep", "-n", "20", "-l", "1500", "-c", "20", "--json",
+        ])
+        .args(["--contestants", "tokio,sequential"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let started = std::time::Instant::now();
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let mut first = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut first)
+        .expect("stdout is readable");
+    let waited = started.elapsed();
+    let _ = child.kill();
+    let _ = child.wait();
+    let row: serde_json::Value = serde_json::from_str(&first).expect("a JSON row");
+    assert_eq!(row["contestant"], "tokio");
+    assert_eq!(row["verified"], true);
+    // Generous: the whole command takes over 30 s, the first row about 2 s.
+    assert!(
+        waited.as_secs() < 20,
+        "the first row took {waited:?}: it waited for the next run"
+    );
+}
+
 #[test]
 fn errors_are_one_line() {
     for args in [
