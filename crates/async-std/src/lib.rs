@@ -94,26 +94,19 @@ impl Contestant for AsyncStd {
             knobs.threads
         });
         if threads != knobs.threads {
-            return Err(SetupError {
-                contestant: "async-std",
-                reason: format!(
+            return Err(SetupError::new(
+                self.name(),
+                format!(
                     "its global runtime already runs {threads} threads in this process and cannot be resized to {}",
                     knobs.threads
                 ),
-            });
+            ));
         }
         // spawn_blocking uses the `blocking` crate's pool (500 threads by default); cap it at T.
         blocking::set_max_blocking_threads(
             NonZeroUsize::new(knobs.threads).unwrap_or(NonZeroUsize::MIN),
         );
-        // For the pitfall's rayon variant: T threads, as for every pool.
-        let rayon = rayon::ThreadPoolBuilder::new()
-            .num_threads(knobs.threads)
-            .build()
-            .map_err(|e| SetupError {
-                contestant: self.name(),
-                reason: e.to_string(),
-            })?;
+        let rayon = shootout_core::pitfall::offload_pool(self.name(), knobs)?;
         Ok(Box::new(AsyncStdRunner {
             rayon: Arc::new(rayon),
             client: Arc::new(AsyncClient::new(AsyncStdRuntime, knobs)),

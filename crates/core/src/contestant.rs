@@ -58,6 +58,16 @@ pub struct SetupError {
     pub reason: String,
 }
 
+impl SetupError {
+    /// `contestant` could not set up, because of `reason`.
+    pub fn new(contestant: &'static str, reason: impl std::fmt::Display) -> SetupError {
+        SetupError {
+            contestant,
+            reason: reason.to_string(),
+        }
+    }
+}
+
 /// A concurrency model taking part in the shootout.
 pub trait Contestant: Send + Sync {
     /// The short name used on the command line (`sequential`, `tokio`, …).

@@ -13,6 +13,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::Knobs;
+use crate::contestant::SetupError;
 use crate::record::PageRecord;
 
 /// How often the heartbeat asks to wake.
@@ -115,6 +117,20 @@ impl LagStats {
             p99_ms: rank(0.99),
         }
     }
+}
+
+/// The rayon pool of the [`Offload::Rayon`] variant, for `contestant`: T threads, like every
+/// other pool, named so a profile shows whose they are. One function, so the three runtimes'
+/// pitfalls offload to the very same kind of pool.
+pub fn offload_pool(
+    contestant: &'static str,
+    knobs: &Knobs,
+) -> Result<rayon::ThreadPool, SetupError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(knobs.threads)
+        .thread_name(move |i| format!("{contestant}-pitfall-rayon-{i}"))
+        .build()
+        .map_err(|e| SetupError::new(contestant, e))
 }
 
 #[cfg(test)]

@@ -59,10 +59,6 @@ impl Contestant for Hybrid {
     }
 
     fn prepare(&self, knobs: &Knobs) -> Result<Box<dyn Runner>, SetupError> {
-        let setup = |reason: String| SetupError {
-            contestant: "hybrid",
-            reason,
-        };
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(knobs.threads)
             // Nothing here calls spawn_blocking (DNS for a host name aside): parsing goes to
@@ -70,12 +66,12 @@ impl Contestant for Hybrid {
             .max_blocking_threads(knobs.threads)
             .enable_all()
             .build()
-            .map_err(|e| setup(e.to_string()))?;
+            .map_err(|e| SetupError::new(self.name(), e))?;
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(knobs.threads)
             .thread_name(|i| format!("hybrid-rayon-{i}"))
             .build()
-            .map_err(|e| setup(e.to_string()))?;
+            .map_err(|e| SetupError::new(self.name(), e))?;
         let client = Arc::new(AsyncClient::new(
             TokioRuntime::new(runtime.handle().clone()),
             knobs,

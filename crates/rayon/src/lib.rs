@@ -73,9 +73,8 @@ impl Contestant for Rayon {
                 .num_threads(threads)
                 .thread_name(move |i| format!("rayon-{name}-{i}"))
                 .build()
-                .map_err(|e| SetupError {
-                    contestant: "rayon",
-                    reason: format!("{name} pool of {threads} threads: {e}"),
+                .map_err(|e| {
+                    SetupError::new("rayon", format!("{name} pool of {threads} threads: {e}"))
                 })
         };
         Ok(Box::new(RayonRunner {

@@ -12,8 +12,9 @@ use url::Url;
 
 use crate::Client;
 
-/// Breadth-first with up to C pages in flight. Only the coordinator touches the frontier, so it
-/// needs no lock, and a URL is admitted (and so fetched) at most once.
+/// Breadth-first with up to C pages in flight, each fetched on the runtime and parsed off it.
+/// Only the coordinator touches the frontier, so it needs no lock, and a URL is admitted (and
+/// so fetched) at most once.
 pub async fn crawl(
     ex: &Executor<'static>,
     client: Arc<Client>,

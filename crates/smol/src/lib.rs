@@ -70,10 +70,6 @@ impl Contestant for Smol {
     }
 
     fn prepare(&self, knobs: &Knobs) -> Result<Box<dyn Runner>, SetupError> {
-        let setup_error = |e: std::io::Error| SetupError {
-            contestant: "smol",
-            reason: e.to_string(),
-        };
         // The blocking pool (shared by smol::unblock) defaults to 500 threads; cap it at T.
         blocking::set_max_blocking_threads(
             NonZeroUsize::new(knobs.threads).unwrap_or(NonZeroUsize::MIN),
@@ -92,15 +88,8 @@ impl Contestant for Smol {
                     })
             })
             .collect::<Result<Vec<_>, _>>()
-            .map_err(setup_error)?;
-        // For the pitfall's rayon variant: T threads, as for every pool.
-        let rayon = rayon::ThreadPoolBuilder::new()
-            .num_threads(knobs.threads)
-            .build()
-            .map_err(|e| SetupError {
-                contestant: self.name(),
-                reason: e.to_string(),
-            })?;
+            .map_err(|e| SetupError::new(self.name(), e))?;
+        let rayon = shootout_core::pitfall::offload_pool(self.name(), knobs)?;
         let client = Arc::new(AsyncClient::new(SmolRuntime::new(executor.clone()), knobs));
         Ok(Box::new(SmolRunner {
             executor,

@@ -13,8 +13,9 @@ use url::Url;
 
 use crate::Client;
 
-/// Breadth-first with up to C pages in flight, each page fetched on the async workers and
-/// parsed on `spawn_blocking`.
+/// Breadth-first with up to C pages in flight, each fetched on the runtime and parsed off it.
+/// Only the coordinator touches the frontier, so it needs no lock, and a URL is admitted (and
+/// so fetched) at most once.
 pub async fn crawl(
     client: Arc<Client>,
     root: &Url,
@@ -36,12 +37,9 @@ pub async fn crawl(
     .await
 }
 
-/// The crawl loop, with `visit` deciding how one page is fetched and parsed (the hybrid
-/// contestant passes one that parses on rayon).
-///
-/// Only this coordinator touches the frontier, so it needs no lock, and a URL is admitted (and
-/// so fetched) at most once. Up to C page tasks run at a time; each reports back over a
-/// channel, and the pages it links to join the queue.
+/// The crawl loop of [`crawl`], with `visit` deciding how one page is fetched and parsed (the
+/// hybrid contestant passes one that parses on rayon). Up to C page tasks run at a time; each
+/// reports back over a channel, and the pages it links to join the queue.
 pub async fn crawl_with<V, Fut>(
     root: &Url,
     max_pages: usize,

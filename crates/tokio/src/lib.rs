@@ -116,22 +116,12 @@ impl Contestant for Tokio {
             .max_blocking_threads(knobs.threads)
             .enable_all()
             .build()
-            .map_err(|e| SetupError {
-                contestant: self.name(),
-                reason: e.to_string(),
-            })?;
+            .map_err(|e| SetupError::new(self.name(), e))?;
         let client = Arc::new(AsyncClient::new(
             TokioRuntime::new(runtime.handle().clone()),
             knobs,
         ));
-        // For the pitfall's rayon variant: T threads, as for every pool.
-        let rayon = rayon::ThreadPoolBuilder::new()
-            .num_threads(knobs.threads)
-            .build()
-            .map_err(|e| SetupError {
-                contestant: self.name(),
-                reason: e.to_string(),
-            })?;
+        let rayon = shootout_core::pitfall::offload_pool(self.name(), knobs)?;
         Ok(Box::new(TokioRunner {
             runtime,
             client,
