@@ -263,7 +263,7 @@ mod tests {
 
     #[test]
     fn under_the_ideal_is_explained_by_the_bound_that_applied() {
-        use crate::harness::tests::row;
+        use crate::harness::score::tests::row;
         let mut cpu = row(Some(0.9), true, &[]);
         cpu.contestant = "rayon".into();
         cpu.bound = "cpu";

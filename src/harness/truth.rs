@@ -1,0 +1,94 @@
+//! Ground truth: what a correct run of a job yields, and the inputs of its ideal time.
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use shootout_core::page::sleep_record;
+use shootout_core::verify::{Expectation, Fields};
+use shootout_core::{Scenario, Strategy};
+use shootout_site::Site;
+
+use super::job::Job;
+
+/// What a correct run of a job produces, and the inputs of its ideal time.
+pub struct Truth {
+    /// The records a correct run yields.
+    pub expectation: Expectation,
+    /// Requests per level (one level, except for crawls).
+    pub levels: Vec<usize>,
+    /// How long the scenario's parsing takes on one core, measured here.
+    pub single_core: Duration,
+}
+
+/// Only the records a correct run of `job` yields, without measuring anything (for tests and
+/// benches, which need no ideal time).
+pub fn expectation(site: &Site, job: &Job) -> Expectation {
+    truth_with(site, job, |_| Duration::ZERO).expectation
+}
+
+/// Computes the ground truth of `job` from the site's generator, with the single-core parse
+/// time of the scenario's pages measured by `calibrate` (the CLI measures it in a child
+/// process, with [`calibrate_in_child`]; [`calibrate`] does it in this one).
+pub fn truth_with(site: &Site, job: &Job, calibrate: impl FnOnce(&[Bytes]) -> Duration) -> Truth {
+    let n = job.knobs.pages;
+    match job.scenario {
+        Scenario::Sleep => Truth {
+            expectation: Expectation::exact((0..n).map(sleep_record).collect(), Fields::Completion),
+            levels: vec![n],
+            single_core: Duration::ZERO,
+        },
+        Scenario::Download => Truth {
+            expectation: site.expect_pages(Fields::Transfer),
+            levels: vec![n],
+            single_core: Duration::ZERO,
+        },
+        Scenario::Scrape | Scenario::Pitfall => Truth {
+            expectation: site.expect_pages(Fields::Full),
+            levels: vec![n],
+            single_core: calibrate(&site.html_bodies(false)),
+        },
+        Scenario::Crawl => {
+            let (expectation, levels) = site.expect_crawl(job.max_pages);
+            let bodies = site.html_bodies(true);
+            // A capped crawl parses only part of the site.
+            let share =
+                (expectation.count as f64 / expectation.records.len().max(1) as f64).min(1.0);
+            let single_core = calibrate(&bodies).mul_f64(share);
+            Truth {
+                expectation,
+                levels,
+                single_core,
+            }
+        }
+        Scenario::Parse => Truth {
+            expectation: site.expect_parse(),
+            levels: Vec::new(),
+            single_core: calibrate(&site.html_bodies(false)),
+        },
+    }
+}
+
+/// Single-core time to extract every body with `extract`: the best of several passes (at
+/// least 3, and until 0.5 s have been spent, at most 20), so a cold cache, a context switch or
+/// a burst of contention on a shared VM does not inflate the ideal. The ideal is a lower
+/// bound, so the fastest pass is the right one.
+pub fn calibrate(bodies: &[Bytes], extract: Strategy) -> Duration {
+    extract.warm_up();
+    let started = Instant::now();
+    let mut best = Duration::MAX;
+    for pass in 0..20 {
+        if pass >= 3 && started.elapsed() > Duration::from_millis(500) {
+            break;
+        }
+        let start = Instant::now();
+        for b in bodies {
+            std::hint::black_box(extract.extract(b));
+        }
+        best = best.min(start.elapsed());
+    }
+    if bodies.is_empty() {
+        Duration::ZERO
+    } else {
+        best
+    }
+}
