@@ -8,13 +8,13 @@
 //!    and peak memory are that contestant's alone, not the server's or an earlier run's;
 //! 3. the child ([`time_here`]) builds the runner and the inputs, *then* starts the clock, runs
 //!    one scenario, stops the clock and reports records, wall, CPU and peak RSS;
-//! 4. the parent verifies the records and scores the run against the ideal ([`score`]).
+//! 4. the parent verifies the records and scores the run against the ideal ([`score`](fn@score)).
 //!
 //! Tests and benches call [`time_here`] or [`Inputs`] directly, in-process.
 //!
 //! The module's rooms: [`job`] (a job, its inputs, timing it here, and the plan of runs),
 //! [`child`] (the child-process protocol), [`truth`] (what a correct run yields, and the
-//! single-core reference) and [`score`] (verifying and scoring a run into a [`Row`]).
+//! single-core reference) and [`score`](mod@score) (verifying and scoring a run into a [`Row`]).
 
 pub mod child;
 pub mod job;

@@ -28,7 +28,7 @@ pub fn expectation(site: &Site, job: &Job) -> Expectation {
 
 /// Computes the ground truth of `job` from the site's generator, with the single-core parse
 /// time of the scenario's pages measured by `calibrate` (the CLI measures it in a child
-/// process, with [`calibrate_in_child`]; [`calibrate`] does it in this one).
+/// process, with [`calibrate_in_child`](super::calibrate_in_child); [`calibrate`] does it in this one).
 pub fn truth_with(site: &Site, job: &Job, calibrate: impl FnOnce(&[Bytes]) -> Duration) -> Truth {
     let n = job.knobs.pages;
     match job.scenario {
