@@ -2,14 +2,15 @@
 //!
 //! Run with: `cargo run --release` (the tour), or `cargo run --release -- --help`.
 
+mod cli;
+
 use std::io::Write as _;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+use clap::Parser;
 use clap::error::ErrorKind;
-use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use shootout::harness::{self, Job, Row};
 use shootout::{registry, report};
@@ -19,212 +20,13 @@ use shootout_core::{Contestant, FetchError, Knobs, PageRecord, Scenario, Strateg
 use shootout_site::{Content, Server, ServerConfig, SiteSpec};
 use url::Url;
 
+use crate::cli::{Cli, Cmd, CrawlArgs, HarnessArgs, RunArgs, ServeArgs, SiteArgs, TourArgs};
+
 // One allocator for every contestant, since each runs in a child process of this binary: the
 // system's, tuned in `shootout::alloc`, or mimalloc with `--features mimalloc`.
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// Download-and-scrape jobs written once per concurrency model (sequential, async runtimes,
-/// thread pools), checked against ground truth and measured against the ideal time.
-///
-/// With no command, runs the tour: every scenario with every contestant, against an embedded
-/// site on 127.0.0.1, at small defaults.
-#[derive(Parser, Debug)]
-#[command(name = "shootout", version, about, long_about)]
-struct Cli {
-    #[command(subcommand)]
-    command: Option<Cmd>,
-}
-
-#[derive(Subcommand, Debug)]
-enum Cmd {
-    /// Run every scenario with every contestant and print a leaderboard per scenario (the default).
-    Tour(TourArgs),
-    /// Run one scenario with some or all contestants and print its leaderboard.
-    Run(RunArgs),
-    /// Crawl any http(s) site with one contestant and print what it found.
-    Crawl(CrawlArgs),
-    /// Serve the synthetic site (or a directory) on 127.0.0.1 until interrupted.
-    Serve(ServeArgs),
-    /// List the contestants and scenarios.
-    List,
-    /// Internal: run one job in this process and print the result as JSON.
-    #[command(name = harness::CHILD_COMMAND, hide = true)]
-    Child {
-        /// The job, as JSON.
-        job: String,
-    },
-}
-
-/// The scenario parameters every contestant gets.
-#[derive(Args, Debug, Clone)]
-struct KnobArgs {
-    /// N: pages to download or parse (sleep: number of waits; crawl: pages on the site).
-    #[arg(short = 'n', long, default_value_t = Knobs::default().pages)]
-    pages: usize,
-    /// L: milliseconds the server holds each response (sleep: length of each wait).
-    #[arg(short = 'l', long, default_value_t = Knobs::default().latency_ms)]
-    latency_ms: u64,
-    /// S: approximate size of each page, in KiB.
-    #[arg(short = 's', long, default_value_t = Knobs::default().page_kb)]
-    page_kb: usize,
-    /// C: most requests (or waits) in flight at once.
-    #[arg(short = 'c', long, default_value_t = Knobs::default().concurrency)]
-    concurrency: usize,
-    /// T: worker threads for every runtime and pool [default: available cores].
-    #[arg(short = 't', long)]
-    threads: Option<usize>,
-    /// Per-request timeout in milliseconds.
-    #[arg(long, default_value_t = Knobs::DEFAULT_TIMEOUT_MS)]
-    timeout_ms: u64,
-    /// Largest body accepted, in bytes.
-    #[arg(long, default_value_t = Knobs::DEFAULT_MAX_BODY)]
-    max_body: usize,
-    /// How pages are parsed: dom (a full html5ever tree, like BeautifulSoup), stream (lol_html
-    /// handlers, no tree) or naive (a byte scan: fast and wrong, to be caught). Comma separated
-    /// to compare [default: stream for scrape and crawl, dom,stream for parse, dom for pitfall]
-    #[arg(long, value_delimiter = ',', value_name = "STRATEGY")]
-    extract: Vec<Strategy>,
-}
-
-impl KnobArgs {
-    fn knobs(&self) -> anyhow::Result<Knobs> {
-        let knobs = Knobs {
-            pages: self.pages,
-            latency_ms: self.latency_ms,
-            page_kb: self.page_kb,
-            concurrency: self.concurrency,
-            threads: self.threads.unwrap_or_else(available_threads),
-            timeout_ms: self.timeout_ms,
-            max_body: self.max_body,
-            // Each run sets its own; see `harness::runs_for`.
-            extract: self.extract.first().copied().unwrap_or_default(),
-        };
-        knobs.validate()?;
-        Ok(knobs)
-    }
-}
-
-/// How the embedded site behaves during measured runs.
-#[derive(Args, Debug, Clone)]
-struct SiteArgs {
-    /// Seed for the synthetic site's content.
-    #[arg(long, default_value_t = 42)]
-    seed: u64,
-    /// Up to this many extra milliseconds per response, fixed per path by the seed.
-    #[arg(long, default_value_t = 0)]
-    jitter_ms: u64,
-    /// Worker threads of the embedded server [default: available cores].
-    #[arg(long)]
-    server_threads: Option<usize>,
-    /// Kill a contestant's run after this many seconds.
-    #[arg(long, default_value_t = 600)]
-    limit_s: u64,
-    /// Run each contestant this many times (each in a fresh process, in rounds: every
-    /// contestant once, then again) and report the run with the median wall time; every run
-    /// is verified. Single runs are noisy on shared machines.
-    #[arg(long, default_value_t = 1)]
-    runs: usize,
-    /// Add the quirk pages to the site and to every scenario's inputs: markup the HTML5 tree
-    /// builder rewrites, on which a DOM and a token stream disagree (the DOM is the truth).
-    #[arg(long)]
-    quirks: bool,
-}
-
-#[derive(Args, Debug)]
-struct TourArgs {
-    #[command(flatten)]
-    knobs: KnobArgs,
-    #[command(flatten)]
-    site: SiteArgs,
-    /// Print one JSON object per run instead of tables.
-    #[arg(long)]
-    json: bool,
-}
-
-#[derive(Args, Debug)]
-struct RunArgs {
-    /// The scenario: sleep, download, scrape, crawl, parse or pitfall.
-    scenario: Scenario,
-    /// Contestants to run, comma separated [default: all].
-    #[arg(long, value_delimiter = ',')]
-    contestants: Vec<String>,
-    /// Crawl only: stop after this many pages [default: the whole site].
-    #[arg(long)]
-    max_pages: Option<usize>,
-    #[command(flatten)]
-    knobs: KnobArgs,
-    #[command(flatten)]
-    site: SiteArgs,
-    /// Print one JSON object per contestant run instead of a table.
-    #[arg(long)]
-    json: bool,
-}
-
-#[derive(Args, Debug)]
-struct CrawlArgs {
-    /// Where to start; only URLs of the same origin (scheme, host, port) are followed.
-    #[arg(long)]
-    url: String,
-    /// Which contestant crawls.
-    #[arg(long, default_value = "sequential")]
-    contestant: String,
-    /// Stop after this many pages.
-    #[arg(long, default_value_t = 100)]
-    max_pages: usize,
-    /// Most requests in flight at once.
-    #[arg(short = 'c', long, default_value_t = Knobs::default().concurrency)]
-    concurrency: usize,
-    /// Worker threads [default: available cores].
-    #[arg(short = 't', long)]
-    threads: Option<usize>,
-    /// Per-request timeout in milliseconds.
-    #[arg(long, default_value_t = Knobs::DEFAULT_TIMEOUT_MS)]
-    timeout_ms: u64,
-    /// Largest body accepted, in bytes.
-    #[arg(long, default_value_t = Knobs::DEFAULT_MAX_BODY)]
-    max_body: usize,
-    /// How pages are parsed: stream (lol_html handlers, no tree), dom (a full html5ever tree)
-    /// or naive (a byte scan that also follows links in comments and scripts).
-    #[arg(long, default_value_t = Strategy::Stream, value_name = "STRATEGY")]
-    extract: Strategy,
-    /// Print JSON Lines records (one object per URL) instead of a summary.
-    #[arg(long)]
-    json: bool,
-}
-
-#[derive(Args, Debug)]
-struct ServeArgs {
-    /// Port on 127.0.0.1 (0 picks a free one).
-    #[arg(long, default_value_t = 8000)]
-    port: u16,
-    /// Pages on the synthetic site.
-    #[arg(short = 'n', long, default_value_t = SiteSpec::default().pages)]
-    pages: usize,
-    /// Milliseconds each response is held.
-    #[arg(short = 'l', long, default_value_t = Knobs::default().latency_ms)]
-    latency_ms: u64,
-    /// Approximate size of each page, in KiB.
-    #[arg(short = 's', long, default_value_t = SiteSpec::default().page_kb)]
-    page_kb: usize,
-    /// Seed for the synthetic site's content.
-    #[arg(long, default_value_t = SiteSpec::default().seed)]
-    seed: u64,
-    /// Up to this many extra milliseconds per response, fixed per path by the seed.
-    #[arg(long, default_value_t = 0)]
-    jitter_ms: u64,
-    /// Serve the files under this directory instead of the synthetic site.
-    #[arg(long)]
-    dir: Option<PathBuf>,
-    /// Also serve the quirk pages (markup a DOM and a token stream read differently), linked
-    /// from the index.
-    #[arg(long)]
-    quirks: bool,
-    /// Server worker threads [default: available cores].
-    #[arg(long)]
-    threads: Option<usize>,
-}
 
 fn main() -> ExitCode {
     shootout::alloc::tune();
@@ -276,6 +78,7 @@ fn main() -> ExitCode {
 fn tour(args: &TourArgs) -> anyhow::Result<()> {
     let knobs = args.knobs.knobs()?;
     check_site_args(&args.site)?;
+    check_harness_args(&args.harness)?;
     for c in registry::CONTESTANTS {
         check_concurrency(*c, knobs.concurrency)?;
     }
@@ -294,8 +97,11 @@ fn tour(args: &TourArgs) -> anyhow::Result<()> {
         &contestants,
         &knobs,
         usize::MAX,
-        &args.site,
-        args.json,
+        How {
+            site: &args.site,
+            harness: &args.harness,
+            json: args.json,
+        },
         |scenario| {
             let mut runs = harness::runs_for(scenario, &contestants, &args.knobs.extract);
             // With the default strategies, `parse` also shows one run of the naive byte scan:
@@ -335,6 +141,7 @@ Try: shootout run download --pages 200 --concurrency 50   Â·   shootout list   Â
 fn run(args: &RunArgs) -> anyhow::Result<()> {
     let knobs = args.knobs.knobs()?;
     check_site_args(&args.site)?;
+    check_harness_args(&args.harness)?;
     let contestants = select(&args.contestants)?;
     let max_pages = args.max_pages.unwrap_or(usize::MAX);
     if max_pages == 0 {
@@ -345,8 +152,11 @@ fn run(args: &RunArgs) -> anyhow::Result<()> {
         &contestants,
         &knobs,
         max_pages,
-        &args.site,
-        args.json,
+        How {
+            site: &args.site,
+            harness: &args.harness,
+            json: args.json,
+        },
         |scenario| harness::runs_for(scenario, &contestants, &args.knobs.extract),
     )?;
     if !all_ok {
@@ -386,11 +196,14 @@ fn check_concurrency(contestant: &dyn Contestant, concurrency: usize) -> anyhow:
 
 /// The site's own limits: jitter is a latency, and the server's threads a pool like any other.
 fn check_site_args(site: &SiteArgs) -> anyhow::Result<()> {
-    check_server(site.jitter_ms, site.server_threads)?;
-    if site.limit_s == 0 {
+    check_server(site.jitter_ms, site.server_threads)
+}
+
+fn check_harness_args(harness: &HarnessArgs) -> anyhow::Result<()> {
+    if harness.limit_s == 0 {
         bail!("--limit-s must be at least 1");
     }
-    if site.runs == 0 {
+    if harness.runs == 0 {
         bail!("--runs must be at least 1");
     }
     Ok(())
@@ -419,13 +232,20 @@ fn check_server(jitter_ms: u64, threads: Option<usize>) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// How `measure` runs: on which site, with which harness settings, printing tables or JSON.
+#[derive(Clone, Copy)]
+struct How<'a> {
+    site: &'a SiteArgs,
+    harness: &'a HarnessArgs,
+    json: bool,
+}
+
 fn measure<'a>(
     scenarios: &[Scenario],
     contestants: &[&'a dyn Contestant],
     knobs: &Knobs,
     max_pages: usize,
-    site_args: &SiteArgs,
-    json: bool,
+    how: How<'_>,
     plan: impl Fn(Scenario) -> Vec<harness::Entry<'a>>,
 ) -> anyhow::Result<bool> {
     // `sleep` needs no site: do not generate N pages nobody will fetch.
@@ -438,19 +258,19 @@ fn measure<'a>(
     for c in contestants {
         check_concurrency(*c, knobs.concurrency)?;
     }
-    check_site_args(site_args)?;
+    check_site_args(how.site)?;
     Knobs::check_memory(site_pages, knobs.page_kb)?;
     let server = Server::start(ServerConfig {
         content: Content::Synthetic(SiteSpec {
             pages: site_pages,
             page_kb: knobs.page_kb,
-            seed: site_args.seed,
-            quirks: site_args.quirks,
+            seed: how.site.seed,
+            quirks: how.site.quirks,
         }),
         port: 0,
         latency: knobs.latency(),
-        jitter: Duration::from_millis(site_args.jitter_ms),
-        threads: site_args.server_threads.unwrap_or_else(available_threads),
+        jitter: Duration::from_millis(how.site.jitter_ms),
+        threads: how.site.server_threads.unwrap_or_else(available_threads),
     })?;
     let site = server.site().context("the synthetic site is missing")?;
     let mut all_ok = true;
@@ -459,15 +279,15 @@ fn measure<'a>(
             contestant: String::new(),
             scenario,
             knobs: knobs.clone(),
-            seed: site_args.seed,
+            seed: how.site.seed,
             max_pages,
             base_url: server.base_url().to_string(),
             offload: None,
-            quirks: site_args.quirks,
+            quirks: how.site.quirks,
         };
         let runs = plan(scenario);
         if runs.is_empty() {
-            if !json {
+            if !how.json {
                 println!(
                     "\n{scenario}: skipped, no selected contestant has an event loop to block"
                 );
@@ -481,7 +301,7 @@ fn measure<'a>(
         strategies.sort_unstable();
         strategies.dedup();
         let several = strategies.len() > 1;
-        let limit = Duration::from_secs(site_args.limit_s);
+        let limit = Duration::from_secs(how.harness.limit_s);
         let mut truths = Vec::new();
         let mut notes = Vec::new();
         for &extract in &strategies {
@@ -502,7 +322,7 @@ fn measure<'a>(
             });
             truths.push((extract, harness::truth_with(site, &job, |_| single_core)));
         }
-        let rounds = site_args.runs.max(1);
+        let rounds = how.harness.runs.max(1);
         let bar = ProgressBar::new((runs.len() * rounds) as u64).with_style(
             ProgressStyle::with_template(
                 "{spinner} {prefix:>9} [{bar:20}] {pos}/{len} {msg} {elapsed}",
@@ -532,7 +352,7 @@ fn measure<'a>(
                 );
                 // With one run per entry, a JSON row is final as soon as its run ends: write
                 // it then, so an interrupted run keeps every row it finished.
-                if json && rounds == 1 {
+                if how.json && rounds == 1 {
                     let mut out = std::io::stdout().lock();
                     serde_json::to_writer(&mut out, &row)?;
                     writeln!(out)?;
@@ -548,13 +368,13 @@ fn measure<'a>(
             .collect();
         bar.finish_and_clear();
         all_ok &= !rows.iter().any(Row::is_failure);
-        if json && rounds > 1 {
+        if how.json && rounds > 1 {
             let mut out = std::io::stdout().lock();
             for r in &rows {
                 serde_json::to_writer(&mut out, r)?;
                 writeln!(out)?;
             }
-        } else if !json {
+        } else if !how.json {
             print!("{}", report::leaderboard(scenario, knobs, max_pages, &rows));
         }
         for note in notes {
@@ -590,10 +410,10 @@ fn crawl(args: &CrawlArgs) -> anyhow::Result<()> {
         pages: args.max_pages,
         latency_ms: 0,
         page_kb: 0,
-        concurrency: args.concurrency,
-        threads: args.threads.unwrap_or_else(available_threads),
-        timeout_ms: args.timeout_ms,
-        max_body: args.max_body,
+        concurrency: args.client.concurrency,
+        threads: args.client.threads(),
+        timeout_ms: args.client.timeout_ms,
+        max_body: args.client.max_body,
         extract: args.extract,
     };
     knobs.validate()?;

@@ -1,0 +1,226 @@
+//! The command line: every command's arguments, grouped by what they set. `KnobArgs` are the
+//! scenario's knobs (the same for every contestant), `ClientArgs` the part of them `crawl`
+//! shares, `SiteArgs` the embedded site, and `HarnessArgs` how each run is carried out.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use shootout::harness;
+use shootout_core::knobs::available_threads;
+use shootout_core::{Knobs, Scenario, Strategy};
+use shootout_site::SiteSpec;
+
+/// Download-and-scrape jobs written once per concurrency model (sequential, async runtimes,
+/// thread pools), checked against ground truth and measured against the ideal time.
+///
+/// With no command, runs the tour: every scenario with every contestant, against an embedded
+/// site on 127.0.0.1, at small defaults.
+#[derive(Parser, Debug)]
+#[command(name = "shootout", version, about, long_about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Cmd>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Cmd {
+    /// Run every scenario with every contestant and print a leaderboard per scenario (the default).
+    Tour(TourArgs),
+    /// Run one scenario with some or all contestants and print its leaderboard.
+    Run(RunArgs),
+    /// Crawl any http(s) site with one contestant and print what it found.
+    Crawl(CrawlArgs),
+    /// Serve the synthetic site (or a directory) on 127.0.0.1 until interrupted.
+    Serve(ServeArgs),
+    /// List the contestants and scenarios.
+    List,
+    /// Internal: run one job in this process and print the result as JSON.
+    #[command(name = harness::CHILD_COMMAND, hide = true)]
+    Child {
+        /// The job, as JSON.
+        job: String,
+    },
+}
+
+/// The scenario parameters every contestant gets.
+#[derive(Args, Debug, Clone)]
+pub struct KnobArgs {
+    /// N: pages to download or parse (sleep: number of waits; crawl: pages on the site).
+    #[arg(short = 'n', long, default_value_t = Knobs::default().pages)]
+    pub pages: usize,
+    /// L: milliseconds the server holds each response (sleep: length of each wait).
+    #[arg(short = 'l', long, default_value_t = Knobs::default().latency_ms)]
+    pub latency_ms: u64,
+    /// S: approximate size of each page, in KiB.
+    #[arg(short = 's', long, default_value_t = Knobs::default().page_kb)]
+    pub page_kb: usize,
+    #[command(flatten)]
+    pub client: ClientArgs,
+    /// How pages are parsed: dom (a full html5ever tree, like BeautifulSoup), stream (lol_html
+    /// handlers, no tree) or naive (a byte scan: fast and wrong, to be caught). Comma separated
+    /// to compare [default: stream for scrape and crawl, dom,stream for parse, dom for pitfall]
+    #[arg(long, value_delimiter = ',', value_name = "STRATEGY")]
+    pub extract: Vec<Strategy>,
+}
+
+/// What every HTTP client and pool is given, in `run`, `tour` and `crawl` alike.
+#[derive(Args, Debug, Clone)]
+pub struct ClientArgs {
+    /// C: most requests (or waits) in flight at once.
+    #[arg(short = 'c', long, default_value_t = Knobs::default().concurrency)]
+    pub concurrency: usize,
+    /// T: worker threads for every runtime and pool [default: available cores].
+    #[arg(short = 't', long)]
+    pub threads: Option<usize>,
+    /// Per-request timeout in milliseconds.
+    #[arg(long, default_value_t = Knobs::DEFAULT_TIMEOUT_MS)]
+    pub timeout_ms: u64,
+    /// Largest body accepted, in bytes.
+    #[arg(long, default_value_t = Knobs::DEFAULT_MAX_BODY)]
+    pub max_body: usize,
+}
+
+impl ClientArgs {
+    /// T, defaulting to every core.
+    pub fn threads(&self) -> usize {
+        self.threads.unwrap_or_else(available_threads)
+    }
+}
+
+impl KnobArgs {
+    /// The knobs, validated.
+    pub fn knobs(&self) -> anyhow::Result<Knobs> {
+        let knobs = Knobs {
+            pages: self.pages,
+            latency_ms: self.latency_ms,
+            page_kb: self.page_kb,
+            concurrency: self.client.concurrency,
+            threads: self.client.threads(),
+            timeout_ms: self.client.timeout_ms,
+            max_body: self.client.max_body,
+            // Each run sets its own; see `harness::runs_for`.
+            extract: self.extract.first().copied().unwrap_or_default(),
+        };
+        knobs.validate()?;
+        Ok(knobs)
+    }
+}
+
+/// How the embedded site behaves during measured runs.
+#[derive(Args, Debug, Clone)]
+pub struct SiteArgs {
+    /// Seed for the synthetic site's content.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Up to this many extra milliseconds per response, fixed per path by the seed.
+    #[arg(long, default_value_t = 0)]
+    pub jitter_ms: u64,
+    /// Worker threads of the embedded server [default: available cores].
+    #[arg(long)]
+    pub server_threads: Option<usize>,
+    /// Add the quirk pages to the site and to every scenario's inputs: markup the HTML5 tree
+    /// builder rewrites, on which a DOM and a token stream disagree (the DOM is the truth).
+    #[arg(long)]
+    pub quirks: bool,
+}
+
+/// How the harness runs each contestant.
+#[derive(Args, Debug, Clone)]
+pub struct HarnessArgs {
+    /// Kill a contestant's run (or a single-core reference) after this many seconds.
+    #[arg(long, default_value_t = 600)]
+    pub limit_s: u64,
+    /// Run each contestant this many times (each in a fresh process, in rounds: every
+    /// contestant once, then again) and report the run with the median wall time; every run
+    /// is verified. Single runs are noisy on shared machines.
+    #[arg(long, default_value_t = 1)]
+    pub runs: usize,
+}
+
+#[derive(Args, Debug)]
+pub struct TourArgs {
+    #[command(flatten)]
+    pub knobs: KnobArgs,
+    #[command(flatten)]
+    pub site: SiteArgs,
+    #[command(flatten)]
+    pub harness: HarnessArgs,
+    /// Print one JSON object per run instead of tables.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// The scenario: sleep, download, scrape, crawl, parse or pitfall.
+    pub scenario: Scenario,
+    /// Contestants to run, comma separated [default: all].
+    #[arg(long, value_delimiter = ',')]
+    pub contestants: Vec<String>,
+    /// Crawl only: stop after this many pages [default: the whole site].
+    #[arg(long)]
+    pub max_pages: Option<usize>,
+    #[command(flatten)]
+    pub knobs: KnobArgs,
+    #[command(flatten)]
+    pub site: SiteArgs,
+    #[command(flatten)]
+    pub harness: HarnessArgs,
+    /// Print one JSON object per contestant run instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CrawlArgs {
+    /// Where to start; only URLs of the same origin (scheme, host, port) are followed.
+    #[arg(long)]
+    pub url: String,
+    /// Which contestant crawls.
+    #[arg(long, default_value = "sequential")]
+    pub contestant: String,
+    /// Stop after this many pages.
+    #[arg(long, default_value_t = 100)]
+    pub max_pages: usize,
+    #[command(flatten)]
+    pub client: ClientArgs,
+    /// How pages are parsed: stream (lol_html handlers, no tree), dom (a full html5ever tree)
+    /// or naive (a byte scan that also follows links in comments and scripts).
+    #[arg(long, default_value_t = Strategy::Stream, value_name = "STRATEGY")]
+    pub extract: Strategy,
+    /// Print JSON Lines records (one object per URL) instead of a summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// Pages on the synthetic site.
+    #[arg(short = 'n', long, default_value_t = SiteSpec::default().pages)]
+    pub pages: usize,
+    /// Milliseconds each response is held.
+    #[arg(short = 'l', long, default_value_t = Knobs::default().latency_ms)]
+    pub latency_ms: u64,
+    /// Approximate size of each page, in KiB.
+    #[arg(short = 's', long, default_value_t = SiteSpec::default().page_kb)]
+    pub page_kb: usize,
+    /// Seed for the synthetic site's content.
+    #[arg(long, default_value_t = SiteSpec::default().seed)]
+    pub seed: u64,
+    /// Up to this many extra milliseconds per response, fixed per path by the seed.
+    #[arg(long, default_value_t = 0)]
+    pub jitter_ms: u64,
+    /// Serve the files under this directory instead of the synthetic site.
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+    /// Also serve the quirk pages (markup a DOM and a token stream read differently), linked
+    /// from the index.
+    #[arg(long)]
+    pub quirks: bool,
+    /// Server worker threads [default: available cores].
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
