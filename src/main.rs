@@ -6,6 +6,7 @@ mod cli;
 
 use std::io::Write as _;
 use std::process::ExitCode;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -254,6 +255,8 @@ fn measure<'a>(
     } else {
         knobs.pages
     };
+    // From here on, Ctrl-C keeps what finished rather than losing the scenario's table.
+    harness::stop_on_ctrl_c();
     // Every refusal before anything is built, so a bad value costs a line, not a hang.
     for c in contestants {
         check_concurrency(*c, knobs.concurrency)?;
@@ -336,7 +339,7 @@ fn measure<'a>(
         // times in a row: a slow minute on a shared machine then costs every contestant a
         // run, not one contestant all of its runs.
         let mut scored: Vec<Vec<Row>> = vec![Vec::with_capacity(rounds); runs.len()];
-        for _ in 0..rounds {
+        'rounds: for _ in 0..rounds {
             for ((entry, job), scores) in runs.iter().zip(&jobs).zip(&mut scored) {
                 bar.set_message(entry.label(scenario, several));
                 let truth = &truths
@@ -344,12 +347,13 @@ fn measure<'a>(
                     .find(|(s, _)| *s == entry.extract)
                     .expect("a truth was computed for every strategy in the plan")
                     .1;
-                let row = harness::score(
-                    entry.contestant,
-                    job,
-                    truth,
-                    harness::run_child(job, limit, || bar.tick()),
-                );
+                let ran = harness::run_child(job, limit, || bar.tick());
+                // Ctrl-C: the run in progress is not a result (its child was killed, or got
+                // the signal too). Stop here and keep the runs that finished.
+                if harness::INTERRUPTED.load(Ordering::SeqCst) {
+                    break 'rounds;
+                }
+                let row = harness::score(entry.contestant, job, truth, ran);
                 // With one run per entry, a JSON row is final as soon as its run ends: write
                 // it then, so an interrupted run keeps every row it finished.
                 if how.json && rounds == 1 {
@@ -362,9 +366,10 @@ fn measure<'a>(
                 bar.inc(1);
             }
         }
+        // An entry has no row only if a Ctrl-C came before its first run.
         let rows: Vec<Row> = scored
             .iter_mut()
-            .map(|s| harness::median(s).expect("--runs is at least 1, so every entry ran"))
+            .filter_map(|s| harness::median(s))
             .collect();
         bar.finish_and_clear();
         all_ok &= !rows.iter().any(Row::is_failure);
@@ -374,8 +379,16 @@ fn measure<'a>(
                 serde_json::to_writer(&mut out, r)?;
                 writeln!(out)?;
             }
-        } else if !how.json {
+        } else if !how.json && !rows.is_empty() {
             print!("{}", report::leaderboard(scenario, knobs, max_pages, &rows));
+        }
+        if harness::INTERRUPTED.load(Ordering::SeqCst) {
+            let done: usize = scored.iter().map(Vec::len).sum();
+            bail!(
+                "interrupted (Ctrl-C) during {scenario}: {done} of {} runs of it finished{}",
+                runs.len() * rounds,
+                if done > 0 { ", shown above" } else { "" }
+            );
         }
         for note in notes {
             eprintln!("{note}");

@@ -306,6 +306,35 @@ fn json_rows_arrive_as_each_run_ends() {
     );
 }
 
+/// Ctrl-C during a run prints the rows that finished, and says it stopped.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_keeps_the_rows_that_finished() {
+    // tokio's 2 waits of 3 s overlap (done at about 3 s), smol's too (about 6 s); sequential
+    // would take 6 s more. Ctrl-C at 4.5 s falls while smol runs.
+    let child = Command::new(env!("CARGO_BIN_EXE_shootout"))
+        .args(["run", "sleep", "-n", "2", "-l", "3000", "-c", "2"])
+        .args(["--contestants", "tokio,smol,sequential"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    std::thread::sleep(std::time::Duration::from_millis(4500));
+    let pid = i32::try_from(child.id()).expect("a pid fits in i32");
+    // SAFETY: sending a signal to our own child process.
+    unsafe { libc::kill(pid, libc::SIGINT) };
+    let out = child.wait_with_output().expect("the binary ends");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stdout.contains("  tokio "), "{stdout}");
+    assert!(!stdout.contains("sequential"), "{stdout}");
+    assert!(
+        stderr.contains("interrupted (Ctrl-C) during sleep: 1 of 3 runs of it finished"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn errors_are_one_line() {
     for args in [

@@ -3,6 +3,7 @@
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -14,6 +15,27 @@ use url::Url;
 use super::job::{Job, Timed, time_here};
 use super::truth::calibrate;
 use crate::registry;
+
+/// Set when the user asks to stop (Ctrl-C; see [`stop_on_ctrl_c`]): the child in progress is
+/// killed and callers keep the runs that finished.
+pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Makes Ctrl-C (SIGINT) set [`INTERRUPTED`] instead of ending the process at once, so a
+/// command can print what it finished. A second Ctrl-C is handled the same way; the command
+/// stops at its next check. A no-op outside Unix.
+pub fn stop_on_ctrl_c() {
+    #[cfg(unix)]
+    {
+        extern "C" fn on_sigint(_: libc::c_int) {
+            INTERRUPTED.store(true, Ordering::SeqCst);
+        }
+        let handler: extern "C" fn(libc::c_int) = on_sigint;
+        // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+        unsafe {
+            libc::signal(libc::SIGINT, handler as libc::sighandler_t);
+        }
+    }
+}
 
 /// The hidden subcommand the parent re-invokes itself with.
 pub const CHILD_COMMAND: &str = "__child";
@@ -99,6 +121,11 @@ fn run_child_task<T: serde::de::DeserializeOwned>(
     let status = loop {
         if let Some(status) = child.try_wait()? {
             break status;
+        }
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            let _ = child.kill();
+            let _ = child.wait();
+            bail!("interrupted");
         }
         if start.elapsed() > limit {
             let _ = child.kill();

@@ -21,7 +21,10 @@ pub mod job;
 pub mod score;
 pub mod truth;
 
-pub use child::{CHILD_COMMAND, ChildTask, calibrate_in_child, child_main, run_child};
+pub use child::{
+    CHILD_COMMAND, ChildTask, INTERRUPTED, calibrate_in_child, child_main, run_child,
+    stop_on_ctrl_c,
+};
 pub use job::{Entry, Inputs, Job, Ran, Timed, runs_for, time_here};
 pub use score::{Row, median, score};
 pub use truth::{Truth, calibrate, expectation, truth_with};
