@@ -1,6 +1,7 @@
 //! `crawl`: a coordinator owns the frontier; C page tasks report back over a channel.
 
 use std::collections::VecDeque;
+use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
@@ -21,6 +22,31 @@ pub async fn crawl(
     concurrency: usize,
     extract: Strategy,
 ) -> Vec<PageRecord> {
+    crawl_with(root, max_pages, concurrency, move |url| {
+        let client = client.clone();
+        async move {
+            let fetched = client.get(&url).await;
+            let owned = url.clone();
+            // Parsing is CPU work: keep it off the runtime threads (see scrape.rs).
+            async_std::task::spawn_blocking(move || crawl_page(&owned, fetched, extract)).await
+        }
+    })
+    .await
+}
+
+/// The crawl loop of [`crawl`], with `visit` deciding how one page is fetched and parsed. Up
+/// to C page tasks run at a time; each reports back over a channel, and the pages it links to
+/// join the queue.
+pub async fn crawl_with<V, Fut>(
+    root: &Url,
+    max_pages: usize,
+    concurrency: usize,
+    visit: V,
+) -> Vec<PageRecord>
+where
+    V: Fn(Url) -> Fut,
+    Fut: Future<Output = Scraped> + Send + 'static,
+{
     let (mut frontier, root) = Frontier::new(root, max_pages);
     let mut queue = VecDeque::from([root]);
     // Unbounded is safe here: at most C tasks run, and each sends exactly one message.
@@ -31,11 +57,11 @@ pub async fn crawl(
         // Start pages until C are in flight or the queue is empty.
         while in_flight < concurrency {
             let Some(url) = queue.pop_front() else { break };
-            let (client, done_tx) = (client.clone(), done_tx.clone());
+            let (page, done_tx) = (visit(url.clone()), done_tx.clone());
             // Dropping an async-std JoinHandle detaches the task; it runs to the end.
             async_std::task::spawn(async move {
                 // Even a panic must report back, or the coordinator would wait forever.
-                let page = AssertUnwindSafe(visit(&client, &url, extract))
+                let page = AssertUnwindSafe(page)
                     .catch_unwind()
                     .await
                     .unwrap_or_else(|_| Scraped::failed(url.as_str(), "panicked"));
@@ -55,11 +81,4 @@ pub async fn crawl(
         records.push(page.record);
     }
     records
-}
-
-async fn visit(client: &Client, url: &Url, extract: Strategy) -> Scraped {
-    let fetched = client.get(url).await;
-    let owned = url.clone();
-    // Parsing is CPU work: keep it off the runtime threads (see scrape.rs).
-    async_std::task::spawn_blocking(move || crawl_page(&owned, fetched, extract)).await
 }

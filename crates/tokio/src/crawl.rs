@@ -37,9 +37,9 @@ pub async fn crawl(
     .await
 }
 
-/// The crawl loop of [`crawl`], with `visit` deciding how one page is fetched and parsed (the
-/// hybrid contestant passes one that parses on rayon). Up to C page tasks run at a time; each
-/// reports back over a channel, and the pages it links to join the queue.
+/// The crawl loop of [`crawl`], with `visit` deciding how one page is fetched and parsed. Up
+/// to C page tasks run at a time; each reports back over a channel, and the pages it links to
+/// join the queue.
 pub async fn crawl_with<V, Fut>(
     root: &Url,
     max_pages: usize,
