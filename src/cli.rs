@@ -45,13 +45,15 @@ pub enum Cmd {
 /// The scenario parameters every contestant gets.
 #[derive(Args, Debug, Clone)]
 pub struct KnobArgs {
-    /// N: pages to download or parse (sleep: number of waits; crawl: pages on the site).
+    /// N: pages to download or parse (sleep: number of waits; crawl: pages on the site); at
+    /// most 1,000,000, and N × S at most half the memory available.
     #[arg(short = 'n', long, default_value_t = Knobs::default().pages)]
     pub pages: usize,
-    /// L: milliseconds the server holds each response (sleep: length of each wait).
+    /// L: milliseconds the server holds each response (sleep: length of each wait); at most
+    /// 60,000.
     #[arg(short = 'l', long, default_value_t = Knobs::default().latency_ms)]
     pub latency_ms: u64,
-    /// S: approximate size of each page, in KiB.
+    /// S: approximate size of each page, in KiB; at most 65,536.
     #[arg(short = 's', long, default_value_t = Knobs::default().page_kb)]
     pub page_kb: usize,
     #[command(flatten)]
@@ -66,16 +68,17 @@ pub struct KnobArgs {
 /// What every HTTP client and pool is given, in `run`, `tour` and `crawl` alike.
 #[derive(Args, Debug, Clone)]
 pub struct ClientArgs {
-    /// C: most requests (or waits) in flight at once.
+    /// C: most requests (or waits) in flight at once; at most 100,000 (10,000 for threads and
+    /// crossbeam, 1,000 for rayon: a thread per request in flight).
     #[arg(short = 'c', long, default_value_t = Knobs::default().concurrency)]
     pub concurrency: usize,
-    /// T: worker threads for every runtime and pool [default: available cores].
+    /// T: worker threads for every runtime and pool, at most 1024 [default: available cores].
     #[arg(short = 't', long)]
     pub threads: Option<usize>,
-    /// Per-request timeout in milliseconds.
+    /// Per-request timeout in milliseconds; at most an hour.
     #[arg(long, default_value_t = Knobs::DEFAULT_TIMEOUT_MS)]
     pub timeout_ms: u64,
-    /// Largest body accepted, in bytes.
+    /// Largest body accepted, in bytes; at most 1 GiB.
     #[arg(long, default_value_t = Knobs::DEFAULT_MAX_BODY)]
     pub max_body: usize,
 }
@@ -112,7 +115,8 @@ pub struct SiteArgs {
     /// Seed for the synthetic site's content.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
-    /// Up to this many extra milliseconds per response, fixed per path by the seed.
+    /// Up to this many extra milliseconds per response, fixed per path by the seed; at most
+    /// 60,000.
     #[arg(long, default_value_t = 0)]
     pub jitter_ms: u64,
     /// Worker threads of the embedded server [default: available cores].
@@ -210,7 +214,8 @@ pub struct ServeArgs {
     /// Seed for the synthetic site's content.
     #[arg(long, default_value_t = SiteSpec::default().seed)]
     pub seed: u64,
-    /// Up to this many extra milliseconds per response, fixed per path by the seed.
+    /// Up to this many extra milliseconds per response, fixed per path by the seed; at most
+    /// 60,000.
     #[arg(long, default_value_t = 0)]
     pub jitter_ms: u64,
     /// Serve the files under this directory instead of the synthetic site.
