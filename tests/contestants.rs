@@ -310,3 +310,47 @@ fn pitfall_records_are_right_and_inline_parsing_lags_most() {
         Ok(())
     });
 }
+
+/// A one-page site on the IPv6 loopback, `[::1]`: every request gets the same small page and
+/// `Connection: close`. `None` where the machine has no IPv6 loopback.
+fn ipv6_site() -> Option<u16> {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("[::1]:0").ok()?;
+    let port = listener.local_addr().ok()?.port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(&stream);
+            // Read the request head; the body of a GET is empty.
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let body = "<html><title>six</title><body>no links</body></html>";
+            let _ = write!(
+                &stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\
+                 Connection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    Some(port)
+}
+
+#[test]
+fn every_engine_fetches_an_ipv6_literal() {
+    let Some(port) = ipv6_site() else {
+        eprintln!("note: no IPv6 loopback on this machine; skipping the [::1] test");
+        return;
+    };
+    let root = Url::parse(&format!("http://[::1]:{port}/")).expect("a valid URL");
+    let k = knobs(1, 0);
+    for_every_contestant(|c| {
+        let runner = c.prepare(&k).map_err(|e| e.to_string())?;
+        let records = runner.crawl(&root, 10);
+        match records.as_slice() {
+            [r] if r.is_ok() && r.title.as_deref() == Some("six") => Ok(()),
+            other => Err(format!("{other:?}")),
+        }
+    });
+}
