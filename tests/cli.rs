@@ -335,6 +335,58 @@ fn ctrl_c_keeps_the_rows_that_finished() {
     );
 }
 
+/// Pages in legacy encodings get their titles right with every contestant: the charset comes
+/// from the page's `<meta>` when the server does not name one.
+#[test]
+fn legacy_charsets_are_decoded_by_every_contestant() {
+    let dir = std::env::temp_dir().join(format!("shootout-cli-charset-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join("index.html"),
+        r#"<meta charset="utf-8"><title>Index</title><a href="latin1.html">l</a><a href="cp1252.html">c</a>"#,
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("latin1.html"),
+        b"<meta charset=\"iso-8859-1\"><title>Caf\xe9 na\xefve</title>",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("cp1252.html"),
+        b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\">\
+          <title>\x93quoted\x94 \x80</title>",
+    )
+    .expect("write");
+    let srv = Server::start(ServerConfig {
+        content: Content::Dir(dir.clone()),
+        ..ServerConfig::default()
+    })
+    .expect("server starts");
+    let url = srv.base_url().to_string();
+    for contestant in shootout::registry::CONTESTANTS {
+        let mut titles: Vec<String> = json_lines(&[
+            "crawl",
+            "--url",
+            &url,
+            "--json",
+            "--contestant",
+            contestant.name(),
+        ])
+        .iter()
+        .map(|v| v["title"].as_str().unwrap_or("").to_owned())
+        .collect();
+        titles.sort();
+        assert_eq!(
+            titles,
+            ["Café naïve", "Index", "\u{201c}quoted\u{201d} \u{20ac}"],
+            "{}",
+            contestant.name()
+        );
+    }
+    drop(srv);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[test]
 fn errors_are_one_line() {
     for args in [

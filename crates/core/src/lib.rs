@@ -25,6 +25,7 @@
 //!
 //! Nothing about concurrency: that is the point. Read a contestant crate next.
 
+pub mod charset;
 pub mod contestant;
 pub mod extract;
 pub mod ideal;

@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 
 use url::Url;
 
+use crate::charset::to_utf8;
 use crate::extract::Strategy;
 use crate::record::{FetchError, Fetched, PageRecord};
 use crate::scope::normalise;
@@ -137,7 +138,7 @@ fn scraped(
     match result {
         Ok(f) if status_error(f.status).is_none() && f.is_html() => {
             panic_if_asked(url);
-            let e = extract.extract(&f.body);
+            let e = extract.extract(&to_utf8(&f.body, f.content_type.as_deref()));
             let record = PageRecord {
                 url: url.to_owned(),
                 status: Some(f.status),
@@ -156,7 +157,7 @@ fn scraped(
 /// with `extract`.
 pub fn parse_page(page: &Page, extract: Strategy) -> PageRecord {
     panic_if_asked(&page.url);
-    let e = extract.extract(&page.body);
+    let e = extract.extract(&to_utf8(&page.body, None));
     PageRecord {
         url: page.url.clone(),
         status: None,

@@ -298,6 +298,8 @@ async fn from_dir(dir: &Path, path: &str, query: Option<&str>) -> Response<Full<
     }
 }
 
+/// The Content-Type of a file on disk. An HTML file's charset is not known without reading
+/// it, so none is claimed (as nginx does by default): the page's own `<meta charset>` decides.
 fn content_type(file: &Path) -> &'static str {
     match file
         .extension()
@@ -305,7 +307,7 @@ fn content_type(file: &Path) -> &'static str {
         .map(str::to_ascii_lowercase)
         .as_deref()
     {
-        Some("html" | "htm") => HTML,
+        Some("html" | "htm") => "text/html",
         Some("css") => "text/css",
         Some("js") => "text/javascript",
         Some("json") => "application/json",
