@@ -387,6 +387,52 @@ fn legacy_charsets_are_decoded_by_every_contestant() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// A page's `<base href>` decides where its relative links point, for every contestant.
+#[test]
+fn base_href_is_honoured_by_every_contestant() {
+    let dir = std::env::temp_dir().join(format!("shootout-cli-base-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("docs")).expect("mkdir");
+    std::fs::write(
+        dir.join("index.html"),
+        r##"<base href="/docs/"><title>Index</title><a href="page.html">p</a><a href="#top">t</a>"##,
+    )
+    .expect("write");
+    std::fs::write(dir.join("docs/page.html"), "<title>Page</title>").expect("write");
+    std::fs::write(dir.join("docs/index.html"), "<title>Docs</title>").expect("write");
+    let srv = Server::start(ServerConfig {
+        content: Content::Dir(dir.clone()),
+        ..ServerConfig::default()
+    })
+    .expect("server starts");
+    let url = srv.base_url().to_string();
+    for contestant in shootout::registry::CONTESTANTS {
+        let mut got: Vec<(String, Option<u64>)> = json_lines(&[
+            "crawl",
+            "--url",
+            &url,
+            "--json",
+            "--contestant",
+            contestant.name(),
+        ])
+        .iter()
+        .map(|v| {
+            let path = v["url"].as_str().expect("url").trim_start_matches(&url);
+            (path.to_owned(), v["status"].as_u64())
+        })
+        .collect();
+        got.sort();
+        // `page.html` is /docs/page.html, and `#top` is the base document, /docs/.
+        let want = [
+            (String::new(), Some(200)),
+            ("docs/".to_owned(), Some(200)),
+            ("docs/page.html".to_owned(), Some(200)),
+        ];
+        assert_eq!(got, want, "{}", contestant.name());
+    }
+    drop(srv);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[test]
 fn errors_are_one_line() {
     for args in [

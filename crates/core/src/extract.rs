@@ -45,6 +45,8 @@ pub struct Extracted {
     /// The `href` values, in document order, with character references decoded, not yet
     /// resolved or filtered.
     pub hrefs: Vec<String>,
+    /// The `href` of the first `<base href>`, if any: what relative links resolve against.
+    pub base: Option<String>,
 }
 
 /// A strategy that turns HTML bytes into an [`Extracted`].
@@ -156,6 +158,8 @@ static TITLE: LazyLock<Selector> =
     LazyLock::new(|| Selector::parse("title").expect("'title' is a valid CSS selector"));
 static ANCHOR: LazyLock<Selector> =
     LazyLock::new(|| Selector::parse("a").expect("'a' is a valid CSS selector"));
+static BASE: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("base[href]").expect("'base[href]' is a valid CSS selector"));
 
 /// Bodies at least this large are built into a DOM one at a time, process-wide.
 ///
@@ -232,10 +236,16 @@ impl Extractor for DomExtractor {
                 hrefs.push(href.to_owned());
             }
         }
+        let base = doc
+            .select(&BASE)
+            .next()
+            .and_then(|b| b.value().attr("href"))
+            .map(str::to_owned);
         Extracted {
             title,
             links,
             hrefs,
+            base,
         }
     }
 }
@@ -254,6 +264,7 @@ struct Gathered {
     raw_title: String,
     links: usize,
     hrefs: Vec<String>,
+    base: Option<String>,
 }
 
 // Compiled once, like the DOM strategy's selectors.
@@ -261,6 +272,11 @@ static STREAM_ANCHOR: LazyLock<lol_html::Selector> =
     LazyLock::new(|| "a".parse().expect("'a' is a valid CSS selector"));
 static STREAM_TITLE: LazyLock<lol_html::Selector> =
     LazyLock::new(|| "title".parse().expect("'title' is a valid CSS selector"));
+static STREAM_BASE: LazyLock<lol_html::Selector> = LazyLock::new(|| {
+    "base[href]"
+        .parse()
+        .expect("'base[href]' is a valid CSS selector")
+});
 
 impl Extractor for StreamExtractor {
     fn extract(&self, body: &[u8]) -> Extracted {
@@ -269,7 +285,7 @@ impl Extractor for StreamExtractor {
         use lol_html::html_content::{Element, TextChunk};
         use lol_html::{ElementContentHandlers, HtmlRewriter, Settings};
 
-        // Three handlers share one record; lol_html calls them one at a time on this thread.
+        // The handlers share one record; lol_html calls them one at a time on this thread.
         let gathered = RefCell::new(Gathered::default());
         let on_anchor = ElementContentHandlers::default().element(|a: &mut Element<'_, '_>| {
             let mut g = gathered.borrow_mut();
@@ -293,12 +309,21 @@ impl Extractor for StreamExtractor {
                 }
                 Ok(())
             });
+        let on_base = ElementContentHandlers::default().element(|b: &mut Element<'_, '_>| {
+            let mut g = gathered.borrow_mut();
+            // The first one counts, as in the DOM.
+            if g.base.is_none() {
+                g.base = b.get_attribute("href").map(|href| decode(href, true));
+            }
+            Ok(())
+        });
         let settings = Settings::new()
             // Not strict: lol_html would otherwise stop at markup whose meaning it cannot
             // decide without a tree (rare, such as `<select><xmp>`). Keep going, like a browser.
             .with_strict(false)
             .append_element_content_handler((Cow::Borrowed(&*STREAM_ANCHOR), on_anchor))
-            .append_element_content_handler((Cow::Borrowed(&*STREAM_TITLE), on_title));
+            .append_element_content_handler((Cow::Borrowed(&*STREAM_TITLE), on_title))
+            .append_element_content_handler((Cow::Borrowed(&*STREAM_BASE), on_base));
         // The rewriter's output is the document itself, which we do not need: drop it.
         let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
         // lol_html fails only on a memory limit (none is set) or a handler error (ours never
@@ -309,6 +334,7 @@ impl Extractor for StreamExtractor {
             title: (g.titles > 0).then(|| decode(g.raw_title, false).trim().to_owned()),
             links: g.links,
             hrefs: g.hrefs,
+            base: g.base,
         }
     }
 }
@@ -490,6 +516,20 @@ mod tests {
             "<a href=/a>a</a><plaintext><a href=/b>b</a>",
             (None, 1, &["/a"]),
         );
+    }
+
+    #[test]
+    fn the_first_base_href_is_found_by_both() {
+        let html =
+            b"<head><base target=_top><base href=\"/docs/?a=1&amp;b=2\"><base href=/other/></head>\
+                     <a href=x>x</a>";
+        for s in [Strategy::Dom, Strategy::Stream] {
+            let e = s.extract(html);
+            assert_eq!(e.base.as_deref(), Some("/docs/?a=1&b=2"), "{s}");
+            assert_eq!(e.hrefs, ["x"], "{s}");
+        }
+        assert_eq!(Strategy::Dom.extract(b"<a href=x>x</a>").base, None);
+        assert_eq!(Strategy::Stream.extract(b"<a href=x>x</a>").base, None);
     }
 
     #[test]

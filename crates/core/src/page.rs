@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use url::Url;
 
 use crate::charset::to_utf8;
-use crate::extract::Strategy;
+use crate::extract::{Extracted, Strategy};
 use crate::record::{FetchError, Fetched, PageRecord};
 use crate::scope::normalise;
 
@@ -114,42 +114,49 @@ pub fn scrape_page(
 /// `url`. Resolving here, in the page's own task, keeps the URL parsing off the crawl's single
 /// coordinator, which then only looks each link up in its frontier.
 pub fn crawl_page(url: &Url, result: Result<Fetched, FetchError>, extract: Strategy) -> Scraped {
-    let (record, hrefs) = scraped(url.as_str(), result, extract);
+    let (record, e) = scraped(url.as_str(), result, extract);
+    // Links resolve against the page's `<base href>` if it has one, as in a browser.
+    let base = e.base.as_deref().and_then(|b| url.join(b.trim()).ok());
     // Resolving is URL parsing, the costliest step after the HTML itself, and most hrefs need
     // none. On the Rust docs, 37% are `#section` or `""`: they resolve to this very page,
-    // which the crawl has just fetched, so they can never admit anything. Of the rest, 56%
-    // repeat an href already seen on the same page (sidebars, the same type named twice).
+    // which the crawl has just fetched, so they can never admit anything (unless a `<base>`
+    // points elsewhere). Of the rest, 56% repeat an href already seen on the same page
+    // (sidebars, the same type named twice).
+    let same_page =
+        |h: &str| base.is_none() && (h.trim_start().starts_with('#') || h.trim().is_empty());
     let mut seen = HashSet::new();
-    let links = hrefs
+    let links = e
+        .hrefs
         .iter()
-        .filter(|h| !h.trim_start().starts_with('#') && !h.trim().is_empty())
+        .filter(|h| !same_page(h))
         .filter(|h| seen.insert(h.as_str()))
-        .filter_map(|h| normalise(url, h))
+        .filter_map(|h| normalise(base.as_ref().unwrap_or(url), h))
         .collect();
     Scraped { record, links }
 }
 
-/// The record and the raw hrefs of a fetched page.
+/// The record of a fetched page, and what extraction found in it (nothing, if it was not a
+/// 2xx HTML page).
 fn scraped(
     url: &str,
     result: Result<Fetched, FetchError>,
     extract: Strategy,
-) -> (PageRecord, Vec<String>) {
+) -> (PageRecord, Extracted) {
     match result {
         Ok(f) if status_error(f.status).is_none() && f.is_html() => {
             panic_if_asked(url);
-            let e = extract.extract(&to_utf8(&f.body, f.content_type.as_deref()));
+            let mut e = extract.extract(&to_utf8(&f.body, f.content_type.as_deref()));
             let record = PageRecord {
                 url: url.to_owned(),
                 status: Some(f.status),
-                title: e.title,
+                title: e.title.take(),
                 links: e.links,
                 size: f.body.len(),
                 error: None,
             };
-            (record, e.hrefs)
+            (record, e)
         }
-        other => (download_record(url, other), Vec::new()),
+        other => (download_record(url, other), Extracted::default()),
     }
 }
 
