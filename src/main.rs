@@ -420,7 +420,9 @@ fn crawl(args: &CrawlArgs) -> anyhow::Result<()> {
         bail!("--max-pages must be at least 1");
     }
     let knobs = Knobs {
-        pages: args.max_pages,
+        // N and S describe the synthetic site; a real crawl's only bound is --max-pages, which
+        // goes to `crawl` itself, with no limit but memory.
+        pages: 0,
         latency_ms: 0,
         page_kb: 0,
         concurrency: args.client.concurrency,

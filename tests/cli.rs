@@ -59,6 +59,17 @@ fn bad_input_gets_a_clear_error() {
         "is not an http(s) URL",
     );
     rejects(&["crawl", "--url", "http://127.0.0.1:1/"], "cannot crawl");
+    // A real site's cap is not the synthetic site's N: a large one is fine.
+    rejects(
+        &[
+            "crawl",
+            "--url",
+            "http://127.0.0.1:1/",
+            "--max-pages",
+            "10000000",
+        ],
+        "cannot crawl",
+    );
     rejects(
         &["serve", "--dir", "/definitely/not/here"],
         "not a readable directory",
