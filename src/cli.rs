@@ -141,8 +141,10 @@ pub struct HarnessArgs {
     pub runs: usize,
 }
 
+/// What `tour` and `run` share: the knobs, the site, how each run is carried out, and the
+/// output.
 #[derive(Args, Debug)]
-pub struct TourArgs {
+pub struct MeasureArgs {
     #[command(flatten)]
     pub knobs: KnobArgs,
     #[command(flatten)]
@@ -152,6 +154,12 @@ pub struct TourArgs {
     /// Print one JSON object per run instead of tables.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct TourArgs {
+    #[command(flatten)]
+    pub measure: MeasureArgs,
 }
 
 #[derive(Args, Debug)]
@@ -165,14 +173,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub max_pages: Option<usize>,
     #[command(flatten)]
-    pub knobs: KnobArgs,
-    #[command(flatten)]
-    pub site: SiteArgs,
-    #[command(flatten)]
-    pub harness: HarnessArgs,
-    /// Print one JSON object per contestant run instead of a table.
-    #[arg(long)]
-    pub json: bool,
+    pub measure: MeasureArgs,
 }
 
 #[derive(Args, Debug)]

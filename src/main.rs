@@ -21,7 +21,7 @@ use shootout_core::{Contestant, FetchError, Knobs, PageRecord, Scenario, Strateg
 use shootout_site::{Content, Server, ServerConfig, SiteSpec};
 use url::Url;
 
-use crate::cli::{Cli, Cmd, CrawlArgs, HarnessArgs, RunArgs, ServeArgs, SiteArgs, TourArgs};
+use crate::cli::{Cli, Cmd, CrawlArgs, MeasureArgs, RunArgs, ServeArgs, TourArgs};
 
 // One allocator for every contestant, since each runs in a child process of this binary: the
 // system's, tuned in `shootout::alloc`, or mimalloc with `--features mimalloc`.
@@ -77,14 +77,10 @@ fn main() -> ExitCode {
 }
 
 fn tour(args: &TourArgs) -> anyhow::Result<()> {
-    let knobs = args.knobs.knobs()?;
-    check_site_args(&args.site)?;
-    check_harness_args(&args.harness)?;
-    for c in registry::CONTESTANTS {
-        check_concurrency(*c, knobs.concurrency)?;
-    }
+    let m = &args.measure;
     let contestants: Vec<&dyn Contestant> = registry::CONTESTANTS.to_vec();
-    if !args.json {
+    let knobs = checked_knobs(m, &contestants)?;
+    if !m.json {
         println!(
             "shootout tour: {} scenarios × {} contestants on {} core(s), each run in its own process ({} allocator).",
             Scenario::ALL.len(),
@@ -93,31 +89,20 @@ fn tour(args: &TourArgs) -> anyhow::Result<()> {
             shootout::alloc::NAME
         );
     }
-    let all_ok = measure(
-        &Scenario::ALL,
-        &contestants,
-        &knobs,
-        usize::MAX,
-        How {
-            site: &args.site,
-            harness: &args.harness,
-            json: args.json,
-        },
-        |scenario| {
-            let mut runs = harness::runs_for(scenario, &contestants, &args.knobs.extract);
-            // With the default strategies, `parse` also shows one run of the naive byte scan:
-            // faster than either, and marked wrong.
-            if scenario == Scenario::Parse && args.knobs.extract.is_empty() {
-                runs.extend(registry::find("sequential").map(|c| harness::Entry {
-                    contestant: c,
-                    offload: None,
-                    extract: Strategy::Naive,
-                }));
-            }
-            runs
-        },
-    )?;
-    if !args.json {
+    let all_ok = measure(&Scenario::ALL, &knobs, usize::MAX, m, |scenario| {
+        let mut runs = harness::runs_for(scenario, &contestants, &m.knobs.extract);
+        // With the default strategies, `parse` also shows one run of the naive byte scan:
+        // faster than either, and marked wrong.
+        if scenario == Scenario::Parse && m.knobs.extract.is_empty() {
+            runs.extend(registry::find("sequential").map(|c| harness::Entry {
+                contestant: c,
+                offload: None,
+                extract: Strategy::Naive,
+            }));
+        }
+        runs
+    })?;
+    if !m.json {
         println!("{}", READING_GUIDE);
     }
     if !all_ok {
@@ -140,26 +125,16 @@ How to read this:
 Try: shootout run download --pages 200 --concurrency 50   ·   shootout list   ·   shootout --help";
 
 fn run(args: &RunArgs) -> anyhow::Result<()> {
-    let knobs = args.knobs.knobs()?;
-    check_site_args(&args.site)?;
-    check_harness_args(&args.harness)?;
+    let m = &args.measure;
     let contestants = select(&args.contestants)?;
+    let knobs = checked_knobs(m, &contestants)?;
     let max_pages = args.max_pages.unwrap_or(usize::MAX);
     if max_pages == 0 {
         bail!("--max-pages must be at least 1");
     }
-    let all_ok = measure(
-        &[args.scenario],
-        &contestants,
-        &knobs,
-        max_pages,
-        How {
-            site: &args.site,
-            harness: &args.harness,
-            json: args.json,
-        },
-        |scenario| harness::runs_for(scenario, &contestants, &args.knobs.extract),
-    )?;
+    let all_ok = measure(&[args.scenario], &knobs, max_pages, m, |scenario| {
+        harness::runs_for(scenario, &contestants, &m.knobs.extract)
+    })?;
     if !all_ok {
         bail!("some runs were not verified (see ✗ above)");
     }
@@ -179,9 +154,25 @@ fn select(names: &[String]) -> anyhow::Result<Vec<&'static dyn Contestant>> {
         .collect()
 }
 
-/// Starts the site, runs every entry `plan` gives for each scenario in a child process,
-/// prints a leaderboard (or JSON rows) per scenario, and says whether every run was verified
-/// (a `naive` run is expected to be wrong and does not count).
+/// The knobs of `tour` or `run`, once every value that can be refused up front has been:
+/// the knobs themselves, the site's and the harness's settings, and a C past what one of
+/// `contestants` can measure anything at. Before anything is built or printed, so a bad value
+/// costs one line, not a hang.
+fn checked_knobs(m: &MeasureArgs, contestants: &[&dyn Contestant]) -> anyhow::Result<Knobs> {
+    let knobs = m.knobs.knobs()?;
+    check_server(m.site.jitter_ms, m.site.server_threads)?;
+    if m.harness.limit_s == 0 {
+        bail!("--limit-s must be at least 1");
+    }
+    if m.harness.runs == 0 {
+        bail!("--runs must be at least 1");
+    }
+    for c in contestants {
+        check_concurrency(*c, knobs.concurrency)?;
+    }
+    Ok(knobs)
+}
+
 /// Refuses a C past what `contestant` can measure anything at (one OS thread per request in
 /// flight, for some).
 fn check_concurrency(contestant: &dyn Contestant, concurrency: usize) -> anyhow::Result<()> {
@@ -195,58 +186,38 @@ fn check_concurrency(contestant: &dyn Contestant, concurrency: usize) -> anyhow:
     Ok(())
 }
 
-/// The site's own limits: jitter is a latency, and the server's threads a pool like any other.
-fn check_site_args(site: &SiteArgs) -> anyhow::Result<()> {
-    check_server(site.jitter_ms, site.server_threads)
-}
-
-fn check_harness_args(harness: &HarnessArgs) -> anyhow::Result<()> {
-    if harness.limit_s == 0 {
-        bail!("--limit-s must be at least 1");
-    }
-    if harness.runs == 0 {
-        bail!("--runs must be at least 1");
-    }
-    Ok(())
-}
-
+/// The embedded server's limits, shared with `serve`: jitter is a latency, and the server's
+/// threads a pool like any other.
 fn check_server(jitter_ms: u64, threads: Option<usize>) -> anyhow::Result<()> {
-    let limit = |flag: &str| {
-        Knobs::LIMITS
-            .iter()
-            .find(|(f, _)| *f == flag)
-            .map_or(u64::MAX, |(_, l)| *l)
-    };
-    let max_latency = limit("--latency-ms");
-    if jitter_ms > max_latency {
-        bail!("--jitter-ms {jitter_ms} is over the limit of {max_latency}");
+    if jitter_ms > Knobs::MAX_LATENCY_MS {
+        bail!(
+            "--jitter-ms {jitter_ms} is over the limit of {}",
+            Knobs::MAX_LATENCY_MS
+        );
     }
     if let Some(t) = threads {
-        let max_threads = limit("--threads");
         if t == 0 {
             bail!("--server-threads must be at least 1");
         }
-        if t as u64 > max_threads {
-            bail!("--server-threads {t} is over the limit of {max_threads}");
+        if t as u64 > Knobs::MAX_THREADS {
+            bail!(
+                "--server-threads {t} is over the limit of {}",
+                Knobs::MAX_THREADS
+            );
         }
     }
     Ok(())
 }
 
-/// How `measure` runs: on which site, with which harness settings, printing tables or JSON.
-#[derive(Clone, Copy)]
-struct How<'a> {
-    site: &'a SiteArgs,
-    harness: &'a HarnessArgs,
-    json: bool,
-}
-
+/// Starts the site, runs every entry `plan` gives for each scenario in a child process,
+/// prints a leaderboard (or JSON rows) per scenario, and says whether every run was verified
+/// (a `naive` run is expected to be wrong and does not count). `knobs` come from
+/// [`checked_knobs`].
 fn measure<'a>(
     scenarios: &[Scenario],
-    contestants: &[&'a dyn Contestant],
     knobs: &Knobs,
     max_pages: usize,
-    how: How<'_>,
+    how: &MeasureArgs,
     plan: impl Fn(Scenario) -> Vec<harness::Entry<'a>>,
 ) -> anyhow::Result<bool> {
     // `sleep` needs no site: do not generate N pages nobody will fetch.
@@ -255,14 +226,9 @@ fn measure<'a>(
     } else {
         knobs.pages
     };
+    Knobs::check_memory(site_pages, knobs.page_kb)?;
     // From here on, Ctrl-C keeps what finished rather than losing the scenario's table.
     harness::stop_on_ctrl_c();
-    // Every refusal before anything is built, so a bad value costs a line, not a hang.
-    for c in contestants {
-        check_concurrency(*c, knobs.concurrency)?;
-    }
-    check_site_args(how.site)?;
-    Knobs::check_memory(site_pages, knobs.page_kb)?;
     let server = Server::start(ServerConfig {
         content: Content::Synthetic(SiteSpec {
             pages: site_pages,
@@ -441,11 +407,12 @@ fn crawl(args: &CrawlArgs) -> anyhow::Result<()> {
     let start = Instant::now();
     let records = runner.crawl(&root, args.max_pages);
     let wall = start.elapsed();
+    let after = Usage::now();
     let cost = Cost {
         wall,
-        cpu: Usage::now().cpu.saturating_sub(before.cpu),
+        cpu: after.cpu.saturating_sub(before.cpu),
         // The whole process's peak: the crawl's, plus the few MiB the runner started with.
-        peak_rss: Usage::now().peak_rss,
+        peak_rss: after.peak_rss,
     };
     spinner.finish_and_clear();
 

@@ -6,6 +6,7 @@ use shootout_core::pitfall::Offload;
 use shootout_core::{Knobs, Scenario, Strategy};
 
 use crate::harness::Row;
+use crate::harness::score::LATENCY_TOLERANCE;
 
 /// Formats seconds for people: `850 µs`, `42.1 ms`, `2.004 s`.
 pub fn human_secs(s: f64) -> String {
@@ -198,9 +199,10 @@ fn below_ideal_note(rows: &[&Row], with_strategy: bool) -> String {
     if !latency.is_empty() {
         let _ = writeln!(
             out,
-            "  note: {} finished just under the latency-bound ideal, by less than the 1% that \
+            "  note: {} finished just under the latency-bound ideal, by less than the {:.0}% that \
              timers and clocks allow (more would be marked ✗: no run that waits can beat it).",
-            latency.join(", ")
+            latency.join(", "),
+            LATENCY_TOLERANCE * 100.0
         );
     }
     out

@@ -346,104 +346,6 @@ fn ctrl_c_keeps_the_rows_that_finished() {
     );
 }
 
-/// Pages in legacy encodings get their titles right with every contestant: the charset comes
-/// from the page's `<meta>` when the server does not name one.
-#[test]
-fn legacy_charsets_are_decoded_by_every_contestant() {
-    let dir = std::env::temp_dir().join(format!("shootout-cli-charset-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    std::fs::write(
-        dir.join("index.html"),
-        r#"<meta charset="utf-8"><title>Index</title><a href="latin1.html">l</a><a href="cp1252.html">c</a>"#,
-    )
-    .expect("write");
-    std::fs::write(
-        dir.join("latin1.html"),
-        b"<meta charset=\"iso-8859-1\"><title>Caf\xe9 na\xefve</title>",
-    )
-    .expect("write");
-    std::fs::write(
-        dir.join("cp1252.html"),
-        b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\">\
-          <title>\x93quoted\x94 \x80</title>",
-    )
-    .expect("write");
-    let srv = Server::start(ServerConfig {
-        content: Content::Dir(dir.clone()),
-        ..ServerConfig::default()
-    })
-    .expect("server starts");
-    let url = srv.base_url().to_string();
-    for contestant in shootout::registry::CONTESTANTS {
-        let mut titles: Vec<String> = json_lines(&[
-            "crawl",
-            "--url",
-            &url,
-            "--json",
-            "--contestant",
-            contestant.name(),
-        ])
-        .iter()
-        .map(|v| v["title"].as_str().unwrap_or("").to_owned())
-        .collect();
-        titles.sort();
-        assert_eq!(
-            titles,
-            ["Café naïve", "Index", "\u{201c}quoted\u{201d} \u{20ac}"],
-            "{}",
-            contestant.name()
-        );
-    }
-    drop(srv);
-    let _ = std::fs::remove_dir_all(dir);
-}
-
-/// A page's `<base href>` decides where its relative links point, for every contestant.
-#[test]
-fn base_href_is_honoured_by_every_contestant() {
-    let dir = std::env::temp_dir().join(format!("shootout-cli-base-{}", std::process::id()));
-    std::fs::create_dir_all(dir.join("docs")).expect("mkdir");
-    std::fs::write(
-        dir.join("index.html"),
-        r##"<base href="/docs/"><title>Index</title><a href="page.html">p</a><a href="#top">t</a>"##,
-    )
-    .expect("write");
-    std::fs::write(dir.join("docs/page.html"), "<title>Page</title>").expect("write");
-    std::fs::write(dir.join("docs/index.html"), "<title>Docs</title>").expect("write");
-    let srv = Server::start(ServerConfig {
-        content: Content::Dir(dir.clone()),
-        ..ServerConfig::default()
-    })
-    .expect("server starts");
-    let url = srv.base_url().to_string();
-    for contestant in shootout::registry::CONTESTANTS {
-        let mut got: Vec<(String, Option<u64>)> = json_lines(&[
-            "crawl",
-            "--url",
-            &url,
-            "--json",
-            "--contestant",
-            contestant.name(),
-        ])
-        .iter()
-        .map(|v| {
-            let path = v["url"].as_str().expect("url").trim_start_matches(&url);
-            (path.to_owned(), v["status"].as_u64())
-        })
-        .collect();
-        got.sort();
-        // `page.html` is /docs/page.html, and `#top` is the base document, /docs/.
-        let want = [
-            (String::new(), Some(200)),
-            ("docs/".to_owned(), Some(200)),
-            ("docs/page.html".to_owned(), Some(200)),
-        ];
-        assert_eq!(got, want, "{}", contestant.name());
-    }
-    drop(srv);
-    let _ = std::fs::remove_dir_all(dir);
-}
-
 #[test]
 fn errors_are_one_line() {
     for args in [
@@ -607,57 +509,150 @@ fn crawl_records_are_the_same_with_dom_and_stream() {
     assert_ne!(naive, crawl_records(&url, "sequential", "stream"));
 }
 
+/// A site of `files` (path, bytes) in a fresh temporary directory, served by `serve --dir`'s
+/// server; the directory goes when this is dropped.
+struct DiskSite {
+    dir: std::path::PathBuf,
+    server: Server,
+}
+
+impl DiskSite {
+    fn new(name: &str, files: &[(&str, &[u8])]) -> DiskSite {
+        let dir = std::env::temp_dir().join(format!("shootout-cli-{name}-{}", std::process::id()));
+        for (path, bytes) in files {
+            let file = dir.join(path);
+            std::fs::create_dir_all(file.parent().expect("a file is in a directory"))
+                .expect("mkdir");
+            std::fs::write(file, bytes).expect("write");
+        }
+        let server = Server::start(ServerConfig {
+            content: Content::Dir(dir.clone()),
+            ..ServerConfig::default()
+        })
+        .expect("server starts");
+        DiskSite { dir, server }
+    }
+
+    /// `shootout crawl --json` of the site with every contestant: (name, records).
+    fn crawl_with_every_contestant(&self) -> Vec<(&'static str, Vec<serde_json::Value>)> {
+        let url = self.server.base_url().to_string();
+        shootout::registry::CONTESTANTS
+            .iter()
+            .map(|c| {
+                let records =
+                    json_lines(&["crawl", "--url", &url, "--json", "--contestant", c.name()]);
+                (c.name(), records)
+            })
+            .collect()
+    }
+
+    /// Each record's URL path (relative to the site's root) and status, sorted.
+    fn paths_and_statuses(&self, records: &[serde_json::Value]) -> Vec<(String, Option<u64>)> {
+        let url = self.server.base_url().to_string();
+        let mut got: Vec<(String, Option<u64>)> = records
+            .iter()
+            .map(|v| {
+                let path = v["url"].as_str().expect("url").trim_start_matches(&url);
+                (path.to_owned(), v["status"].as_u64())
+            })
+            .collect();
+        got.sort();
+        got
+    }
+}
+
+impl Drop for DiskSite {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 #[test]
 fn crawls_a_site_served_from_disk() {
-    let dir = std::env::temp_dir().join(format!("shootout-cli-crawl-{}", std::process::id()));
-    std::fs::create_dir_all(dir.join("docs")).expect("mkdir");
-    std::fs::write(
-        dir.join("index.html"),
-        r#"<title>Home</title><a href="docs/">docs</a><a href="/gone.html">gone</a><a href="https://elsewhere.invalid/">x</a>"#,
-    )
-    .expect("write");
-    std::fs::write(
-        dir.join("docs/index.html"),
-        r#"<title>Docs</title><a href="../">up</a><a href="notes.txt">n</a>"#,
-    )
-    .expect("write");
-    std::fs::write(dir.join("docs/notes.txt"), "plain text").expect("write");
-    let srv = Server::start(ServerConfig {
-        content: Content::Dir(dir.clone()),
-        ..ServerConfig::default()
-    })
-    .expect("server starts");
-    let url = srv.base_url().to_string();
-    for contestant in shootout::registry::CONTESTANTS {
-        let mut got: Vec<(String, Option<u64>)> = json_lines(&[
-            "crawl",
-            "--url",
-            &url,
-            "--json",
-            "--contestant",
-            contestant.name(),
-        ])
-        .iter()
-        .map(|v| {
-            let path = v["url"]
-                .as_str()
-                .expect("url")
-                .trim_start_matches(&url)
-                .to_owned();
-            (path, v["status"].as_u64())
-        })
-        .collect();
-        got.sort();
+    let site = DiskSite::new(
+        "crawl",
+        &[
+            (
+                "index.html",
+                br#"<title>Home</title><a href="docs/">docs</a><a href="/gone.html">gone</a><a href="https://elsewhere.invalid/">x</a>"#,
+            ),
+            (
+                "docs/index.html",
+                br#"<title>Docs</title><a href="../">up</a><a href="notes.txt">n</a>"#,
+            ),
+            ("docs/notes.txt", b"plain text"),
+        ],
+    );
+    for (name, records) in site.crawl_with_every_contestant() {
         let want = [
             (String::new(), Some(200)),
             ("docs/".to_owned(), Some(200)),
             ("docs/notes.txt".to_owned(), Some(200)),
             ("gone.html".to_owned(), Some(404)),
         ];
-        assert_eq!(got, want, "{}", contestant.name());
+        assert_eq!(site.paths_and_statuses(&records), want, "{name}");
     }
-    drop(srv);
-    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Pages in legacy encodings get their titles right with every contestant: the charset comes
+/// from the page's `<meta>` when the server does not name one.
+#[test]
+fn legacy_charsets_are_decoded_by_every_contestant() {
+    let site = DiskSite::new(
+        "charset",
+        &[
+            (
+                "index.html",
+                br#"<meta charset="utf-8"><title>Index</title><a href="latin1.html">l</a><a href="cp1252.html">c</a>"#,
+            ),
+            (
+                "latin1.html",
+                b"<meta charset=\"iso-8859-1\"><title>Caf\xe9 na\xefve</title>",
+            ),
+            (
+                "cp1252.html",
+                b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\">\
+                  <title>\x93quoted\x94 \x80</title>",
+            ),
+        ],
+    );
+    for (name, records) in site.crawl_with_every_contestant() {
+        let mut titles: Vec<String> = records
+            .iter()
+            .map(|v| v["title"].as_str().unwrap_or("").to_owned())
+            .collect();
+        titles.sort();
+        assert_eq!(
+            titles,
+            ["Café naïve", "Index", "\u{201c}quoted\u{201d} \u{20ac}"],
+            "{name}"
+        );
+    }
+}
+
+/// A page's `<base href>` decides where its relative links point, for every contestant.
+#[test]
+fn base_href_is_honoured_by_every_contestant() {
+    let site = DiskSite::new(
+        "base",
+        &[
+            (
+                "index.html",
+                br##"<base href="/docs/"><title>Index</title><a href="page.html">p</a><a href="#top">t</a>"##,
+            ),
+            ("docs/page.html", b"<title>Page</title>"),
+            ("docs/index.html", b"<title>Docs</title>"),
+        ],
+    );
+    for (name, records) in site.crawl_with_every_contestant() {
+        // `page.html` is /docs/page.html, and `#top` is the base document, /docs/.
+        let want = [
+            (String::new(), Some(200)),
+            ("docs/".to_owned(), Some(200)),
+            ("docs/page.html".to_owned(), Some(200)),
+        ];
+        assert_eq!(site.paths_and_statuses(&records), want, "{name}");
+    }
 }
 
 #[test]

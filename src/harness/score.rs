@@ -155,7 +155,7 @@ pub fn score(
 /// How far under its latency bound a run may finish before it is reported wrong: timers and
 /// the two clocks involved are good to well under a millisecond, so 1% (at least 1 ms) is
 /// measurement, and anything faster is a run that did not wait.
-const LATENCY_TOLERANCE: f64 = 0.01;
+pub const LATENCY_TOLERANCE: f64 = 0.01;
 
 /// A problem if `wall` is under the latency bound. Every response is held L by the server (or
 /// every wait takes L), so no correct run can finish sooner: a run that does skipped waits,

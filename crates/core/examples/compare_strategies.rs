@@ -5,12 +5,8 @@
 //! which builds a tree to query (our `dom`), and subclassing `html.parser.HTMLParser`, whose
 //! `handle_starttag` callbacks see each tag once and build nothing (our `stream`).
 //!
-//! Run it on the Rust documentation that ships with your toolchain:
-//!
-//! ```sh
-//! cargo run --release -p shootout-core --example compare_strategies -- \
-//!     "$(rustc --print sysroot)/share/doc/rust/html"
-//! ```
+//! Run with (on the Rust documentation that ships with your toolchain):
+//! `cargo run --release -p shootout-core --example compare_strategies -- "$(rustc --print sysroot)/share/doc/rust/html"`
 //!
 //! You should see one line per strategy with its single-core throughput (`stream` several
 //! times faster than `dom`), `dom` and `stream` agreeing on every page (title, link count and

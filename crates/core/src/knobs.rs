@@ -195,13 +195,17 @@ impl Knobs {
     /// any real site; and thread pools past 1024 threads only measure the OS's scheduler.
     pub const LIMITS: [(&'static str, u64); 7] = [
         ("--pages", 1_000_000),
-        ("--latency-ms", 60_000),
+        ("--latency-ms", Self::MAX_LATENCY_MS),
         ("--page-kb", 64 * 1024),
         ("--concurrency", 100_000),
-        ("--threads", 1024),
+        ("--threads", Self::MAX_THREADS),
         ("--timeout-ms", 3_600_000),
         ("--max-body", 1 << 30),
     ];
+    /// The longest latency L (and the longest jitter), in milliseconds: a minute.
+    pub const MAX_LATENCY_MS: u64 = 60_000;
+    /// The most threads in any pool (the server's included).
+    pub const MAX_THREADS: u64 = 1024;
 
     /// Checks the values every contestant relies on: nothing zero that divides or paces, and
     /// nothing past [`Knobs::LIMITS`]. (Whether the pages fit in memory depends on whether a

@@ -73,6 +73,13 @@ pub fn contained(url: &str, work: impl FnOnce() -> PageRecord) -> PageRecord {
         .unwrap_or_else(|_| task_failed(url, "panicked"))
 }
 
+/// [`contained`] for a crawled page: a panic becomes the page's `internal` record, with no
+/// links to follow.
+pub fn contained_crawl(url: &Url, work: impl FnOnce() -> Scraped) -> Scraped {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
+        .unwrap_or_else(|_| Scraped::failed(url.as_str(), "panicked"))
+}
+
 /// The record for the `sleep` scenario's i-th simulated download.
 pub fn sleep_record(i: usize) -> PageRecord {
     PageRecord {

@@ -1,12 +1,11 @@
 //! `crawl`: the pipeline in a loop; the collector owns the frontier and feeds new URLs back.
 
 use std::collections::{HashSet, VecDeque};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::thread;
 
 use crossbeam_channel::{after, bounded, select};
-use shootout_core::page::{Scraped, crawl_page, task_failed};
-use shootout_core::{FetchError, Frontier, PageRecord, Strategy};
+use shootout_core::page::{Scraped, contained_crawl, crawl_page, task_failed};
+use shootout_core::{Frontier, PageRecord, Strategy};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
 
@@ -30,8 +29,7 @@ pub fn crawl(
     let mut records = Vec::new();
     thread::scope(|s| {
         let fetchers = spawn_stage(s, "fetch", stages.fetchers, &jobs_rx, move |url: Url| {
-            let got = catch_unwind(AssertUnwindSafe(|| client.get(&url)))
-                .unwrap_or_else(|_| Err(FetchError::Internal("fetch panicked".into())));
+            let got = client.get(&url);
             fetched_tx.send((url, got)).is_ok()
         });
         let parsers = spawn_stage(
@@ -40,8 +38,7 @@ pub fn crawl(
             stages.parsers,
             &fetched_rx,
             move |(url, got): (Url, _)| {
-                let page = catch_unwind(AssertUnwindSafe(|| crawl_page(&url, got, extract)))
-                    .unwrap_or_else(|_| Scraped::failed(url.as_str(), "panicked"));
+                let page = contained_crawl(&url, || crawl_page(&url, got, extract));
                 done_tx.send((url, page)).is_ok()
             },
         );

@@ -42,8 +42,15 @@ impl BlockingClient {
         }
     }
 
-    /// GETs `url` and reads the whole body, blocking the calling thread until done.
+    /// GETs `url` and reads the whole body, blocking the calling thread until done. A panic
+    /// inside the HTTP stack becomes an `internal` error for this URL, so no caller (a thread,
+    /// a rayon `par_iter`, a pipeline stage) can lose other pages' records to it.
     pub fn get(&self, url: &Url) -> Result<Fetched, FetchError> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.get_uncontained(url)))
+            .unwrap_or_else(|_| Err(FetchError::Internal("task failed: fetch panicked".into())))
+    }
+
+    fn get_uncontained(&self, url: &Url) -> Result<Fetched, FetchError> {
         let mut response = self
             .agent
             .get(url.as_str())

@@ -95,15 +95,9 @@ impl<R: Runtime> AsyncClient<R> {
                 url.scheme()
             )));
         }
-        // An IPv6 literal is written `[::1]` in a URL but connected to as `::1`: `host_str`
-        // keeps the brackets, which no resolver accepts.
-        let host = match url.host() {
-            Some(url::Host::Ipv6(ip)) => ip.to_string(),
-            Some(url::Host::Ipv4(ip)) => ip.to_string(),
-            Some(url::Host::Domain(name)) => name.to_owned(),
-            None => return Err(FetchError::Url(format!("{url} has no host"))),
-        };
-        let host = host.as_str();
+        let host = url
+            .host_str()
+            .ok_or_else(|| FetchError::Url(format!("{url} has no host")))?;
         let port = url.port_or_known_default().unwrap_or(80);
         let key = (host.to_owned(), port);
         let request = || {
@@ -189,15 +183,13 @@ impl<R: Runtime> AsyncClient<R> {
         port: u16,
         request: Request<Empty<Bytes>>,
     ) -> Result<(Sender, Response<hyper::body::Incoming>), FetchError> {
-        let io = self.runtime.connect(host, port).await.map_err(|e| {
-            // Bracket an IPv6 address again, as in the URL, so the port stays readable.
-            let shown = if host.contains(':') {
-                format!("[{host}]")
-            } else {
-                host.to_owned()
-            };
-            FetchError::Connect(format!("{shown}:{port}: {e}"))
-        })?;
+        // An IPv6 literal is written `[::1]` in a URL, but no resolver accepts the brackets.
+        let address = host.trim_start_matches('[').trim_end_matches(']');
+        let io = self
+            .runtime
+            .connect(address, port)
+            .await
+            .map_err(|e| FetchError::Connect(format!("{host}:{port}: {e}")))?;
         let (mut sender, connection) = http1::handshake(io)
             .await
             .map_err(|e| FetchError::Protocol(e.to_string()))?;

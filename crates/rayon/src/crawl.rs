@@ -1,16 +1,12 @@
 //! `crawl`: level by level, in batches of C; each batch one fetch `par_iter` and one parse
 //! `par_iter`.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
 use rayon::ThreadPool;
 use rayon::prelude::*;
-use shootout_core::page::{Scraped, crawl_page};
+use shootout_core::page::{Scraped, contained_crawl, crawl_page};
 use shootout_core::{Frontier, PageRecord, Strategy};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
-
-use crate::fetch;
 
 /// Data parallelism wants the whole batch up front, and a crawl discovers its batches as it
 /// goes, so rayon crawls one level at a time. Each level waits for its slowest page before the
@@ -39,17 +35,14 @@ pub fn crawl(
             let fetched: Vec<_> = io.install(|| {
                 urls.par_iter()
                     .with_max_len(1)
-                    .map(|url| fetch(client, url))
+                    .map(|url| client.get(url))
                     .collect()
             });
             let pages: Vec<Scraped> = cpu.install(|| {
                 urls.par_iter()
                     .zip(fetched.into_par_iter())
-                    .map(|(url, f)| {
-                        // rayon would re-raise a panic here in `collect`, losing the level.
-                        catch_unwind(AssertUnwindSafe(|| crawl_page(url, f, extract)))
-                            .unwrap_or_else(|_| Scraped::failed(url.as_str(), "panicked"))
-                    })
+                    // rayon would re-raise a panic here in `collect`, losing the level.
+                    .map(|(url, f)| contained_crawl(url, || crawl_page(url, f, extract)))
                     .collect()
             });
             // Admitting is sequential and in page order, so the frontier needs no lock.

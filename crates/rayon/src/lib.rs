@@ -26,13 +26,10 @@ mod parse;
 mod scrape;
 mod sleep;
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Duration;
 
 use rayon::ThreadPool;
-use shootout_core::{
-    Contestant, Family, FetchError, Fetched, Knobs, Page, PageRecord, Runner, SetupError, Strategy,
-};
+use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
 
@@ -120,11 +117,4 @@ impl Runner for RayonRunner {
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
         parse::parse(&self.cpu, pages, self.extract)
     }
-}
-
-/// GETs `url`, turning a panic into an `internal` error: inside a parallel iterator a panic
-/// would be re-raised in the caller of `collect`, and every other page's fetch lost with it.
-fn fetch(client: &BlockingClient, url: &Url) -> Result<Fetched, FetchError> {
-    catch_unwind(AssertUnwindSafe(|| client.get(url)))
-        .unwrap_or_else(|_| Err(FetchError::Internal("task failed: fetch panicked".into())))
 }

@@ -9,8 +9,6 @@ use url::Url;
 
 use shootout_core::page::contained;
 
-use crate::fetch;
-
 /// Two `Pool.map`s in a row. The phases do not overlap: no page is parsed until the last one
 /// has arrived, which costs little when latency dominates and much when parsing does.
 pub fn scrape(
@@ -23,7 +21,7 @@ pub fn scrape(
     let fetched: Vec<_> = io.install(|| {
         urls.par_iter()
             .with_max_len(1)
-            .map(|url| fetch(client, url))
+            .map(|url| client.get(url))
             .collect()
     });
     cpu.install(|| {

@@ -1,9 +1,8 @@
 //! `crawl`: breadth-first from the root, one page at a time.
 
 use std::collections::VecDeque;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use shootout_core::page::{Scraped, crawl_page};
+use shootout_core::page::{contained_crawl, crawl_page};
 use shootout_core::{Frontier, PageRecord, Strategy};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
@@ -20,10 +19,7 @@ pub fn crawl(
     let mut records = Vec::new();
     while let Some(url) = queue.pop_front() {
         // A panic on one page becomes that page's record, not the end of the crawl.
-        let page = catch_unwind(AssertUnwindSafe(|| {
-            crawl_page(&url, client.get(&url), extract)
-        }))
-        .unwrap_or_else(|_| Scraped::failed(url.as_str(), "panicked"));
+        let page = contained_crawl(&url, || crawl_page(&url, client.get(&url), extract));
         queue.extend(frontier.admit_all(page.links));
         records.push(page.record);
     }

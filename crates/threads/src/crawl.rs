@@ -1,11 +1,10 @@
 //! `crawl`: a coordinator owns the frontier; C worker threads share one job channel.
 
 use std::collections::VecDeque;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Mutex, mpsc};
 use std::thread;
 
-use shootout_core::page::{Scraped, crawl_page, task_failed};
+use shootout_core::page::{Scraped, contained_crawl, crawl_page, task_failed};
 use shootout_core::{Frontier, PageRecord, Strategy};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
@@ -41,12 +40,11 @@ pub fn crawl(
                         // the end of the channel) arrives, before the slow fetch.
                         let next = job_rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
                         let Ok(url) = next else { break };
-                        let page = catch_unwind(AssertUnwindSafe(|| {
+                        let page = contained_crawl(&url, || {
                             let fetched = client.get(&url);
                             // At most T of the C threads parse at once (see gate.rs).
                             parsing.run(|| crawl_page(&url, fetched, extract))
-                        }))
-                        .unwrap_or_else(|_| Scraped::failed(url.as_str(), "panicked"));
+                        });
                         if done_tx.send(page).is_err() {
                             break;
                         }
