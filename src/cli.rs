@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use shootout::harness;
 use shootout_core::knobs::available_threads;
-use shootout_core::{Knobs, Scenario, Strategy};
+use shootout_core::{Knobs, Net, Scenario, Strategy};
 use shootout_site::SiteSpec;
 
 /// Download-and-scrape jobs written once per concurrency model (sequential, async runtimes,
@@ -103,6 +103,8 @@ impl KnobArgs {
             max_body: self.client.max_body,
             // Each run sets its own; see `harness::runs_for`.
             extract: self.extract.first().copied().unwrap_or_default(),
+            // The synthetic site needs no network settings: no redirects, no robots, no proxy.
+            net: Net::default(),
         };
         knobs.validate()?;
         Ok(knobs)
@@ -176,9 +178,17 @@ pub struct RunArgs {
     pub measure: MeasureArgs,
 }
 
+/// Crawl any http(s) site with one contestant. Only URLs of the root's origin (scheme, host,
+/// port) are followed, robots.txt is obeyed, and each record is one line with `--json`, written
+/// as soon as its page is done. Ctrl-C (or `--deadline-s`) stops the crawl: pages in flight are
+/// recorded as `cancelled`, the summary is printed, and the exit status is 130 (0 for a
+/// deadline).
+///
+/// A polite crawl of a real site: `shootout crawl --url https://docs.rs/ --max-pages 200
+/// --delay-ms 500 -c 4`. Proxies in the environment are ignored; pass `--proxy`.
 #[derive(Args, Debug)]
 pub struct CrawlArgs {
-    /// Where to start; only URLs of the same origin (scheme, host, port) are followed.
+    /// Where to start: an http(s) URL.
     #[arg(long)]
     pub url: String,
     /// Which contestant crawls.
@@ -193,9 +203,55 @@ pub struct CrawlArgs {
     /// or naive (a byte scan that also follows links in comments and scripts).
     #[arg(long, default_value_t = Strategy::Stream, value_name = "STRATEGY")]
     pub extract: Strategy,
-    /// Print JSON Lines records (one object per URL) instead of a summary.
+    /// Print JSON Lines records (one object per URL, each as soon as it is done) instead of
+    /// a summary; the totals go to stderr.
     #[arg(long)]
     pub json: bool,
+    /// Follow links at most this many hops from the root (0: the root only) [default: no limit].
+    #[arg(long, allow_hyphen_values = true, value_name = "HOPS")]
+    pub max_depth: Option<usize>,
+    /// Only follow URLs whose path starts with this prefix, for example /std/.
+    #[arg(long, value_name = "PATH")]
+    pub prefix: Option<String>,
+    /// Stop after this many seconds, keeping what was finished (pages in flight are recorded
+    /// as `cancelled`); exits 0.
+    #[arg(long, allow_hyphen_values = true, value_name = "SECONDS")]
+    pub deadline_s: Option<f64>,
+    /// Do not fetch or obey the site's robots.txt.
+    #[arg(long)]
+    pub ignore_robots: bool,
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+/// How `crawl` behaves on someone else's network.
+#[derive(Args, Debug)]
+pub struct NetArgs {
+    /// The User-Agent sent, and the name robots.txt groups are matched against (up to the
+    /// first '/').
+    #[arg(long, default_value = Net::DEFAULT_USER_AGENT, value_name = "AGENT")]
+    pub user_agent: String,
+    /// Redirects followed per URL, at most 100; 0 records the 3xx response itself. A crawl
+    /// follows a redirect only to a URL it would crawl.
+    #[arg(long, default_value_t = Net::DEFAULT_MAX_REDIRECTS, allow_hyphen_values = true, value_name = "N")]
+    pub max_redirects: usize,
+    /// Least time between two requests to the same host, in milliseconds, at most 60,000. A
+    /// longer Crawl-delay in robots.txt wins.
+    #[arg(
+        long,
+        default_value_t = 0,
+        allow_hyphen_values = true,
+        value_name = "MS"
+    )]
+    pub delay_ms: u64,
+    /// Send every request through this http:// proxy (https goes through CONNECT). Without
+    /// it, no proxy is used, whatever HTTP_PROXY or ALL_PROXY say.
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
+    /// Also trust the CA certificate(s) in this PEM file, on top of Mozilla's roots (for
+    /// example the one `shootout serve --tls` writes).
+    #[arg(long, value_name = "PEM")]
+    pub ca_cert: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -229,4 +285,18 @@ pub struct ServeArgs {
     /// Server worker threads [default: available cores].
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Serve https with a certificate made at start for 127.0.0.1, localhost and ::1, signed
+    /// by a CA made at start too; the CA's certificate is written to --cert-out for `crawl
+    /// --ca-cert`.
+    #[arg(long)]
+    pub tls: bool,
+    /// Where --tls writes the CA certificate (PEM) [default: shootout-ca-PORT.pem in the
+    /// temporary directory].
+    #[arg(long, value_name = "PATH", requires = "tls")]
+    pub cert_out: Option<PathBuf>,
+    /// Serve the fault site instead: pages that fail on purpose (404, 500, a hang, a reset,
+    /// garbage, a truncated body, a 200 MiB body, redirect loops, charsets, robots.txt …),
+    /// each linked from the index. docs/scenarios.md lists each fault and the record it gets.
+    #[arg(long, conflicts_with_all = ["dir", "quirks"])]
+    pub faults: bool,
 }

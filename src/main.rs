@@ -3,11 +3,12 @@
 //! Run with: `cargo run --release` (the tour), or `cargo run --release -- --help`.
 
 mod cli;
+mod crawl;
 
 use std::io::Write as _;
 use std::process::ExitCode;
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::Parser;
@@ -16,12 +17,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use shootout::harness::{self, Job, Row};
 use shootout::{registry, report};
 use shootout_core::knobs::available_threads;
-use shootout_core::measure::Usage;
-use shootout_core::{Contestant, FetchError, Knobs, PageRecord, Scenario, Strategy};
-use shootout_site::{Content, Server, ServerConfig, SiteSpec};
-use url::Url;
+use shootout_core::{Contestant, Knobs, Scenario, Strategy};
+use shootout_site::{Content, FaultSite, Server, ServerConfig, SiteSpec};
 
-use crate::cli::{Cli, Cmd, CrawlArgs, MeasureArgs, RunArgs, ServeArgs, TourArgs};
+use crate::cli::{Cli, Cmd, MeasureArgs, RunArgs, ServeArgs, TourArgs};
 
 // One allocator for every contestant, since each runs in a child process of this binary: the
 // system's, tuned in `shootout::alloc`, or mimalloc with `--features mimalloc`.
@@ -59,7 +58,7 @@ fn main() -> ExitCode {
         },
         Some(Cmd::Tour(args)) => tour(&args),
         Some(Cmd::Run(args)) => run(&args),
-        Some(Cmd::Crawl(args)) => crawl(&args),
+        Some(Cmd::Crawl(args)) => return finish(crawl::crawl(&args)),
         Some(Cmd::Serve(args)) => serve(&args),
         Some(Cmd::List) => {
             list();
@@ -67,8 +66,13 @@ fn main() -> ExitCode {
         }
         Some(Cmd::Child { job }) => harness::child_main(&job),
     };
+    finish(result.map(|()| ExitCode::SUCCESS))
+}
+
+/// The exit status of a command: its own, or 1 with its error on one line.
+fn finish(result: anyhow::Result<ExitCode>) -> ExitCode {
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(status) => status,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
@@ -240,6 +244,7 @@ fn measure<'a>(
         latency: knobs.latency(),
         jitter: Duration::from_millis(how.site.jitter_ms),
         threads: how.site.server_threads.unwrap_or_else(available_threads),
+        tls: false,
     })?;
     let site = server.site().context("the synthetic site is missing")?;
     let mut all_ok = true;
@@ -363,132 +368,6 @@ fn measure<'a>(
     Ok(all_ok)
 }
 
-fn crawl(args: &CrawlArgs) -> anyhow::Result<()> {
-    let root =
-        Url::parse(&args.url).with_context(|| format!("'{}' is not a valid URL", args.url))?;
-    if !matches!(root.scheme(), "http" | "https") {
-        bail!("'{}' is not an http(s) URL", args.url);
-    }
-    let contestant = registry::find(&args.contestant).with_context(|| {
-        format!(
-            "unknown contestant '{}' (known: {})",
-            args.contestant,
-            registry::names()
-        )
-    })?;
-    if root.scheme() == "https" && !contestant.supports_https() {
-        bail!(
-            "{} cannot fetch https URLs (its HTTP engine speaks plain HTTP only); try --contestant sequential",
-            contestant.name()
-        );
-    }
-    if args.max_pages == 0 {
-        bail!("--max-pages must be at least 1");
-    }
-    let knobs = Knobs {
-        // N and S describe the synthetic site; a real crawl's only bound is --max-pages, which
-        // goes to `crawl` itself, with no limit but memory.
-        pages: 0,
-        latency_ms: 0,
-        page_kb: 0,
-        concurrency: args.client.concurrency,
-        threads: args.client.threads(),
-        timeout_ms: args.client.timeout_ms,
-        max_body: args.client.max_body,
-        extract: args.extract,
-    };
-    knobs.validate()?;
-    check_concurrency(contestant, knobs.concurrency)?;
-    let runner = contestant.prepare(&knobs)?;
-    let spinner = ProgressBar::new_spinner()
-        .with_message(format!("crawling {root} with {}", contestant.name()));
-    spinner.enable_steady_tick(Duration::from_millis(100));
-    let before = Usage::now();
-    let start = Instant::now();
-    let records = runner.crawl(&root, args.max_pages);
-    let wall = start.elapsed();
-    let after = Usage::now();
-    let cost = Cost {
-        wall,
-        cpu: after.cpu.saturating_sub(before.cpu),
-        // The whole process's peak: the crawl's, plus the few MiB the runner started with.
-        peak_rss: after.peak_rss,
-    };
-    spinner.finish_and_clear();
-
-    // A root that cannot be reached at all is bad input, not a crawl result.
-    if let [only] = records.as_slice() {
-        if let Some(e @ (FetchError::Connect(_) | FetchError::Url(_) | FetchError::Timeout(_))) =
-            &only.error
-        {
-            bail!("cannot crawl {root}: {e}");
-        }
-    }
-    let totals = crawl_totals(&root, contestant, &knobs, &records, &cost);
-    if args.json {
-        // Records on stdout, one JSON object per line; the totals on stderr, out of their way.
-        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        for r in &records {
-            serde_json::to_writer(&mut out, r)?;
-            writeln!(out)?;
-        }
-        out.flush()?;
-        eprintln!("{totals}");
-        return Ok(());
-    }
-    let mut sorted: Vec<&PageRecord> = records.iter().collect();
-    // Most links first, as the Python original sorts its summary.
-    sorted.sort_by(|a, b| b.links.cmp(&a.links).then(a.url.cmp(&b.url)));
-    for r in &sorted {
-        println!("{r}");
-    }
-    println!("\n{totals}");
-    Ok(())
-}
-
-/// What a crawl cost: its wall time, the CPU time of this process meanwhile, and the
-/// process's peak resident memory.
-struct Cost {
-    wall: Duration,
-    cpu: Duration,
-    peak_rss: u64,
-}
-
-/// The closing line of a crawl: how many URLs, how they fared, and what it cost.
-fn crawl_totals(
-    root: &Url,
-    c: &dyn Contestant,
-    knobs: &Knobs,
-    records: &[PageRecord],
-    cost: &Cost,
-) -> String {
-    let failed = records.iter().filter(|r| !r.is_ok()).count();
-    let mut kinds: Vec<&str> = records
-        .iter()
-        .filter_map(|r| r.error.as_ref().map(FetchError::kind))
-        .collect();
-    kinds.sort_unstable();
-    kinds.dedup();
-    format!(
-        "{} URLs from {root} in {} with {} (C={}, T={}, extract={}): {} ok, {} failed{}; cpu {}, peak mem {:.1} MiB",
-        records.len(),
-        report::human_secs(cost.wall.as_secs_f64()),
-        c.name(),
-        c.effective(knobs).concurrency,
-        c.effective(knobs).threads,
-        knobs.extract,
-        records.len() - failed,
-        failed,
-        if kinds.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", kinds.join(", "))
-        },
-        report::human_secs(cost.cpu.as_secs_f64()),
-        cost.peak_rss as f64 / (1024.0 * 1024.0),
-    )
-}
-
 fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     // The same limits as a measured run's site, with the same flag names.
     Knobs {
@@ -502,6 +381,9 @@ fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     check_server(args.jitter_ms, None)?;
     if args.dir.is_none() {
         Knobs::check_memory(args.pages, args.page_kb)?;
+    }
+    if args.faults {
+        return serve_faults(args);
     }
     let content = match &args.dir {
         Some(d) => Content::Dir(d.clone()),
@@ -518,6 +400,7 @@ fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         latency: Duration::from_millis(args.latency_ms),
         jitter: Duration::from_millis(args.jitter_ms),
         threads: args.threads.unwrap_or_else(available_threads),
+        tls: args.tls,
     })
     .map_err(|e| {
         let hint = if args.port != 0 {
@@ -542,8 +425,54 @@ fn serve(args: &ServeArgs) -> anyhow::Result<()> {
             args.latency_ms
         ),
     }
+    if let Some(pem) = server.ca_pem() {
+        print_ca(args, server.addr().port(), pem)?;
+    }
     println!("press Ctrl-C to stop");
     server.wait();
+    Ok(())
+}
+
+/// `serve --faults`: the fault site, each page failing its own way (docs/scenarios.md).
+fn serve_faults(args: &ServeArgs) -> anyhow::Result<()> {
+    let site = FaultSite::start(args.port, args.tls).map_err(|e| {
+        let hint = if args.port != 0 {
+            " (use --port 0 for any free port)"
+        } else {
+            ""
+        };
+        anyhow::anyhow!("{e}{hint}")
+    })?;
+    println!(
+        "serving the fault site ({} faulty pages, listed on its index) at {}",
+        shootout_site::FAULTS.len(),
+        site.base_url()
+    );
+    if let Some(pem) = site.ca_pem() {
+        print_ca(args, site.base_url().port().unwrap_or(args.port), pem)?;
+    }
+    println!("press Ctrl-C to stop");
+    site.wait();
+    Ok(())
+}
+
+/// Writes a `--tls` server's CA certificate where `crawl --ca-cert` can read it.
+fn print_ca(args: &ServeArgs, port: u16, pem: &str) -> anyhow::Result<()> {
+    let path = args
+        .cert_out
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("shootout-ca-{port}.pem")));
+    std::fs::write(&path, pem).with_context(|| {
+        format!(
+            "--cert-out {}: cannot write the CA certificate",
+            path.display()
+        )
+    })?;
+    println!(
+        "CA certificate: {} (crawl with --ca-cert {})",
+        path.display(),
+        path.display()
+    );
     Ok(())
 }
 

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use shootout::harness::{self, Job, time_here};
 use shootout::registry::CONTESTANTS;
 use shootout_core::verify::verify;
-use shootout_core::{Contestant, FetchError, Knobs, Scenario, Strategy};
+use shootout_core::{Contestant, CrawlSpec, FetchError, Knobs, Net, Scenario, Strategy};
 use shootout_site::{Content, Server, ServerConfig, SiteSpec};
 use url::Url;
 
@@ -146,6 +146,49 @@ fn crawl_finds_exactly_the_reachable_set_once() {
 #[test]
 fn capped_crawl_stops_at_the_cap() {
     matches_ground_truth(Scenario::Crawl, 7);
+}
+
+/// The same crawl over https (a CA made by the server, trusted with `Net::ca_pem`, as
+/// `--ca-cert` does): every contestant finds exactly the ground truth.
+#[test]
+fn https_crawl_matches_ground_truth() {
+    let k = knobs(30, 2);
+    let srv = Server::start(ServerConfig {
+        content: Content::Synthetic(SiteSpec {
+            pages: k.pages,
+            page_kb: k.page_kb,
+            seed: 3,
+            quirks: false,
+        }),
+        latency: k.latency(),
+        threads: 2,
+        tls: true,
+        ..ServerConfig::default()
+    })
+    .expect("test server starts");
+    assert_eq!(srv.base_url().scheme(), "https");
+    let k = Knobs {
+        net: Net {
+            ca_pem: srv.ca_pem().map(str::to_owned),
+            ..Net::default()
+        },
+        ..k
+    };
+    let site = srv.site().expect("synthetic site");
+    let expected = harness::expectation(
+        site,
+        &job(CONTESTANTS[0], Scenario::Crawl, &k, &srv, usize::MAX),
+    );
+    for_every_contestant(|c| {
+        let j = job(c, Scenario::Crawl, &k, &srv, usize::MAX);
+        let run = time_here(c, &j).map_err(|e| format!("{e:#}"))?;
+        let verdict = verify(&run.records, &expected);
+        if verdict.ok() {
+            Ok(())
+        } else {
+            Err(verdict.to_string())
+        }
+    });
 }
 
 #[test]
@@ -347,7 +390,7 @@ fn every_engine_fetches_an_ipv6_literal() {
     let k = knobs(1, 0);
     for_every_contestant(|c| {
         let runner = c.prepare(&k).map_err(|e| e.to_string())?;
-        let records = runner.crawl(&root, 10);
+        let records = runner.crawl(&root, &CrawlSpec::pages(10));
         match records.as_slice() {
             [r] if r.is_ok() && r.title.as_deref() == Some("six") => Ok(()),
             other => Err(format!("{other:?}")),

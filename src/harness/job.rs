@@ -7,7 +7,7 @@ use anyhow::Context;
 use serde::{Deserialize, Serialize};
 use shootout_core::measure::Usage;
 use shootout_core::pitfall::{LagStats, Offload};
-use shootout_core::{Contestant, Knobs, Page, PageRecord, Runner, Scenario, Strategy};
+use shootout_core::{Contestant, CrawlSpec, Knobs, Page, PageRecord, Runner, Scenario, Strategy};
 use shootout_site::{Site, SiteSpec, input_urls};
 use url::Url;
 
@@ -107,7 +107,7 @@ impl Inputs {
             Inputs::Sleep(n, wait) => records(runner.sleep(*n, *wait)),
             Inputs::Download(urls) => records(runner.download(urls)),
             Inputs::Scrape(urls) => records(runner.scrape(urls)),
-            Inputs::Crawl(root, max) => records(runner.crawl(root, *max)),
+            Inputs::Crawl(root, max) => records(runner.crawl(root, &CrawlSpec::pages(*max))),
             Inputs::Parse(pages) => records(runner.parse(pages)),
             Inputs::Pitfall(urls, offload) => runner.pitfall(urls, *offload).map(|p| Ran {
                 records: p.records,

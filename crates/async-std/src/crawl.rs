@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use futures_lite::FutureExt;
 use shootout_core::page::{Scraped, crawl_page};
-use shootout_core::{Frontier, PageRecord, Strategy};
+use shootout_core::{CrawlSpec, Frontier, PageRecord, Scope, Strategy};
 use url::Url;
 
 use crate::Client;
@@ -18,14 +18,14 @@ use crate::Client;
 pub async fn crawl(
     client: Arc<Client>,
     root: &Url,
-    max_pages: usize,
+    spec: &CrawlSpec,
     concurrency: usize,
     extract: Strategy,
 ) -> Vec<PageRecord> {
-    crawl_with(root, max_pages, concurrency, move |url| {
+    crawl_with(root, spec, concurrency, move |url, scope| {
         let client = client.clone();
         async move {
-            let fetched = client.get(&url).await;
+            let fetched = client.get_within(&url, &scope).await;
             let owned = url.clone();
             // Parsing is CPU work: keep it off the runtime threads (see scrape.rs).
             async_std::task::spawn_blocking(move || crawl_page(&owned, fetched, extract)).await
@@ -39,15 +39,15 @@ pub async fn crawl(
 /// join the queue.
 pub async fn crawl_with<V, Fut>(
     root: &Url,
-    max_pages: usize,
+    spec: &CrawlSpec,
     concurrency: usize,
     visit: V,
 ) -> Vec<PageRecord>
 where
-    V: Fn(Url) -> Fut,
+    V: Fn(Url, Arc<Scope>) -> Fut,
     Fut: Future<Output = Scraped> + Send + 'static,
 {
-    let (mut frontier, root) = Frontier::new(root, max_pages);
+    let (mut frontier, root) = Frontier::new(root, spec);
     let mut queue = VecDeque::from([root]);
     // Unbounded is safe here: at most C tasks run, and each sends exactly one message.
     let (done_tx, done_rx) = async_std::channel::unbounded();
@@ -57,7 +57,7 @@ where
         // Start pages until C are in flight or the queue is empty.
         while in_flight < concurrency {
             let Some(url) = queue.pop_front() else { break };
-            let (page, done_tx) = (visit(url.clone()), done_tx.clone());
+            let (page, done_tx) = (visit(url.clone(), frontier.scope()), done_tx.clone());
             // Dropping an async-std JoinHandle detaches the task; it runs to the end.
             async_std::task::spawn(async move {
                 // Even a panic must report back, or the coordinator would wait forever.
@@ -77,8 +77,7 @@ where
             .await
             .expect("the coordinator holds a sender, so the channel stays open");
         in_flight -= 1;
-        queue.extend(frontier.admit_all(page.links));
-        records.push(page.record);
+        queue.extend(frontier.finish(page, &mut records));
     }
     records
 }

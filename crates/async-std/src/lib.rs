@@ -41,7 +41,9 @@ use std::time::Duration;
 use futures_lite::FutureExt;
 use shootout_core::page::task_failed;
 use shootout_core::pitfall::{Offload, PitfallRun};
-use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy};
+use shootout_core::{
+    Contestant, CrawlSpec, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy,
+};
 use shootout_http::adapters::AsyncStdRuntime;
 use shootout_http::engine::AsyncClient;
 use url::Url;
@@ -73,10 +75,6 @@ impl Contestant for AsyncStd {
 
     fn family(&self) -> Family {
         Family::Async
-    }
-
-    fn supports_https(&self) -> bool {
-        false
     }
 
     fn pitfall_variants(&self) -> &'static [Offload] {
@@ -145,11 +143,11 @@ impl Runner for AsyncStdRunner {
         ))
     }
 
-    fn crawl(&self, root: &Url, max_pages: usize) -> Vec<PageRecord> {
+    fn crawl(&self, root: &Url, spec: &CrawlSpec) -> Vec<PageRecord> {
         async_std::task::block_on(crawl::crawl(
             self.client.clone(),
             root,
-            max_pages,
+            spec,
             self.concurrency,
             self.extract,
         ))

@@ -12,6 +12,7 @@ use crate::knobs::Knobs;
 use crate::page::Page;
 use crate::pitfall::{Offload, PitfallRun};
 use crate::record::PageRecord;
+use crate::scope::CrawlSpec;
 
 /// Which family a contestant belongs to; decides its HTTP engine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,8 +87,6 @@ pub trait Contestant: Send + Sync {
     fn max_concurrency(&self) -> (usize, &'static str) {
         (usize::MAX, "")
     }
-    /// Whether its HTTP engine can fetch `https://` URLs.
-    fn supports_https(&self) -> bool;
     /// The `pitfall` variants it runs: every async runtime runs all of them; contestants
     /// without an event loop have no loop to block, and run none.
     fn pitfall_variants(&self) -> &'static [Offload] {
@@ -114,8 +113,9 @@ pub trait Runner {
     fn download(&self, urls: &[Url]) -> Vec<PageRecord>;
     /// GET and parse every URL.
     fn scrape(&self, urls: &[Url]) -> Vec<PageRecord>;
-    /// Crawl from `root`, same origin only, each URL once, at most `max_pages` URLs.
-    fn crawl(&self, root: &Url, max_pages: usize) -> Vec<PageRecord>;
+    /// Crawl from `root` within `spec` (same origin, each URL once, at most `spec.max_pages`
+    /// URLs), handing every finished page to a [`Frontier`](crate::Frontier) made from `spec`.
+    fn crawl(&self, root: &Url, spec: &CrawlSpec) -> Vec<PageRecord>;
     /// Parse every in-memory page.
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord>;
     /// Scrape every URL with a heartbeat task on the same runtime, parsing as `offload`

@@ -10,6 +10,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::extract::Strategy;
+use crate::net::Net;
 
 /// One job that every contestant implements, in a file of the same name in every crate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -138,6 +139,10 @@ pub struct Knobs {
     /// How HTML is turned into records (scenarios that parse; see [`Strategy`]).
     #[serde(default)]
     pub extract: Strategy,
+    /// How the HTTP clients behave on the network: user agent, redirects, per-host delay,
+    /// proxy, extra trusted CAs.
+    #[serde(default)]
+    pub net: Net,
 }
 
 /// A knob value that no contestant can run with.
@@ -165,6 +170,14 @@ pub enum InvalidKnobs {
         value: u64,
         /// The largest value accepted.
         limit: u64,
+    },
+    /// A network setting that cannot be used (see [`Net::check`]).
+    #[error("{flag}: {why}")]
+    Net {
+        /// The command-line flag.
+        flag: &'static str,
+        /// What is wrong with its value.
+        why: String,
     },
     /// The site's pages (N × S) would not fit in memory.
     #[error(
@@ -238,7 +251,9 @@ impl Knobs {
                 return Err(InvalidKnobs::OverLimit { flag, value, limit });
             }
         }
-        Ok(())
+        self.net
+            .check()
+            .map_err(|(flag, why)| InvalidKnobs::Net { flag, why })
     }
 
     /// Checks that a site of `pages` pages of `page_kb` KiB fits in half of the memory
@@ -283,6 +298,7 @@ impl Default for Knobs {
             timeout_ms: Self::DEFAULT_TIMEOUT_MS,
             max_body: Self::DEFAULT_MAX_BODY,
             extract: Strategy::default(),
+            net: Net::default(),
         }
     }
 }

@@ -7,15 +7,18 @@
 //! # Layout
 //!
 //! - [`knobs`]: the [`Scenario`]s and the [`Knobs`] every contestant takes (pages N, latency L,
-//!   page size S, concurrency C, threads T, timeout, body cap).
+//!   page size S, concurrency C, threads T, timeout, body cap, and the network settings).
 //! - [`record`]: the [`PageRecord`] every requested URL turns into, the typed [`FetchError`],
 //!   and the raw [`Fetched`] response an HTTP engine hands back.
 //! - [`extract`]: HTML extraction (body bytes → title, link count, hrefs) behind one interface,
 //!   by one of three [`Strategy`]s: a DOM, a token stream, or a (wrong) byte scan.
 //! - [`page`]: turning a fetch result into a record, the same way in every contestant.
 //! - [`pitfall`]: the heartbeat scenario's variants and lag statistics.
-//! - [`scope`]: URL normalisation, the same-origin rule and the crawl [`Frontier`] that admits
-//!   each URL exactly once.
+//! - [`scope`]: URL normalisation, the crawl's [`Scope`] (one origin, optionally a path prefix)
+//!   and the [`Frontier`] that admits each URL exactly once, within depth and robots.txt.
+//! - [`net`]: what both HTTP engines do alike: redirects, per-host delay, user agent, proxy.
+//! - [`robots`]: a site's robots.txt rules.
+//! - [`journal`]: a crawl's records as they are finished, so a stopped crawl keeps them.
 //! - [`verify`]: checking a contestant's records against ground truth.
 //! - [`ideal`]: the ideal-time model, the fastest any contestant could possibly finish.
 //! - [`measure`]: CPU time and peak memory of the current process.
@@ -29,17 +32,23 @@ pub mod charset;
 pub mod contestant;
 pub mod extract;
 pub mod ideal;
+pub mod journal;
 pub mod knobs;
 pub mod measure;
+pub mod net;
 pub mod page;
 pub mod pitfall;
 pub mod record;
+pub mod robots;
 pub mod scope;
 pub mod verify;
 
 pub use contestant::{Contestant, Family, Runner, SetupError};
 pub use extract::{Extracted, Strategy};
+pub use journal::Journal;
 pub use knobs::{Knobs, Scenario};
+pub use net::Net;
 pub use page::Page;
 pub use record::{FetchError, Fetched, PageRecord};
-pub use scope::Frontier;
+pub use robots::Robots;
+pub use scope::{CrawlSpec, Frontier, Scope};

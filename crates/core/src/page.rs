@@ -89,6 +89,7 @@ pub fn sleep_record(i: usize) -> PageRecord {
         links: 0,
         size: 0,
         error: None,
+        final_url: None,
     }
 }
 
@@ -103,6 +104,7 @@ pub fn download_record(url: &str, result: Result<Fetched, FetchError>) -> PageRe
             links: 0,
             size: f.body.len(),
             error: status_error(f.status),
+            final_url: f.final_url.map(String::from),
         },
     }
 }
@@ -121,7 +123,11 @@ pub fn scrape_page(
 /// `url`. Resolving here, in the page's own task, keeps the URL parsing off the crawl's single
 /// coordinator, which then only looks each link up in its frontier.
 pub fn crawl_page(url: &Url, result: Result<Fetched, FetchError>, extract: Strategy) -> Scraped {
+    // After redirects, the page's links are relative to where it really is (`/docs` answered
+    // from `/docs/`), not to the URL that was asked for.
+    let moved = result.as_ref().ok().and_then(|f| f.final_url.clone());
     let (record, e) = scraped(url.as_str(), result, extract);
+    let url = moved.as_ref().unwrap_or(url);
     // Links resolve against the page's `<base href>` if it has one, as in a browser.
     let base = e.base.as_deref().and_then(|b| url.join(b.trim()).ok());
     // Resolving is URL parsing, the costliest step after the HTML itself, and most hrefs need
@@ -160,6 +166,7 @@ fn scraped(
                 links: e.links,
                 size: f.body.len(),
                 error: None,
+                final_url: f.final_url.map(String::from),
             };
             (record, e)
         }
@@ -179,6 +186,7 @@ pub fn parse_page(page: &Page, extract: Strategy) -> PageRecord {
         links: e.links,
         size: page.body.len(),
         error: None,
+        final_url: None,
     }
 }
 
@@ -196,6 +204,7 @@ mod tests {
             status,
             content_type: Some(ct.into()),
             body: body.as_bytes().to_vec().into(),
+            final_url: None,
         })
     }
 

@@ -2,7 +2,8 @@
 //!
 //! "Nothing lost": every requested URL ends as exactly one [`PageRecord`], a success or an
 //! error of a known kind. The JSON form is one object per page with exactly the fields
-//! `url`, `status`, `title`, `links`, `size` and `error`.
+//! `url`, `status`, `title`, `links`, `size` and `error`, plus `final_url` when redirects were
+//! followed.
 
 use std::fmt;
 use std::str::FromStr;
@@ -20,6 +21,8 @@ pub struct Fetched {
     /// The body bytes, at most the configured cap. `Bytes`, so that an engine can hand over
     /// the buffer the body arrived in without copying it.
     pub body: Bytes,
+    /// Where the response really came from, when redirects were followed to get it.
+    pub final_url: Option<url::Url>,
 }
 
 impl Fetched {
@@ -70,6 +73,20 @@ pub enum FetchError {
     /// Recorded rather than lost, so a broken contestant shows up as wrong, not as fast.
     #[error("internal: {0}")]
     Internal(String),
+    /// The TLS handshake failed: an untrusted or expired certificate, a name mismatch, or a
+    /// server that does not speak TLS.
+    #[error("tls: {0}")]
+    Tls(String),
+    /// A redirect could not be followed: a loop, more hops than `--max-redirects`, a
+    /// `Location` that is missing or not http(s), or (in a crawl) a target out of scope.
+    #[error("redirect: {0}")]
+    Redirect(String),
+    /// The site's robots.txt disallows this URL for our user agent, so it was not fetched.
+    #[error("robots: {0}")]
+    Robots(String),
+    /// The crawl was stopped (Ctrl-C or `--deadline-s`) while this URL was in flight.
+    #[error("cancelled: {0}")]
+    Cancelled(String),
 }
 
 impl FetchError {
@@ -84,6 +101,10 @@ impl FetchError {
             FetchError::Url(_) => "url",
             FetchError::Unsupported(_) => "unsupported",
             FetchError::Internal(_) => "internal",
+            FetchError::Tls(_) => "tls",
+            FetchError::Redirect(_) => "redirect",
+            FetchError::Robots(_) => "robots",
+            FetchError::Cancelled(_) => "cancelled",
         }
     }
 }
@@ -114,6 +135,10 @@ impl FromStr for FetchError {
             "url" => FetchError::Url(rest.to_owned()),
             "unsupported" => FetchError::Unsupported(rest.to_owned()),
             "internal" => FetchError::Internal(rest.to_owned()),
+            "tls" => FetchError::Tls(rest.to_owned()),
+            "redirect" => FetchError::Redirect(rest.to_owned()),
+            "robots" => FetchError::Robots(rest.to_owned()),
+            "cancelled" => FetchError::Cancelled(rest.to_owned()),
             _ => return Err(bad()),
         })
     }
@@ -138,6 +163,10 @@ pub struct PageRecord {
         deserialize_with = "error_from_string"
     )]
     pub error: Option<FetchError>,
+    /// Where redirects led, when any were followed: the response (status, title, links, size)
+    /// is the final URL's, while `url` stays the URL that was asked for. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub final_url: Option<String>,
 }
 
 impl PageRecord {
@@ -150,6 +179,7 @@ impl PageRecord {
             links: 0,
             size: 0,
             error: Some(error),
+            final_url: None,
         }
     }
 
@@ -174,6 +204,10 @@ impl fmt::Display for PageRecord {
                 self.url
             ),
             Some(e) => write!(f, "{status} {e}  {}", self.url),
+        }?;
+        match &self.final_url {
+            Some(to) => write!(f, " -> {to}"),
+            None => Ok(()),
         }
     }
 }
@@ -206,6 +240,10 @@ mod tests {
             FetchError::Url("relative URL without a base".into()),
             FetchError::Unsupported("https".into()),
             FetchError::Internal("worker panicked".into()),
+            FetchError::Tls("invalid peer certificate: UnknownIssuer".into()),
+            FetchError::Redirect("loop back to http://h/a".into()),
+            FetchError::Robots("disallowed by http://h/robots.txt".into()),
+            FetchError::Cancelled("interrupted".into()),
         ];
         for e in all {
             let back: FetchError = e.to_string().parse().expect("round trip");
@@ -225,6 +263,15 @@ mod tests {
         assert_eq!(v["error"], "timeout: no response within 5 ms");
         let back: PageRecord = serde_json::from_value(v).expect("deserialise");
         assert_eq!(back, r);
+        // `final_url` appears only where redirects were followed.
+        let moved = PageRecord {
+            final_url: Some("http://x/dir/".into()),
+            ..r
+        };
+        let v: serde_json::Value = serde_json::to_value(&moved).expect("serialise");
+        assert_eq!(v["final_url"], "http://x/dir/");
+        let back: PageRecord = serde_json::from_value(v).expect("deserialise");
+        assert_eq!(back, moved);
     }
 
     #[test]
@@ -233,6 +280,7 @@ mod tests {
             status: 200,
             content_type: None,
             body: Bytes::new(),
+            final_url: None,
         };
         assert!(f.is_html());
         f.content_type = Some("text/HTML; charset=utf-8".into());

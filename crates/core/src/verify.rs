@@ -198,6 +198,12 @@ fn difference(got: &PageRecord, want: &PageRecord, fields: Fields) -> Option<Str
     if got.size != want.size {
         return Some(format!("size {}, expected {}", got.size, want.size));
     }
+    if got.final_url != want.final_url {
+        return Some(format!(
+            "redirected to {:?}, expected {:?}",
+            got.final_url, want.final_url
+        ));
+    }
     if fields == Fields::Full {
         if got.title != want.title {
             return Some(format!("title {:?}, expected {:?}", got.title, want.title));
@@ -222,6 +228,7 @@ mod tests {
             links,
             size: 10,
             error: None,
+            final_url: None,
         }
     }
 

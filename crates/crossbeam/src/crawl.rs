@@ -5,7 +5,7 @@ use std::thread;
 
 use crossbeam_channel::{after, bounded, select};
 use shootout_core::page::{Scraped, contained_crawl, crawl_page, task_failed};
-use shootout_core::{Frontier, PageRecord, Strategy};
+use shootout_core::{CrawlSpec, Frontier, PageRecord, Strategy};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
 
@@ -19,17 +19,20 @@ pub fn crawl(
     stages: &Stages,
     client: &BlockingClient,
     root: &Url,
-    max_pages: usize,
+    spec: &CrawlSpec,
     extract: Strategy,
 ) -> Vec<PageRecord> {
-    let (mut frontier, root) = Frontier::new(root, max_pages);
+    let (mut frontier, root) = Frontier::new(root, spec);
+    // Borrowed by the scoped threads: a redirect is followed only within it.
+    let scope = frontier.scope();
+    let scope = scope.as_ref();
     let (jobs_tx, jobs_rx) = bounded::<Url>(stages.fetchers.max(1));
     let (fetched_tx, fetched_rx) = bounded(2 * stages.parsers.max(1));
     let (done_tx, done_rx) = bounded::<(Url, Scraped)>(stages.fetchers.max(1));
     let mut records = Vec::new();
     thread::scope(|s| {
         let fetchers = spawn_stage(s, "fetch", stages.fetchers, &jobs_rx, move |url: Url| {
-            let got = client.get(&url);
+            let got = client.get_within(&url, scope);
             fetched_tx.send((url, got)).is_ok()
         });
         let parsers = spawn_stage(
@@ -77,8 +80,7 @@ pub fn crawl(
                 }
                 Event::Done((url, page)) => {
                     in_flight.remove(&url);
-                    queue.extend(frontier.admit_all(page.links));
-                    records.push(page.record);
+                    queue.extend(frontier.finish(page, &mut records));
                 }
                 Event::Closed => break,
             }

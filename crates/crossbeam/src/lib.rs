@@ -33,7 +33,9 @@ mod sleep;
 
 use std::time::Duration;
 
-use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy};
+use shootout_core::{
+    Contestant, CrawlSpec, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy,
+};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
 
@@ -52,10 +54,6 @@ impl Contestant for Crossbeam {
 
     fn family(&self) -> Family {
         Family::Parallel
-    }
-
-    fn supports_https(&self) -> bool {
-        true
     }
 
     fn max_concurrency(&self) -> (usize, &'static str) {
@@ -101,8 +99,8 @@ impl Runner for CrossbeamRunner {
         scrape::scrape(&self.stages, &self.client, urls, self.extract)
     }
 
-    fn crawl(&self, root: &Url, max_pages: usize) -> Vec<PageRecord> {
-        crawl::crawl(&self.stages, &self.client, root, max_pages, self.extract)
+    fn crawl(&self, root: &Url, spec: &CrawlSpec) -> Vec<PageRecord> {
+        crawl::crawl(&self.stages, &self.client, root, spec, self.extract)
     }
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {

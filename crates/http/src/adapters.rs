@@ -1,5 +1,6 @@
 //! The three runtimes plugged into the async engine. Each is a TCP connect, a detached spawn
-//! and a sleep: that is all that differs between them as far as HTTP is concerned.
+//! and a sleep: that is all that differs between them as far as HTTP is concerned. TLS and
+//! the adapter into hyper are the engine's, the same for all three.
 
 #[cfg(any(feature = "smol", feature = "async-std"))]
 use std::future::Future;
@@ -9,7 +10,8 @@ use std::{io, pin::Pin, time::Duration};
 #[cfg(any(feature = "smol", feature = "async-std", feature = "tokio"))]
 use crate::engine::Runtime;
 
-/// tokio: its own `TcpStream` through hyper-util's `TokioIo`, spawned on a runtime handle.
+/// tokio: its own `TcpStream`, seen through tokio-util's `futures-io` compatibility layer (as
+/// the engine takes every runtime's stream), spawned on a runtime handle.
 #[cfg(feature = "tokio")]
 #[derive(Clone, Debug)]
 pub struct TokioRuntime {
@@ -26,12 +28,13 @@ impl TokioRuntime {
 
 #[cfg(feature = "tokio")]
 impl Runtime for TokioRuntime {
-    type Io = hyper_util::rt::TokioIo<tokio::net::TcpStream>;
+    type Stream = tokio_util::compat::Compat<tokio::net::TcpStream>;
 
-    async fn connect(&self, host: &str, port: u16) -> io::Result<Self::Io> {
+    async fn connect(&self, host: &str, port: u16) -> io::Result<Self::Stream> {
+        use tokio_util::compat::TokioAsyncReadCompatExt;
         let stream = tokio::net::TcpStream::connect((host, port)).await?;
         stream.set_nodelay(true)?;
-        Ok(hyper_util::rt::TokioIo::new(stream))
+        Ok(stream.compat())
     }
 
     fn spawn_detached(
@@ -47,7 +50,7 @@ impl Runtime for TokioRuntime {
     }
 }
 
-/// smol: `smol::net::TcpStream` through smol-hyper's `FuturesIo`, spawned on our own executor
+/// smol: `smol::net::TcpStream` (already a `futures-io` stream), spawned on our own executor
 /// (not smol's global one, which would run on a single thread).
 #[cfg(feature = "smol")]
 #[derive(Clone, Debug)]
@@ -65,12 +68,12 @@ impl SmolRuntime {
 
 #[cfg(feature = "smol")]
 impl Runtime for SmolRuntime {
-    type Io = smol_hyper::rt::FuturesIo<smol::net::TcpStream>;
+    type Stream = smol::net::TcpStream;
 
-    async fn connect(&self, host: &str, port: u16) -> io::Result<Self::Io> {
+    async fn connect(&self, host: &str, port: u16) -> io::Result<Self::Stream> {
         let stream = smol::net::TcpStream::connect((host, port)).await?;
         stream.set_nodelay(true)?;
-        Ok(smol_hyper::rt::FuturesIo::new(stream))
+        Ok(stream)
     }
 
     fn spawn_detached(&self, task: Pin<Box<dyn Future<Output = ()> + Send + 'static>>) {
@@ -83,20 +86,20 @@ impl Runtime for SmolRuntime {
     }
 }
 
-/// async-std: `async_std::net::TcpStream` through smol-hyper's `FuturesIo` (it speaks the
-/// same `futures-io` traits as smol), spawned on async-std's global executor.
+/// async-std: `async_std::net::TcpStream` (a `futures-io` stream, as smol's), spawned on
+/// async-std's global executor.
 #[cfg(feature = "async-std")]
 #[derive(Clone, Copy, Debug, Default)]
 pub struct AsyncStdRuntime;
 
 #[cfg(feature = "async-std")]
 impl Runtime for AsyncStdRuntime {
-    type Io = smol_hyper::rt::FuturesIo<async_std::net::TcpStream>;
+    type Stream = async_std::net::TcpStream;
 
-    async fn connect(&self, host: &str, port: u16) -> io::Result<Self::Io> {
+    async fn connect(&self, host: &str, port: u16) -> io::Result<Self::Stream> {
         let stream = async_std::net::TcpStream::connect((host, port)).await?;
         stream.set_nodelay(true)?;
-        Ok(smol_hyper::rt::FuturesIo::new(stream))
+        Ok(stream)
     }
 
     fn spawn_detached(&self, task: Pin<Box<dyn Future<Output = ()> + Send + 'static>>) {

@@ -11,33 +11,49 @@
 //! - a cap of C requests in flight (an async semaphore), so even a contestant that spawns a
 //!   task per URL never has more than C requests on the wire;
 //! - one deadline per request, covering connect, headers and body;
-//! - a body cap, checked as bytes arrive.
+//! - a body cap, checked as bytes arrive;
+//! - https: the same rustls layer (futures-rustls) over every runtime's stream;
+//! - redirects, per-host delay and proxy, by the rules in [`shootout_core::net`] that the
+//!   blocking engine follows too.
 
 use std::collections::HashMap;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::Mutex;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use async_lock::Semaphore;
 use bytes::{Bytes, BytesMut};
+use futures_io::{AsyncRead, AsyncWrite};
+use futures_lite::{AsyncReadExt, AsyncWriteExt};
+use futures_rustls::TlsConnector;
+use futures_rustls::client::TlsStream;
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Body as _;
 use hyper::client::conn::http1::{self, SendRequest};
-use hyper::header::{CONTENT_TYPE, HOST, HeaderValue, USER_AGENT};
+use hyper::header::{CONTENT_TYPE, HOST, HeaderValue, LOCATION, USER_AGENT};
 use hyper::{Request, Response};
-use shootout_core::{FetchError, Fetched, Knobs};
+use rustls_pki_types::ServerName;
+use shootout_core::net::{Pacer, Redirects};
+use shootout_core::{FetchError, Fetched, Knobs, Net, Scope};
+use smol_hyper::rt::FuturesIo;
 use url::Url;
 
 /// What the engine needs from an async runtime: a TCP stream, a way to run the connection
 /// future in the background, and a timer. Implemented in [`crate::adapters`].
 pub trait Runtime: Send + Sync + 'static {
-    /// The runtime's TCP stream, wrapped in hyper's I/O traits.
-    type Io: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static;
+    /// The runtime's TCP stream, as `futures-io` streams. Every runtime's stream goes through
+    /// the same TLS layer and the same adapter into hyper, so the runtime is all that varies.
+    type Stream: AsyncRead + AsyncWrite + Unpin + Send + 'static;
 
     /// Opens a TCP connection (resolving `host` if needed), with Nagle off.
-    fn connect(&self, host: &str, port: u16) -> impl Future<Output = io::Result<Self::Io>> + Send;
+    fn connect(
+        &self,
+        host: &str,
+        port: u16,
+    ) -> impl Future<Output = io::Result<Self::Stream>> + Send;
 
     /// Runs `task` in the background on this runtime (used to drive each connection).
     fn spawn_detached(&self, task: Pin<Box<dyn Future<Output = ()> + Send + 'static>>);
@@ -48,24 +64,36 @@ pub trait Runtime: Send + Sync + 'static {
 
 type Sender = SendRequest<Empty<Bytes>>;
 
-/// Sent with every request; a static value, so no request copies or checks it.
-const USER_AGENT_VALUE: &str = concat!("shootout/", env!("CARGO_PKG_VERSION"));
+/// Where pooled connections go: scheme, host and port of the server they lead to.
+type PoolKey = (String, String, u16);
 
 /// An HTTP/1.1 client for one runtime. Share it between tasks with an `Arc`.
 pub struct AsyncClient<R: Runtime> {
     runtime: R,
     // A std Mutex, not an async one: it is held only to push or pop a handle, never across
     // an `.await`, so it cannot block the executor for longer than that.
-    idle: Mutex<HashMap<(String, u16), Vec<Sender>>>,
+    idle: Mutex<HashMap<PoolKey, Vec<Sender>>>,
     in_flight: Semaphore,
     max_idle: usize,
     timeout: Duration,
     max_body: usize,
+    user_agent: HeaderValue,
+    max_redirects: usize,
+    pacer: Pacer,
+    proxy: Option<(String, u16)>,
+    tls: TlsConnector,
+}
+
+/// One response as the engine reads it: what the record needs, and where a redirect points.
+struct Exchange {
+    fetched: Fetched,
+    location: Option<String>,
 }
 
 impl<R: Runtime> AsyncClient<R> {
-    /// A client with the knobs' concurrency C, timeout and body cap.
+    /// A client with the knobs' concurrency C, timeout, body cap and network settings.
     pub fn new(runtime: R, knobs: &Knobs) -> Self {
+        let net: &Net = &knobs.net;
         AsyncClient {
             runtime,
             idle: Mutex::new(HashMap::new()),
@@ -74,39 +102,83 @@ impl<R: Runtime> AsyncClient<R> {
             max_idle: knobs.concurrency.max(1),
             timeout: knobs.timeout(),
             max_body: knobs.max_body,
+            // Checked by `Knobs::validate`; the default is the fallback for one that was not.
+            user_agent: HeaderValue::from_str(&net.user_agent)
+                .unwrap_or(HeaderValue::from_static(Net::DEFAULT_USER_AGENT)),
+            max_redirects: net.max_redirects,
+            pacer: Pacer::new(net.delay_ms),
+            proxy: net.proxy_address(),
+            tls: TlsConnector::from(crate::tls::client_config(net.ca_pem.as_deref())),
         }
     }
 
-    /// GETs `url` and reads the whole body. Waits for a free slot if C requests are in flight.
+    /// GETs `url` and reads the whole body, following redirects to any http(s) URL. Waits
+    /// for a free slot if C requests are in flight.
     pub async fn get(&self, url: &Url) -> Result<Fetched, FetchError> {
-        let _slot = self.in_flight.acquire().await;
-        let deadline = async {
-            self.runtime.sleep(self.timeout).await;
-            Err(FetchError::Timeout(self.timeout.as_millis() as u64))
-        };
-        // Whichever finishes first wins; the loser is dropped, which closes its connection.
-        futures_lite::future::or(self.exchange(url), deadline).await
+        self.fetch(url, None).await
     }
 
-    async fn exchange(&self, url: &Url) -> Result<Fetched, FetchError> {
-        if url.scheme() != "http" {
-            return Err(FetchError::Unsupported(format!(
-                "{}: this engine speaks plain HTTP only",
-                url.scheme()
-            )));
+    /// [`AsyncClient::get`] for a crawl: a redirect out of `scope` is a `redirect` error,
+    /// not followed.
+    pub async fn get_within(&self, url: &Url, scope: &Scope) -> Result<Fetched, FetchError> {
+        self.fetch(url, Some(scope)).await
+    }
+
+    async fn fetch(&self, url: &Url, scope: Option<&Scope>) -> Result<Fetched, FetchError> {
+        let _slot = self.in_flight.acquire().await;
+        let mut trail = Redirects::new(url, self.max_redirects, scope);
+        let mut current = url.clone();
+        loop {
+            let wait = self.pacer.reserve(&current);
+            if !wait.is_zero() {
+                self.runtime.sleep(wait).await;
+            }
+            let deadline = async {
+                self.runtime.sleep(self.timeout).await;
+                Err(FetchError::Timeout(self.timeout.as_millis() as u64))
+            };
+            // Whichever finishes first wins; the loser is dropped, which closes its connection.
+            let got = futures_lite::future::or(self.exchange(&current), deadline).await?;
+            match trail.next(got.fetched.status, got.location.as_deref())? {
+                Some(next) => current = next.clone(),
+                None => {
+                    let mut fetched = got.fetched;
+                    fetched.final_url = trail.final_url();
+                    return Ok(fetched);
+                }
+            }
         }
+    }
+
+    async fn exchange(&self, url: &Url) -> Result<Exchange, FetchError> {
+        let https = match url.scheme() {
+            "http" => false,
+            "https" => true,
+            other => {
+                return Err(FetchError::Unsupported(format!(
+                    "{other}: this engine speaks http and https only"
+                )));
+            }
+        };
         let host = url
             .host_str()
             .ok_or_else(|| FetchError::Url(format!("{url} has no host")))?;
         let port = url.port_or_known_default().unwrap_or(80);
-        let key = (host.to_owned(), port);
+        let key = (url.scheme().to_owned(), host.to_owned(), port);
+        // Through a proxy, plain http asks for the whole URL; https tunnels (CONNECT) and then
+        // asks for the path, as without one.
+        let target = if self.proxy.is_some() && !https {
+            &url[..url::Position::AfterQuery]
+        } else {
+            &url[url::Position::BeforePath..url::Position::AfterQuery]
+        };
         let request = || {
-            Request::get(&url[url::Position::BeforePath..url::Position::AfterQuery])
+            Request::get(target)
                 .header(
                     HOST,
                     &url[url::Position::BeforeHost..url::Position::AfterPort],
                 )
-                .header(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE))
+                .header(USER_AGENT, self.user_agent.clone())
                 .body(Empty::<Bytes>::new())
                 .map_err(|e| FetchError::Url(e.to_string()))
         };
@@ -116,26 +188,34 @@ impl<R: Runtime> AsyncClient<R> {
         let (mut sender, response) = match self.checkout(&key) {
             Some(mut s) => match s.send_request(request()?).await {
                 Ok(r) => (s, r),
-                Err(_) => self.send_fresh(host, port, request()?).await?,
+                Err(_) => self.send_fresh(host, port, https, request()?).await?,
             },
-            None => self.send_fresh(host, port, request()?).await?,
+            None => self.send_fresh(host, port, https, request()?).await?,
         };
 
         let status = response.status().as_u16();
-        let content_type = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v: &HeaderValue| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let content_type = header(CONTENT_TYPE);
+        let location = header(LOCATION);
         let body = self.read_body(response.into_body()).await?;
         // The body is fully read, so the connection is free for the next request.
         if sender.ready().await.is_ok() {
             self.checkin(key, sender);
         }
-        Ok(Fetched {
-            status,
-            content_type,
-            body,
+        Ok(Exchange {
+            fetched: Fetched {
+                status,
+                content_type,
+                body,
+                final_url: None,
+            },
+            location,
         })
     }
 
@@ -153,7 +233,7 @@ impl<R: Runtime> AsyncClient<R> {
         let mut first: Option<Bytes> = None;
         let mut joined = BytesMut::new();
         while let Some(frame) = body.frame().await {
-            let frame = frame.map_err(|e| FetchError::Protocol(e.to_string()))?;
+            let frame = frame.map_err(|e| FetchError::Protocol(reason(&e)))?;
             let Ok(data) = frame.into_data() else {
                 continue;
             };
@@ -181,18 +261,37 @@ impl<R: Runtime> AsyncClient<R> {
         &self,
         host: &str,
         port: u16,
+        https: bool,
         request: Request<Empty<Bytes>>,
     ) -> Result<(Sender, Response<hyper::body::Incoming>), FetchError> {
         // An IPv6 literal is written `[::1]` in a URL, but no resolver accepts the brackets.
         let address = host.trim_start_matches('[').trim_end_matches(']');
-        let io = self
-            .runtime
-            .connect(address, port)
+        let (to_host, to_port) = match &self.proxy {
+            Some((h, p)) => (h.as_str(), *p),
+            None => (address, port),
+        };
+        let mut stream = self.runtime.connect(to_host, to_port).await.map_err(|e| {
+            let via = if self.proxy.is_some() { "proxy " } else { "" };
+            FetchError::Connect(format!("{via}{to_host}:{to_port}: {e}"))
+        })?;
+        if https && self.proxy.is_some() {
+            tunnel(&mut stream, address, port).await?;
+        }
+        let conn = if https {
+            let name = ServerName::try_from(address.to_owned())
+                .map_err(|e| FetchError::Url(format!("{host} is not a TLS server name: {e}")))?;
+            let tls = self
+                .tls
+                .connect(name, stream)
+                .await
+                .map_err(|e| FetchError::Tls(format!("{host}:{port}: {}", tls_reason(&e))))?;
+            Conn::Tls(Box::new(tls))
+        } else {
+            Conn::Plain(stream)
+        };
+        let (mut sender, connection) = http1::handshake(FuturesIo::new(conn))
             .await
-            .map_err(|e| FetchError::Connect(format!("{host}:{port}: {e}")))?;
-        let (mut sender, connection) = http1::handshake(io)
-            .await
-            .map_err(|e| FetchError::Protocol(e.to_string()))?;
+            .map_err(|e| FetchError::Protocol(reason(&e)))?;
         // The connection future does the actual reading and writing; it must be polled for
         // as long as the connection lives, so it runs as its own task.
         self.runtime.spawn_detached(Box::pin(async move {
@@ -201,11 +300,11 @@ impl<R: Runtime> AsyncClient<R> {
         let response = sender
             .send_request(request)
             .await
-            .map_err(|e| FetchError::Protocol(e.to_string()))?;
+            .map_err(|e| FetchError::Protocol(reason(&e)))?;
         Ok((sender, response))
     }
 
-    fn checkout(&self, key: &(String, u16)) -> Option<Sender> {
+    fn checkout(&self, key: &PoolKey) -> Option<Sender> {
         let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
         let list = idle.get_mut(key)?;
         while let Some(s) = list.pop() {
@@ -216,11 +315,118 @@ impl<R: Runtime> AsyncClient<R> {
         None
     }
 
-    fn checkin(&self, key: (String, u16), sender: Sender) {
+    fn checkin(&self, key: PoolKey, sender: Sender) {
         let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
         let list = idle.entry(key).or_default();
         if list.len() < self.max_idle {
             list.push(sender);
+        }
+    }
+}
+
+/// Asks an http proxy for a tunnel to `host:port` (`CONNECT`), for https through it.
+async fn tunnel<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: &mut S,
+    host: &str,
+    port: u16,
+) -> Result<(), FetchError> {
+    let authority = if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    };
+    let refused = |why: String| FetchError::Connect(format!("proxy CONNECT {authority}: {why}"));
+    stream
+        .write_all(format!("CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n\r\n").as_bytes())
+        .await
+        .map_err(|e| refused(e.to_string()))?;
+    // A byte at a time, so that nothing after the proxy's answer (the TLS handshake) is eaten.
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if head.len() > 16 * 1024 {
+            return Err(refused("answer too long".into()));
+        }
+        match stream.read(&mut byte).await {
+            Ok(0) => return Err(refused("the proxy closed the connection".into())),
+            Ok(_) => head.push(byte[0]),
+            Err(e) => return Err(refused(e.to_string())),
+        }
+    }
+    let status_line = String::from_utf8_lossy(&head);
+    let status_line = status_line.lines().next().unwrap_or_default();
+    match status_line.split_whitespace().nth(1) {
+        Some(code) if code.starts_with('2') => Ok(()),
+        _ => Err(refused(format!("answered '{status_line}'"))),
+    }
+}
+
+/// A hyper error with its causes: "connection error: Connection reset by peer (os error
+/// 104)" says what "connection error" alone does not.
+fn reason(e: &hyper::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
+}
+
+/// What went wrong in a TLS handshake, in rustls's words where it has them.
+fn tls_reason(e: &io::Error) -> String {
+    match e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+    {
+        Some(tls) => tls.to_string(),
+        None => format!("handshake failed: {e}"),
+    }
+}
+
+/// A connection as hyper sees it: plain TCP, or TLS over it.
+enum Conn<S> {
+    Plain(S),
+    Tls(Box<TlsStream<S>>),
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin> AsyncRead for Conn<S> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Conn::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            Conn::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+        }
+    }
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin> AsyncWrite for Conn<S> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Conn::Plain(s) => Pin::new(s).poll_write(cx, buf),
+            Conn::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Conn::Plain(s) => Pin::new(s).poll_flush(cx),
+            Conn::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+        }
+    }
+
+    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Conn::Plain(s) => Pin::new(s).poll_close(cx),
+            Conn::Tls(s) => Pin::new(s.as_mut()).poll_close(cx),
         }
     }
 }

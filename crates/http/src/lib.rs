@@ -9,12 +9,18 @@
 //! - [`adapters`] (features `tokio`, `smol`, `async-std`): each runtime's TCP stream, spawner
 //!   and timer, plugged into the engine.
 //!
+//! - [`tls`]: the certificates both engines trust (Mozilla's roots and `--ca-cert`).
+//!
 //! Both engines return the same [`Fetched`](shootout_core::Fetched) for any HTTP response and
-//! the same typed [`FetchError`](shootout_core::FetchError) otherwise, and neither follows
-//! redirects or decompresses bodies, so `status` and `size` mean the same thing in every record.
+//! the same typed [`FetchError`](shootout_core::FetchError) otherwise. Both follow redirects,
+//! space requests to a host and pick a proxy by the same rules
+//! ([`shootout_core::net`]), and neither decompresses bodies, so `status` and `size` mean the
+//! same thing in every record. Neither reads proxies from the environment: only `--proxy`.
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
+
+pub mod tls;
 
 #[cfg(feature = "async")]
 pub mod adapters;

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use rayon::ThreadPool;
 use shootout_core::page::{Scraped, crawl_page};
-use shootout_core::{PageRecord, Strategy};
+use shootout_core::{CrawlSpec, PageRecord, Strategy};
 use shootout_tokio::crawl::crawl_with;
 use url::Url;
 
@@ -17,14 +17,14 @@ pub async fn crawl(
     client: Arc<Client>,
     pool: Arc<ThreadPool>,
     root: &Url,
-    max_pages: usize,
+    spec: &CrawlSpec,
     concurrency: usize,
     extract: Strategy,
 ) -> Vec<PageRecord> {
-    crawl_with(root, max_pages, concurrency, move |url| {
+    crawl_with(root, spec, concurrency, move |url, scope| {
         let (client, pool) = (client.clone(), pool.clone());
         async move {
-            let fetched = client.get(&url).await;
+            let fetched = client.get_within(&url, &scope).await;
             let owned = url.clone();
             on_rayon(&pool, move || crawl_page(&owned, fetched, extract))
                 .await

@@ -23,7 +23,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use shootout_core::pitfall::{Offload, PitfallRun};
-use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy};
+use shootout_core::{
+    Contestant, CrawlSpec, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy,
+};
 use shootout_http::adapters::TokioRuntime;
 use shootout_http::engine::AsyncClient;
 use url::Url;
@@ -46,10 +48,6 @@ impl Contestant for Hybrid {
 
     fn family(&self) -> Family {
         Family::Hybrid
-    }
-
-    fn supports_https(&self) -> bool {
-        false
     }
 
     /// Its event loop is tokio's, and its way of parsing is the `rayon` variant: the fix the
@@ -118,12 +116,12 @@ impl Runner for HybridRunner {
         ))
     }
 
-    fn crawl(&self, root: &Url, max_pages: usize) -> Vec<PageRecord> {
+    fn crawl(&self, root: &Url, spec: &CrawlSpec) -> Vec<PageRecord> {
         self.runtime.block_on(crawl::crawl(
             self.client.clone(),
             self.pool.clone(),
             root,
-            max_pages,
+            spec,
             self.concurrency,
             self.extract,
         ))

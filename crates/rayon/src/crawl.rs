@@ -4,7 +4,7 @@
 use rayon::ThreadPool;
 use rayon::prelude::*;
 use shootout_core::page::{Scraped, contained_crawl, crawl_page};
-use shootout_core::{Frontier, PageRecord, Strategy};
+use shootout_core::{CrawlSpec, Frontier, PageRecord, Strategy};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
 
@@ -22,10 +22,11 @@ pub fn crawl(
     cpu: &ThreadPool,
     client: &BlockingClient,
     root: &Url,
-    max_pages: usize,
+    spec: &CrawlSpec,
     extract: Strategy,
 ) -> Vec<PageRecord> {
-    let (mut frontier, root) = Frontier::new(root, max_pages);
+    let (mut frontier, root) = Frontier::new(root, spec);
+    let scope = frontier.scope();
     let batch = io.current_num_threads().max(1);
     let mut level = vec![root];
     let mut records = Vec::new();
@@ -35,7 +36,7 @@ pub fn crawl(
             let fetched: Vec<_> = io.install(|| {
                 urls.par_iter()
                     .with_max_len(1)
-                    .map(|url| client.get(url))
+                    .map(|url| client.get_within(url, &scope))
                     .collect()
             });
             let pages: Vec<Scraped> = cpu.install(|| {
@@ -47,8 +48,7 @@ pub fn crawl(
             });
             // Admitting is sequential and in page order, so the frontier needs no lock.
             for page in pages {
-                next.extend(frontier.admit_all(page.links));
-                records.push(page.record);
+                next.extend(frontier.finish(page, &mut records));
             }
         }
         level = next;

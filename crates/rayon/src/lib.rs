@@ -29,7 +29,9 @@ mod sleep;
 use std::time::Duration;
 
 use rayon::ThreadPool;
-use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy};
+use shootout_core::{
+    Contestant, CrawlSpec, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy,
+};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
 
@@ -48,10 +50,6 @@ impl Contestant for Rayon {
 
     fn family(&self) -> Family {
         Family::Parallel
-    }
-
-    fn supports_https(&self) -> bool {
-        true
     }
 
     fn max_concurrency(&self) -> (usize, &'static str) {
@@ -103,15 +101,8 @@ impl Runner for RayonRunner {
         scrape::scrape(&self.io, &self.cpu, &self.client, urls, self.extract)
     }
 
-    fn crawl(&self, root: &Url, max_pages: usize) -> Vec<PageRecord> {
-        crawl::crawl(
-            &self.io,
-            &self.cpu,
-            &self.client,
-            root,
-            max_pages,
-            self.extract,
-        )
+    fn crawl(&self, root: &Url, spec: &CrawlSpec) -> Vec<PageRecord> {
+        crawl::crawl(&self.io, &self.cpu, &self.client, root, spec, self.extract)
     }
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {

@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 
 use shootout_core::page::{contained_crawl, crawl_page};
-use shootout_core::{Frontier, PageRecord, Strategy};
+use shootout_core::{CrawlSpec, Frontier, PageRecord, Strategy};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
 
@@ -11,17 +11,19 @@ use url::Url;
 pub fn crawl(
     client: &BlockingClient,
     root: &Url,
-    max_pages: usize,
+    spec: &CrawlSpec,
     extract: Strategy,
 ) -> Vec<PageRecord> {
-    let (mut frontier, root) = Frontier::new(root, max_pages);
+    let (mut frontier, root) = Frontier::new(root, spec);
+    let scope = frontier.scope();
     let mut queue = VecDeque::from([root]);
     let mut records = Vec::new();
     while let Some(url) = queue.pop_front() {
         // A panic on one page becomes that page's record, not the end of the crawl.
-        let page = contained_crawl(&url, || crawl_page(&url, client.get(&url), extract));
-        queue.extend(frontier.admit_all(page.links));
-        records.push(page.record);
+        let page = contained_crawl(&url, || {
+            crawl_page(&url, client.get_within(&url, &scope), extract)
+        });
+        queue.extend(frontier.finish(page, &mut records));
     }
     records
 }

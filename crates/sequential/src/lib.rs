@@ -24,7 +24,9 @@ mod sleep;
 use std::time::Duration;
 
 use shootout_core::contestant::Effective;
-use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy};
+use shootout_core::{
+    Contestant, CrawlSpec, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy,
+};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
 
@@ -43,10 +45,6 @@ impl Contestant for Sequential {
 
     fn family(&self) -> Family {
         Family::Sequential
-    }
-
-    fn supports_https(&self) -> bool {
-        true
     }
 
     /// One request in flight and one core, whatever the knobs say: that is the baseline.
@@ -84,8 +82,8 @@ impl Runner for SequentialRunner {
         scrape::scrape(&self.client, urls, self.extract)
     }
 
-    fn crawl(&self, root: &Url, max_pages: usize) -> Vec<PageRecord> {
-        crawl::crawl(&self.client, root, max_pages, self.extract)
+    fn crawl(&self, root: &Url, spec: &CrawlSpec) -> Vec<PageRecord> {
+        crawl::crawl(&self.client, root, spec, self.extract)
     }
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {

@@ -310,6 +310,7 @@ impl Site {
                 links: 0,
                 size: NOT_FOUND.len(),
                 error: Some(FetchError::Status(404)),
+                final_url: None,
             },
             Some(r) => PageRecord {
                 url,
@@ -318,6 +319,7 @@ impl Site {
                 links: r.links,
                 size: r.body.len(),
                 error: None,
+                final_url: None,
             },
         }
     }
@@ -643,6 +645,7 @@ pub fn scrape_resource(url: &str, resource: &Resource, extract: Strategy) -> Pag
             status: resource.status,
             content_type: Some(resource.content_type.to_owned()),
             body: resource.body.clone(),
+            final_url: None,
         }),
         extract,
     )

@@ -8,7 +8,10 @@
 //!   verifier.
 //! - [`server`]: a real HTTP/1.1 server (hyper, keep-alive on) on 127.0.0.1, on its own runtime
 //!   thread, that holds every response for the configured latency. It serves the synthetic
-//!   site, or a static directory (`--dir`), and a few fault routes for tests.
+//!   site, or a static directory (`--dir`), and a few fault routes for tests; over https with
+//!   `tls` ([`tls`]: a CA and a certificate made at start).
+//! - [`faults`]: the fault site, a raw TCP server that misbehaves on purpose, a different way
+//!   on each page ([`FAULTS`]), for the "nothing lost" tests.
 //!
 //! # Routes of the synthetic site
 //!
@@ -20,6 +23,7 @@
 //! | `/delay/{ms}` | a small page, held `ms` longer than the latency (timeout tests) |
 //! | `/status/{code}` | an empty response with that status |
 //! | `/bytes/{n}` | an HTML body of exactly n bytes (body-cap tests) |
+//! | `/robots.txt` | disallows `/private/`, which nothing links to |
 //! | `/quirks/{name}` | with `quirks` on: markup a DOM and a token stream read differently ([`QUIRKS`]) |
 //! | anything else | 404 |
 //!
@@ -27,8 +31,11 @@
 //! percent-decoded, a directory serves its `index.html`, and a directory asked for without its
 //! trailing slash is redirected (301) to `dir/`.
 
+pub mod faults;
 pub mod generate;
 pub mod server;
+pub mod tls;
 
+pub use faults::{FAULTS, Fault, FaultSite};
 pub use generate::{QUIRKS, Quirk, Site, SiteSpec, input_urls, page_urls};
 pub use server::{Content, Server, ServerConfig};

@@ -22,7 +22,10 @@ use hyper_util::rt::TokioIo;
 use tokio::sync::oneshot;
 use url::Url;
 
+use tokio_rustls::TlsAcceptor;
+
 use crate::generate::{HTML, NOT_FOUND, Site, SiteSpec};
+use crate::tls::LocalCa;
 
 /// What the server serves.
 #[derive(Clone, Debug)]
@@ -47,6 +50,8 @@ pub struct ServerConfig {
     pub jitter: Duration,
     /// Runtime worker threads for the server.
     pub threads: usize,
+    /// Serve https, with a certificate from a CA made at start ([`Server::ca_pem`]).
+    pub tls: bool,
 }
 
 impl Default for ServerConfig {
@@ -57,6 +62,7 @@ impl Default for ServerConfig {
             latency: Duration::ZERO,
             jitter: Duration::ZERO,
             threads: 1,
+            tls: false,
         }
     }
 }
@@ -78,6 +84,9 @@ pub enum ServeError {
     /// The runtime thread could not start.
     #[error("cannot start the server runtime: {0}")]
     Runtime(io::Error),
+    /// The certificates for `--tls` could not be made.
+    #[error("--tls: {0}")]
+    Tls(String),
 }
 
 /// A running server. Dropping it shuts it down and joins its thread.
@@ -85,6 +94,7 @@ pub enum ServeError {
 pub struct Server {
     addr: SocketAddr,
     site: Option<Arc<Site>>,
+    ca_pem: Option<String>,
     shutdown: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
@@ -116,7 +126,12 @@ impl Server {
         listener
             .set_nonblocking(true)
             .map_err(|source| ServeError::Bind { port, source })?;
-        let origin = origin_of(addr);
+        let ca = config
+            .tls
+            .then(LocalCa::generate)
+            .transpose()
+            .map_err(ServeError::Tls)?;
+        let origin = origin_of(addr, ca.is_some());
         let (site, dir, seed) = match &config.content {
             Content::Synthetic(spec) => (
                 Some(Arc::new(Site::generate(*spec, &origin))),
@@ -138,11 +153,12 @@ impl Server {
             .enable_all()
             .build()
             .map_err(ServeError::Runtime)?;
+        let acceptor = ca.as_ref().map(|ca| TlsAcceptor::from(ca.server.clone()));
         let (tx, rx) = oneshot::channel();
         let thread = std::thread::Builder::new()
             .name("site-accept".into())
             .spawn(move || {
-                runtime.block_on(serve(listener, state, rx));
+                runtime.block_on(serve(listener, state, acceptor, rx));
                 // Open keep-alive connections end here, with the runtime.
                 runtime.shutdown_timeout(Duration::from_millis(100));
             })
@@ -150,6 +166,7 @@ impl Server {
         Ok(Server {
             addr,
             site,
+            ca_pem: ca.map(|ca| ca.ca_pem),
             shutdown: Some(tx),
             thread: Some(thread),
         })
@@ -160,9 +177,15 @@ impl Server {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT/`.
+    /// `http://127.0.0.1:PORT/` (`https://` with TLS).
     pub fn base_url(&self) -> Url {
-        origin_of(self.addr)
+        origin_of(self.addr, self.ca_pem.is_some())
+    }
+
+    /// With TLS, the PEM certificate of the CA that signed the server's certificate: what a
+    /// client must trust (`--ca-cert`).
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
     }
 
     /// The synthetic site and its ground truth (`None` in `--dir` mode).
@@ -189,11 +212,17 @@ impl Drop for Server {
     }
 }
 
-fn origin_of(addr: SocketAddr) -> Url {
-    Url::parse(&format!("http://{addr}/")).expect("a socket address makes a valid URL")
+fn origin_of(addr: SocketAddr, tls: bool) -> Url {
+    let scheme = if tls { "https" } else { "http" };
+    Url::parse(&format!("{scheme}://{addr}/")).expect("a socket address makes a valid URL")
 }
 
-async fn serve(listener: StdListener, state: Arc<State>, mut shutdown: oneshot::Receiver<()>) {
+async fn serve(
+    listener: StdListener,
+    state: Arc<State>,
+    tls: Option<TlsAcceptor>,
+    mut shutdown: oneshot::Receiver<()>,
+) {
     let listener = match tokio::net::TcpListener::from_std(listener) {
         Ok(l) => l,
         Err(e) => {
@@ -214,15 +243,20 @@ async fn serve(listener: StdListener, state: Arc<State>, mut shutdown: oneshot::
             },
         };
         let _ = stream.set_nodelay(true);
-        let state = state.clone();
+        let (state, tls) = (state.clone(), tls.clone());
         tokio::spawn(async move {
             let service = service_fn(move |req| respond(state.clone(), req));
             // Keep-alive is hyper's default; clients reuse connections across requests.
-            // A client that hangs up mid-response is not the server's problem.
-            let _ = http1::Builder::new()
-                .keep_alive(true)
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
+            // A client that hangs up mid-response is not the server's problem, and neither
+            // is one that fails its TLS handshake (it does not trust our CA).
+            let http = http1::Builder::new().keep_alive(true).clone();
+            let _ = match tls {
+                None => http.serve_connection(TokioIo::new(stream), service).await,
+                Some(tls) => match tls.accept(stream).await {
+                    Ok(stream) => http.serve_connection(TokioIo::new(stream), service).await,
+                    Err(_) => return,
+                },
+            };
         });
     }
 }
@@ -263,6 +297,9 @@ async fn synthetic(site: &Site, path: &str) -> Response<Full<Bytes>> {
     }
     if let Some(n) = number("/bytes/").and_then(|n| usize::try_from(n).ok()) {
         return reply(200, HTML, Bytes::from(vec![b'x'; n.min(256 << 20)]));
+    }
+    if path == "/robots.txt" {
+        return reply(200, TEXT, Bytes::from_static(ROBOTS_TXT.as_bytes()));
     }
     not_found()
 }
@@ -318,6 +355,12 @@ fn content_type(file: &Path) -> &'static str {
         _ => "application/octet-stream",
     }
 }
+
+/// The synthetic site's robots.txt. Nothing on the site links under /private/, so a crawl
+/// that obeys it fetches exactly what one that ignores it does.
+pub const ROBOTS_TXT: &str = "User-agent: *\nDisallow: /private/\n";
+
+const TEXT: &str = "text/plain; charset=utf-8";
 
 fn redirect(location: &str) -> Response<Full<Bytes>> {
     let mut r = reply(

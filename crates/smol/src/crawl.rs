@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use futures_lite::FutureExt;
 use shootout_core::page::{Scraped, crawl_page};
-use shootout_core::{Frontier, PageRecord, Strategy};
+use shootout_core::{CrawlSpec, Frontier, PageRecord, Scope, Strategy};
 use smol::Executor;
 use url::Url;
 
@@ -20,14 +20,14 @@ pub async fn crawl(
     ex: &Executor<'static>,
     client: Arc<Client>,
     root: &Url,
-    max_pages: usize,
+    spec: &CrawlSpec,
     concurrency: usize,
     extract: Strategy,
 ) -> Vec<PageRecord> {
-    crawl_with(ex, root, max_pages, concurrency, move |url| {
+    crawl_with(ex, root, spec, concurrency, move |url, scope| {
         let client = client.clone();
         async move {
-            let fetched = client.get(&url).await;
+            let fetched = client.get_within(&url, &scope).await;
             let owned = url.clone();
             // Parsing is CPU work: keep it off the executor threads (see scrape.rs).
             smol::unblock(move || crawl_page(&owned, fetched, extract)).await
@@ -42,15 +42,15 @@ pub async fn crawl(
 pub async fn crawl_with<V, Fut>(
     ex: &Executor<'static>,
     root: &Url,
-    max_pages: usize,
+    spec: &CrawlSpec,
     concurrency: usize,
     visit: V,
 ) -> Vec<PageRecord>
 where
-    V: Fn(Url) -> Fut,
+    V: Fn(Url, Arc<Scope>) -> Fut,
     Fut: Future<Output = Scraped> + Send + 'static,
 {
-    let (mut frontier, root) = Frontier::new(root, max_pages);
+    let (mut frontier, root) = Frontier::new(root, spec);
     let mut queue = VecDeque::from([root]);
     // Unbounded is safe here: at most C tasks run, and each sends exactly one message.
     let (done_tx, done_rx) = smol::channel::unbounded();
@@ -60,7 +60,7 @@ where
         // Start pages until C are in flight or the queue is empty.
         while in_flight < concurrency {
             let Some(url) = queue.pop_front() else { break };
-            let (page, done_tx) = (visit(url.clone()), done_tx.clone());
+            let (page, done_tx) = (visit(url.clone(), frontier.scope()), done_tx.clone());
             ex.spawn(async move {
                 // Even a panic must report back, or the coordinator would wait forever.
                 let page = AssertUnwindSafe(page)
@@ -81,8 +81,7 @@ where
             .await
             .expect("the coordinator holds a sender, so the channel stays open");
         in_flight -= 1;
-        queue.extend(frontier.admit_all(page.links));
-        records.push(page.record);
+        queue.extend(frontier.finish(page, &mut records));
     }
     records
 }

@@ -35,7 +35,9 @@ use std::time::Duration;
 use futures_lite::FutureExt;
 use shootout_core::page::task_failed;
 use shootout_core::pitfall::{Offload, PitfallRun};
-use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy};
+use shootout_core::{
+    Contestant, CrawlSpec, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy,
+};
 use shootout_http::adapters::SmolRuntime;
 use shootout_http::engine::AsyncClient;
 use smol::Executor;
@@ -59,10 +61,6 @@ impl Contestant for Smol {
 
     fn family(&self) -> Family {
         Family::Async
-    }
-
-    fn supports_https(&self) -> bool {
-        false
     }
 
     fn pitfall_variants(&self) -> &'static [Offload] {
@@ -144,12 +142,12 @@ impl Runner for SmolRunner {
         ))
     }
 
-    fn crawl(&self, root: &Url, max_pages: usize) -> Vec<PageRecord> {
+    fn crawl(&self, root: &Url, spec: &CrawlSpec) -> Vec<PageRecord> {
         self.block_on(crawl::crawl(
             &self.executor,
             self.client.clone(),
             root,
-            max_pages,
+            spec,
             self.concurrency,
             self.extract,
         ))

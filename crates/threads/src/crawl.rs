@@ -5,7 +5,7 @@ use std::sync::{Mutex, mpsc};
 use std::thread;
 
 use shootout_core::page::{Scraped, contained_crawl, crawl_page, task_failed};
-use shootout_core::{Frontier, PageRecord, Strategy};
+use shootout_core::{CrawlSpec, Frontier, PageRecord, Strategy};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
 
@@ -18,19 +18,22 @@ use crate::gate::Gate;
 pub fn crawl(
     client: &BlockingClient,
     root: &Url,
-    max_pages: usize,
+    spec: &CrawlSpec,
     concurrency: usize,
     parsing: &Gate,
     extract: Strategy,
 ) -> Vec<PageRecord> {
-    let (mut frontier, root) = Frontier::new(root, max_pages);
+    let (mut frontier, root) = Frontier::new(root, spec);
+    // Borrowed by the scoped threads: a redirect is followed only within it.
+    let scope = frontier.scope();
+    let scope = scope.as_ref();
     let (job_tx, job_rx) = mpsc::channel::<Url>();
     let job_rx = Mutex::new(job_rx);
     let (done_tx, done_rx) = mpsc::channel::<Scraped>();
     let mut records = Vec::new();
     thread::scope(|s| {
         let mut started = 0;
-        for w in 0..concurrency.min(max_pages.max(1)) {
+        for w in 0..concurrency.min(spec.max_pages.max(1)) {
             let (job_rx, done_tx) = (&job_rx, done_tx.clone());
             let ok = thread::Builder::new()
                 .name(format!("crawler-{w}"))
@@ -41,7 +44,7 @@ pub fn crawl(
                         let next = job_rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
                         let Ok(url) = next else { break };
                         let page = contained_crawl(&url, || {
-                            let fetched = client.get(&url);
+                            let fetched = client.get_within(&url, scope);
                             // At most T of the C threads parse at once (see gate.rs).
                             parsing.run(|| crawl_page(&url, fetched, extract))
                         });
@@ -77,8 +80,7 @@ pub fn crawl(
                 break;
             };
             in_flight -= 1;
-            queue.extend(frontier.admit_all(page.links));
-            records.push(page.record);
+            queue.extend(frontier.finish(page, &mut records));
         }
         // Closing the job channel ends every worker's loop; the scope then joins them.
         drop(job_tx);

@@ -28,7 +28,9 @@ mod sleep;
 
 use std::time::Duration;
 
-use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy};
+use shootout_core::{
+    Contestant, CrawlSpec, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy,
+};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
 
@@ -47,10 +49,6 @@ impl Contestant for Threads {
 
     fn family(&self) -> Family {
         Family::Parallel
-    }
-
-    fn supports_https(&self) -> bool {
-        true
     }
 
     fn max_concurrency(&self) -> (usize, &'static str) {
@@ -98,11 +96,11 @@ impl Runner for ThreadsRunner {
         )
     }
 
-    fn crawl(&self, root: &Url, max_pages: usize) -> Vec<PageRecord> {
+    fn crawl(&self, root: &Url, spec: &CrawlSpec) -> Vec<PageRecord> {
         crawl::crawl(
             &self.client,
             root,
-            max_pages,
+            spec,
             self.concurrency,
             &self.parsing,
             self.extract,

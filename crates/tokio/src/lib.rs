@@ -37,7 +37,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use shootout_core::pitfall::{Offload, PitfallRun};
-use shootout_core::{Contestant, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy};
+use shootout_core::{
+    Contestant, CrawlSpec, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy,
+};
 use shootout_http::adapters::TokioRuntime;
 use shootout_http::engine::AsyncClient;
 use url::Url;
@@ -91,10 +93,6 @@ impl Contestant for Tokio {
 
     fn family(&self) -> Family {
         Family::Async
-    }
-
-    fn supports_https(&self) -> bool {
-        false
     }
 
     fn pitfall_variants(&self) -> &'static [Offload] {
@@ -163,11 +161,11 @@ impl Runner for TokioRunner {
         ))
     }
 
-    fn crawl(&self, root: &Url, max_pages: usize) -> Vec<PageRecord> {
+    fn crawl(&self, root: &Url, spec: &CrawlSpec) -> Vec<PageRecord> {
         self.runtime.block_on(crawl::crawl(
             self.client.clone(),
             root,
-            max_pages,
+            spec,
             self.concurrency,
             self.extract,
         ))

@@ -1,0 +1,196 @@
+//! The crawl's journal: every admitted URL and every finished record, as they happen, so that
+//! a crawl stopped half way (Ctrl-C, `--deadline-s`) still accounts for every URL it took on.
+//!
+//! The frontier tells the journal of each URL it admits and each record it is handed. With an
+//! output, each record is written as one JSON line the moment it is finished, not at the end.
+//! [`Journal::close`] stops the crawl from taking new URLs and turns every URL admitted but not
+//! finished into a `cancelled` record, so the output still has exactly one line per URL.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use url::Url;
+
+use crate::record::{FetchError, PageRecord};
+
+/// Where records go as they are finished. See the [module docs](self).
+pub struct Journal {
+    closed: AtomicBool,
+    state: Mutex<State>,
+}
+
+struct State {
+    /// Admitted, not yet finished: URL → admission order.
+    pending: HashMap<String, u64>,
+    admissions: u64,
+    finished: Vec<PageRecord>,
+    out: Option<Box<dyn Write + Send>>,
+}
+
+impl std::fmt::Debug for Journal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (finished, pending) = self.progress();
+        write!(f, "Journal {{ finished: {finished}, pending: {pending} }}")
+    }
+}
+
+impl Journal {
+    /// A journal that writes each record to `out` as a JSON line (if given), and keeps them.
+    pub fn new(out: Option<Box<dyn Write + Send>>) -> Journal {
+        Journal {
+            closed: AtomicBool::new(false),
+            state: Mutex::new(State {
+                pending: HashMap::new(),
+                admissions: 0,
+                finished: Vec::new(),
+                out,
+            }),
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// `url` was admitted: it is owed a record.
+    pub fn admitted(&self, url: &Url) {
+        let mut s = self.state();
+        s.admissions += 1;
+        let order = s.admissions;
+        s.pending.insert(url.as_str().to_owned(), order);
+    }
+
+    /// A record is finished: written out at once. After [`Journal::close`], it is dropped:
+    /// its URL already has its `cancelled` record.
+    pub fn finished(&self, record: &PageRecord) {
+        if self.is_closed() {
+            return;
+        }
+        let mut s = self.state();
+        s.pending.remove(&record.url);
+        s.write(record);
+        s.finished.push(record.clone());
+    }
+
+    /// Whether the crawl was stopped.
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
+    /// Records finished so far, and URLs admitted but not finished.
+    pub fn progress(&self) -> (usize, usize) {
+        let s = self.state();
+        (s.finished.len(), s.pending.len())
+    }
+
+    /// Stops the crawl: no new URL is admitted, every URL still owed a record gets a
+    /// `cancelled` one (`why` says what stopped it), and all records so far are returned.
+    pub fn close(&self, why: &str) -> Vec<PageRecord> {
+        self.closed.store(true, Ordering::Release);
+        let mut s = self.state();
+        let mut owed: Vec<(u64, String)> = s.pending.drain().map(|(u, o)| (o, u)).collect();
+        owed.sort_unstable();
+        for (_, url) in owed {
+            let record = PageRecord::failed(url, FetchError::Cancelled(why.to_owned()));
+            s.write(&record);
+            s.finished.push(record);
+        }
+        s.flush();
+        s.finished.clone()
+    }
+
+    /// The crawl ended by itself with `records`: writes any of them the journal was not
+    /// handed on the way (a contestant may add one at the very end), so every URL is written
+    /// exactly once.
+    pub fn complete(&self, records: &[PageRecord]) {
+        let mut s = self.state();
+        for r in records {
+            if s.pending.remove(&r.url).is_some() {
+                s.write(r);
+            }
+        }
+        s.flush();
+    }
+}
+
+impl State {
+    fn write(&mut self, record: &PageRecord) {
+        let Some(out) = &mut self.out else { return };
+        let ok = serde_json::to_writer(&mut *out, record).is_ok()
+            && out.write_all(b"\n").is_ok()
+            // A line at a time: a reader (or a Ctrl-C) must never see half of one.
+            && out.flush().is_ok();
+        // A closed pipe (`| head`) is the reader's choice: stop writing, keep crawling.
+        if !ok {
+            self.out = None;
+        }
+    }
+
+    fn flush(&mut self) {
+        if let Some(out) = &mut self.out {
+            let _ = out.flush();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    /// A writer the test can read back.
+    #[derive(Clone, Default)]
+    struct Shared(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().expect("lock").extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn every_admitted_url_is_written_once_even_when_cut_short() {
+        let out = Shared::default();
+        let j = Journal::new(Some(Box::new(out.clone())));
+        let url = |p: &str| Url::parse(&format!("http://h/{p}")).expect("url");
+        for p in ["a", "b", "c"] {
+            j.admitted(&url(p));
+        }
+        j.finished(&PageRecord::failed("http://h/a", FetchError::Status(404)));
+        assert_eq!(j.progress(), (1, 2));
+        let all = j.close("interrupted");
+        // Too late: b already has its cancelled record.
+        j.finished(&PageRecord::failed("http://h/b", FetchError::Status(404)));
+        j.complete(&all);
+        let text = String::from_utf8(out.0.lock().expect("lock").clone()).expect("utf-8");
+        let lines: Vec<PageRecord> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a record per line"))
+            .collect();
+        let kinds: Vec<(&str, &str)> = lines
+            .iter()
+            .map(|r| {
+                (
+                    r.url.as_str(),
+                    r.error.as_ref().map_or("ok", FetchError::kind),
+                )
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("http://h/a", "status"),
+                ("http://h/b", "cancelled"),
+                ("http://h/c", "cancelled")
+            ]
+        );
+        assert_eq!(all.len(), 3);
+    }
+}

@@ -1,0 +1,323 @@
+//! `shootout crawl`: one contestant crawls any http(s) site.
+//!
+//! Everything here is set-up and reporting around [`Runner::crawl`]: the flags are checked
+//! before any request, robots.txt is fetched once, and a watcher thread shows progress and
+//! stops the crawl on Ctrl-C or at the deadline. Stopping never waits for the contestant: the
+//! [`Journal`] already holds every finished record, so the watcher writes a `cancelled` record
+//! for each URL still in flight, prints the summary, and exits.
+//!
+//! [`Runner::crawl`]: shootout_core::Runner::crawl
+
+use std::io::Write as _;
+use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use indicatif::ProgressBar;
+use shootout::{harness, registry, report};
+use shootout_core::measure::Usage;
+use shootout_core::{Contestant, CrawlSpec, FetchError, Journal, Knobs, Net, PageRecord, Robots};
+use shootout_http::blocking::BlockingClient;
+use url::Url;
+
+use crate::check_concurrency;
+use crate::cli::CrawlArgs;
+
+/// The exit status after Ctrl-C, as a shell reports a process ended by SIGINT (128 + 2).
+const INTERRUPTED_STATUS: i32 = 130;
+
+pub fn crawl(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
+    let root =
+        Url::parse(&args.url).with_context(|| format!("'{}' is not a valid URL", args.url))?;
+    if !matches!(root.scheme(), "http" | "https") {
+        bail!("'{}' is not an http(s) URL", args.url);
+    }
+    let contestant = registry::find(&args.contestant).with_context(|| {
+        format!(
+            "unknown contestant '{}' (known: {})",
+            args.contestant,
+            registry::names()
+        )
+    })?;
+    if args.max_pages == 0 {
+        bail!("--max-pages must be at least 1");
+    }
+    if let Some(p) = &args.prefix {
+        if !p.starts_with('/') {
+            bail!("--prefix '{p}' must be a path starting with '/', for example /std/");
+        }
+    }
+    let deadline = match args.deadline_s {
+        Some(s) if !(s.is_finite() && s > 0.0 && s <= 7.0 * 86_400.0) => {
+            bail!("--deadline-s {s} must be more than 0 and at most a week (604800)")
+        }
+        Some(s) => Some(Duration::from_secs_f64(s)),
+        None => None,
+    };
+    let ca_pem = match &args.net.ca_cert {
+        None => None,
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("--ca-cert {}: cannot read it", path.display()))?;
+            if let Err(why) = shootout_http::tls::parse_ca_pem(&text) {
+                bail!("--ca-cert {}: {why}", path.display());
+            }
+            Some(text)
+        }
+    };
+    let mut knobs = Knobs {
+        // N and S describe the synthetic site; a real crawl's only bound is --max-pages, which
+        // goes to `crawl` itself, with no limit but memory.
+        pages: 0,
+        latency_ms: 0,
+        page_kb: 0,
+        concurrency: args.client.concurrency,
+        threads: args.client.threads(),
+        timeout_ms: args.client.timeout_ms,
+        max_body: args.client.max_body,
+        extract: args.extract,
+        net: Net {
+            user_agent: args.net.user_agent.clone(),
+            max_redirects: args.net.max_redirects,
+            delay_ms: args.net.delay_ms,
+            proxy: args.net.proxy.clone(),
+            ca_pem,
+        },
+    };
+    knobs.validate()?;
+    check_concurrency(contestant, knobs.concurrency)?;
+
+    // Every check has passed: the first request is robots.txt.
+    let robots = if args.ignore_robots {
+        None
+    } else {
+        Some(fetch_robots(&root, &knobs)?)
+    };
+    if let Some(r) = &robots {
+        if !r.allows(&root) {
+            bail!(
+                "{} (user agent '{}'); pass --ignore-robots to crawl it anyway",
+                r.refusal(&root),
+                knobs.net.robots_agent()
+            );
+        }
+        if let Some(asked) = r.crawl_delay() {
+            let asked_ms = u64::try_from(asked.as_millis())
+                .unwrap_or(u64::MAX)
+                .min(Net::MAX_DELAY_MS);
+            if asked_ms > knobs.net.delay_ms {
+                eprintln!(
+                    "robots.txt asks for Crawl-delay: {:.1} s, so requests to the host are spaced that far apart",
+                    asked_ms as f64 / 1000.0
+                );
+                knobs.net.delay_ms = asked_ms;
+            }
+        }
+    }
+
+    let runner = contestant.prepare(&knobs)?;
+    // With --json, each record is a line on stdout the moment its page is done.
+    let out: Option<Box<dyn std::io::Write + Send>> = if args.json {
+        Some(Box::new(std::io::stdout()))
+    } else {
+        None
+    };
+    let journal = Arc::new(Journal::new(out));
+    let spec = CrawlSpec {
+        max_pages: args.max_pages,
+        max_depth: args.max_depth,
+        prefix: args.prefix.clone(),
+        robots: robots.map(Arc::new),
+        journal: Some(journal.clone()),
+    };
+    let report = Report {
+        root: root.clone(),
+        contestant,
+        knobs: knobs.clone(),
+        json: args.json,
+    };
+    let spinner = ProgressBar::new_spinner();
+    spinner.enable_steady_tick(Duration::from_millis(100));
+    harness::stop_on_ctrl_c();
+    let before = Usage::now();
+    let start = Instant::now();
+
+    // The watcher: progress on the spinner, and the stop on Ctrl-C or at the deadline.
+    let (done_tx, done_rx) = mpsc::channel::<()>();
+    let watcher = {
+        let (journal, spinner, report) = (journal.clone(), spinner.clone(), report.clone());
+        std::thread::Builder::new()
+            .name("crawl-watch".into())
+            .spawn(move || {
+                loop {
+                    match done_rx.recv_timeout(Duration::from_millis(100)) {
+                        Err(mpsc::RecvTimeoutError::Timeout) => {}
+                        // The crawl ended by itself.
+                        _ => return,
+                    }
+                    let (finished, pending) = journal.progress();
+                    spinner.set_message(format!(
+                        "crawling {} with {}: {finished} done, {pending} in flight",
+                        report.root,
+                        report.contestant.name()
+                    ));
+                    let why = if harness::INTERRUPTED.load(Ordering::SeqCst) {
+                        Some(("interrupted (Ctrl-C)", INTERRUPTED_STATUS))
+                    } else if deadline.is_some_and(|d| start.elapsed() >= d) {
+                        Some(("the --deadline-s passed", 0))
+                    } else {
+                        None
+                    };
+                    if let Some((why, status)) = why {
+                        spinner.finish_and_clear();
+                        let records = journal.close(why);
+                        let cost = Cost::since(start, &before);
+                        let _ = report.print(&records, &cost, Some(why));
+                        // The contestant is mid-crawl; its threads end with the process.
+                        std::process::exit(status);
+                    }
+                }
+            })
+            .context("cannot start the crawl's watcher thread")?
+    };
+
+    let records = runner.crawl(&root, &spec);
+    let cost = Cost::since(start, &before);
+    drop(done_tx);
+    // If the watcher is stopping the crawl right now, it exits the process: this waits for
+    // that rather than racing it to print.
+    let _ = watcher.join();
+    spinner.finish_and_clear();
+
+    // A root that cannot be reached at all is bad input, not a crawl result.
+    if let [only] = records.as_slice() {
+        if let Some(
+            e @ (FetchError::Connect(_)
+            | FetchError::Url(_)
+            | FetchError::Timeout(_)
+            | FetchError::Tls(_)),
+        ) = &only.error
+        {
+            bail!("cannot crawl {root}: {e}");
+        }
+    }
+    journal.complete(&records);
+    report.print(&records, &cost, None)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Fetches and parses the site's robots.txt before the crawl. A site that cannot be reached
+/// is reported here, as the root would be.
+fn fetch_robots(root: &Url, knobs: &Knobs) -> anyhow::Result<Robots> {
+    let at = Robots::location(root);
+    let client = BlockingClient::new(knobs, 1);
+    match client.get(&at) {
+        Ok(f) => Ok(Robots::from_response(
+            at,
+            knobs.net.robots_agent(),
+            f.status,
+            &f.body,
+        )),
+        Err(e @ (FetchError::Connect(_) | FetchError::Timeout(_) | FetchError::Tls(_))) => {
+            bail!("cannot crawl {root}: {e} (while fetching {at})")
+        }
+        // Anything else (a broken or oversized file) states no rules.
+        Err(e) => {
+            eprintln!("note: {at} could not be read ({e}); crawling as if it had no rules");
+            Ok(Robots::allow_all(at))
+        }
+    }
+}
+
+/// What a crawl cost: its wall time, the CPU time of this process meanwhile, and the
+/// process's peak resident memory.
+struct Cost {
+    wall: Duration,
+    cpu: Duration,
+    peak_rss: u64,
+}
+
+impl Cost {
+    fn since(start: Instant, before: &Usage) -> Cost {
+        let wall = start.elapsed();
+        let after = Usage::now();
+        Cost {
+            wall,
+            cpu: after.cpu.saturating_sub(before.cpu),
+            // The whole process's peak: the crawl's, plus the few MiB the runner started with.
+            peak_rss: after.peak_rss,
+        }
+    }
+}
+
+/// How the end of a crawl is printed, whether it ended by itself or was stopped.
+#[derive(Clone)]
+struct Report {
+    root: Url,
+    contestant: &'static dyn Contestant,
+    knobs: Knobs,
+    json: bool,
+}
+
+impl Report {
+    fn print(
+        &self,
+        records: &[PageRecord],
+        cost: &Cost,
+        stopped: Option<&str>,
+    ) -> anyhow::Result<()> {
+        let mut totals = self.totals(records, cost);
+        if let Some(why) = stopped {
+            totals.push_str(&format!("; stopped: {why}"));
+        }
+        if self.json {
+            // The records are on stdout already, a line each; the totals go to stderr, out of
+            // their way.
+            eprintln!("{totals}");
+            return Ok(());
+        }
+        let mut sorted: Vec<&PageRecord> = records.iter().collect();
+        // Most links first, as the Python original sorts its summary.
+        sorted.sort_by(|a, b| b.links.cmp(&a.links).then(a.url.cmp(&b.url)));
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        for r in &sorted {
+            writeln!(out, "{r}")?;
+        }
+        writeln!(out, "\n{totals}")?;
+        out.flush()?;
+        Ok(())
+    }
+
+    /// The closing line of a crawl: how many URLs, how they fared, and what it cost.
+    fn totals(&self, records: &[PageRecord], cost: &Cost) -> String {
+        let c = self.contestant;
+        let failed = records.iter().filter(|r| !r.is_ok()).count();
+        let mut kinds: Vec<&str> = records
+            .iter()
+            .filter_map(|r| r.error.as_ref().map(FetchError::kind))
+            .collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        format!(
+            "{} URLs from {} in {} with {} (C={}, T={}, extract={}): {} ok, {} failed{}; cpu {}, peak mem {:.1} MiB",
+            records.len(),
+            self.root,
+            report::human_secs(cost.wall.as_secs_f64()),
+            c.name(),
+            c.effective(&self.knobs).concurrency,
+            c.effective(&self.knobs).threads,
+            self.knobs.extract,
+            records.len() - failed,
+            failed,
+            if kinds.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", kinds.join(", "))
+            },
+            report::human_secs(cost.cpu.as_secs_f64()),
+            cost.peak_rss as f64 / (1024.0 * 1024.0),
+        )
+    }
+}
