@@ -18,7 +18,9 @@ use anyhow::{Context, bail};
 use indicatif::ProgressBar;
 use shootout::{harness, registry, report};
 use shootout_core::measure::Usage;
-use shootout_core::{Contestant, CrawlSpec, FetchError, Journal, Knobs, Net, PageRecord, Robots};
+use shootout_core::{
+    Contestant, CrawlSpec, FetchError, Journal, Knobs, Net, PageRecord, Robots, Tally,
+};
 use shootout_http::blocking::BlockingClient;
 use url::Url;
 
@@ -120,11 +122,17 @@ pub fn crawl(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
     let runner = contestant.prepare(&knobs)?;
     // With --json, each record is a line on stdout the moment its page is done.
     let out: Option<Box<dyn std::io::Write + Send>> = if args.json {
-        Some(Box::new(std::io::stdout()))
+        // Buffered, and flushed by the watcher every 100 ms: lines arrive as pages finish,
+        // without a system call per page.
+        Some(Box::new(std::io::BufWriter::with_capacity(
+            64 * 1024,
+            std::io::stdout(),
+        )))
     } else {
         None
     };
-    let journal = Arc::new(Journal::new(out));
+    // Without --json the records are printed sorted at the end, so the journal keeps them.
+    let journal = Arc::new(Journal::new(out, !args.json));
     let spec = CrawlSpec {
         max_pages: args.max_pages,
         max_depth: args.max_depth,
@@ -157,6 +165,7 @@ pub fn crawl(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
                         // The crawl ended by itself.
                         _ => return,
                     }
+                    journal.flush();
                     let (finished, pending) = journal.progress();
                     spinner.set_message(format!(
                         "crawling {} with {}: {finished} done, {pending} in flight",
@@ -172,9 +181,9 @@ pub fn crawl(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
                     };
                     if let Some((why, status)) = why {
                         spinner.finish_and_clear();
-                        let records = journal.close(why);
+                        let (tally, records) = journal.close(why);
                         let cost = Cost::since(start, &before);
-                        let _ = report.print(&records, &cost, Some(why));
+                        let _ = report.print(&tally, &records, &cost, Some(why));
                         // The contestant is mid-crawl; its threads end with the process.
                         std::process::exit(status);
                     }
@@ -204,7 +213,7 @@ pub fn crawl(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
         }
     }
     journal.complete(&records);
-    report.print(&records, &cost, None)?;
+    report.print(&Tally::of(&records), &records, &cost, None)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -262,13 +271,15 @@ struct Report {
 }
 
 impl Report {
+    /// Prints the records (unless they are on stdout already, with `--json`) and the totals.
     fn print(
         &self,
+        tally: &Tally,
         records: &[PageRecord],
         cost: &Cost,
         stopped: Option<&str>,
     ) -> anyhow::Result<()> {
-        let mut totals = self.totals(records, cost);
+        let mut totals = self.totals(tally, cost);
         if let Some(why) = stopped {
             totals.push_str(&format!("; stopped: {why}"));
         }
@@ -291,26 +302,20 @@ impl Report {
     }
 
     /// The closing line of a crawl: how many URLs, how they fared, and what it cost.
-    fn totals(&self, records: &[PageRecord], cost: &Cost) -> String {
+    fn totals(&self, tally: &Tally, cost: &Cost) -> String {
         let c = self.contestant;
-        let failed = records.iter().filter(|r| !r.is_ok()).count();
-        let mut kinds: Vec<&str> = records
-            .iter()
-            .filter_map(|r| r.error.as_ref().map(FetchError::kind))
-            .collect();
-        kinds.sort_unstable();
-        kinds.dedup();
+        let kinds: Vec<&str> = tally.kinds.iter().copied().collect();
         format!(
             "{} URLs from {} in {} with {} (C={}, T={}, extract={}): {} ok, {} failed{}; cpu {}, peak mem {:.1} MiB",
-            records.len(),
+            tally.records,
             self.root,
             report::human_secs(cost.wall.as_secs_f64()),
             c.name(),
             c.effective(&self.knobs).concurrency,
             c.effective(&self.knobs).threads,
             self.knobs.extract,
-            records.len() - failed,
-            failed,
+            tally.records - tally.failed,
+            tally.failed,
             if kinds.is_empty() {
                 String::new()
             } else {

@@ -43,6 +43,16 @@ impl Drop for TempFile {
     }
 }
 
+/// A child process killed when dropped, so a failing assertion leaves no server behind.
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Runs `crawl` with `args` for every contestant at once, each in its own process, and returns
 /// each one's output. One that is still running after `patience` is killed and reported as
 /// hung: a crawl must end however the site behaves.
@@ -221,16 +231,18 @@ fn the_fault_site_over_https_gives_the_same_records() {
 #[test]
 fn serve_tls_is_crawled_by_every_contestant_with_its_ca() {
     let cert = TempFile::with("serve-ca.pem", "");
-    let mut server = shootout()
-        .args([
-            "serve", "--tls", "--port", "0", "-n", "20", "-l", "0", "-s", "2",
-        ])
-        .args(["--cert-out", cert.path()])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the server starts");
-    let mut lines = BufReader::new(server.stdout.take().expect("piped")).lines();
+    let mut server = Killed(
+        shootout()
+            .args([
+                "serve", "--tls", "--port", "0", "-n", "20", "-l", "0", "-s", "2",
+            ])
+            .args(["--cert-out", cert.path()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the server starts"),
+    );
+    let mut lines = BufReader::new(server.0.stdout.take().expect("piped")).lines();
     let first = lines.next().and_then(Result::ok).unwrap_or_default();
     let url = first
         .split_whitespace()
@@ -284,8 +296,6 @@ fn serve_tls_is_crawled_by_every_contestant_with_its_ca() {
         err.contains("cannot crawl") && err.contains("tls: "),
         "{err}"
     );
-    let _ = server.kill();
-    let _ = server.wait();
 }
 
 /// A slow synthetic site: a crawl of it takes far longer than any test waits.

@@ -2,11 +2,12 @@
 //! a crawl stopped half way (Ctrl-C, `--deadline-s`) still accounts for every URL it took on.
 //!
 //! The frontier tells the journal of each URL it admits and each record it is handed. With an
-//! output, each record is written as one JSON line the moment it is finished, not at the end.
+//! output, each record is written as one JSON line the moment it is finished, not at the end
+//! (buffered: it reaches the output at the owner's next [`Journal::flush`], or at the close).
 //! [`Journal::close`] stops the crawl from taking new URLs and turns every URL admitted but not
 //! finished into a `cancelled` record, so the output still has exactly one line per URL.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,6 +15,35 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use url::Url;
 
 use crate::record::{FetchError, PageRecord};
+
+/// How a crawl's records fared: what its totals line reports.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Records in all.
+    pub records: usize,
+    /// Records with an error.
+    pub failed: usize,
+    /// The kinds of those errors (`status`, `timeout`, …), each once.
+    pub kinds: BTreeSet<&'static str>,
+}
+
+impl Tally {
+    /// Counts one more record.
+    pub fn add(&mut self, record: &PageRecord) {
+        self.records += 1;
+        if let Some(e) = &record.error {
+            self.failed += 1;
+            self.kinds.insert(e.kind());
+        }
+    }
+
+    /// The tally of `records`.
+    pub fn of(records: &[PageRecord]) -> Tally {
+        let mut t = Tally::default();
+        records.iter().for_each(|r| t.add(r));
+        t
+    }
+}
 
 /// Where records go as they are finished. See the [module docs](self).
 pub struct Journal {
@@ -25,7 +55,9 @@ struct State {
     /// Admitted, not yet finished: URL → admission order.
     pending: HashMap<String, u64>,
     admissions: u64,
-    finished: Vec<PageRecord>,
+    tally: Tally,
+    /// The records themselves, if asked to keep them (not when they are written out).
+    kept: Option<Vec<PageRecord>>,
     out: Option<Box<dyn Write + Send>>,
 }
 
@@ -37,14 +69,16 @@ impl std::fmt::Debug for Journal {
 }
 
 impl Journal {
-    /// A journal that writes each record to `out` as a JSON line (if given), and keeps them.
-    pub fn new(out: Option<Box<dyn Write + Send>>) -> Journal {
+    /// A journal that writes each record to `out` as a JSON line (if given), and keeps a
+    /// copy of each if `keep` (to print them sorted at the end, for example).
+    pub fn new(out: Option<Box<dyn Write + Send>>, keep: bool) -> Journal {
         Journal {
             closed: AtomicBool::new(false),
             state: Mutex::new(State {
                 pending: HashMap::new(),
                 admissions: 0,
-                finished: Vec::new(),
+                tally: Tally::default(),
+                kept: keep.then(Vec::new),
                 out,
             }),
         }
@@ -70,8 +104,13 @@ impl Journal {
         }
         let mut s = self.state();
         s.pending.remove(&record.url);
-        s.write(record);
-        s.finished.push(record.clone());
+        s.add(record);
+    }
+
+    /// Hands what was written so far to the output. Call it now and then (the crawl command
+    /// does, every 100 ms), so that a reader sees each record soon after its page is done.
+    pub fn flush(&self) {
+        self.state().flush();
     }
 
     /// Whether the crawl was stopped.
@@ -82,23 +121,23 @@ impl Journal {
     /// Records finished so far, and URLs admitted but not finished.
     pub fn progress(&self) -> (usize, usize) {
         let s = self.state();
-        (s.finished.len(), s.pending.len())
+        (s.tally.records, s.pending.len())
     }
 
     /// Stops the crawl: no new URL is admitted, every URL still owed a record gets a
-    /// `cancelled` one (`why` says what stopped it), and all records so far are returned.
-    pub fn close(&self, why: &str) -> Vec<PageRecord> {
+    /// `cancelled` one (`why` says what stopped it). Returns the tally of every record, and
+    /// the records if they were kept.
+    pub fn close(&self, why: &str) -> (Tally, Vec<PageRecord>) {
         self.closed.store(true, Ordering::Release);
         let mut s = self.state();
         let mut owed: Vec<(u64, String)> = s.pending.drain().map(|(u, o)| (o, u)).collect();
         owed.sort_unstable();
         for (_, url) in owed {
             let record = PageRecord::failed(url, FetchError::Cancelled(why.to_owned()));
-            s.write(&record);
-            s.finished.push(record);
+            s.add(&record);
         }
         s.flush();
-        s.finished.clone()
+        (s.tally.clone(), s.kept.clone().unwrap_or_default())
     }
 
     /// The crawl ended by itself with `records`: writes any of them the journal was not
@@ -116,12 +155,20 @@ impl Journal {
 }
 
 impl State {
+    /// Writes, counts and (if asked) keeps a finished record.
+    fn add(&mut self, record: &PageRecord) {
+        self.write(record);
+        self.tally.add(record);
+        if let Some(kept) = &mut self.kept {
+            kept.push(record.clone());
+        }
+    }
+
     fn write(&mut self, record: &PageRecord) {
         let Some(out) = &mut self.out else { return };
-        let ok = serde_json::to_writer(&mut *out, record).is_ok()
-            && out.write_all(b"\n").is_ok()
-            // A line at a time: a reader (or a Ctrl-C) must never see half of one.
-            && out.flush().is_ok();
+        // Not flushed here: a flush per record is a system call per page, on the crawl's
+        // coordinator. The owner flushes on a timer ([`Journal::flush`]), and closing flushes.
+        let ok = serde_json::to_writer(&mut *out, record).is_ok() && out.write_all(b"\n").is_ok();
         // A closed pipe (`| head`) is the reader's choice: stop writing, keep crawling.
         if !ok {
             self.out = None;
@@ -158,14 +205,14 @@ mod tests {
     #[test]
     fn every_admitted_url_is_written_once_even_when_cut_short() {
         let out = Shared::default();
-        let j = Journal::new(Some(Box::new(out.clone())));
+        let j = Journal::new(Some(Box::new(out.clone())), true);
         let url = |p: &str| Url::parse(&format!("http://h/{p}")).expect("url");
         for p in ["a", "b", "c"] {
             j.admitted(&url(p));
         }
         j.finished(&PageRecord::failed("http://h/a", FetchError::Status(404)));
         assert_eq!(j.progress(), (1, 2));
-        let all = j.close("interrupted");
+        let (tally, all) = j.close("interrupted");
         // Too late: b already has its cancelled record.
         j.finished(&PageRecord::failed("http://h/b", FetchError::Status(404)));
         j.complete(&all);
@@ -192,5 +239,11 @@ mod tests {
             ]
         );
         assert_eq!(all.len(), 3);
+        assert_eq!(tally, Tally::of(&all));
+        assert_eq!((tally.records, tally.failed), (3, 3));
+        assert_eq!(
+            tally.kinds.iter().copied().collect::<Vec<_>>(),
+            ["cancelled", "status"]
+        );
     }
 }

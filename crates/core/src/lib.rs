@@ -45,7 +45,7 @@ pub mod verify;
 
 pub use contestant::{Contestant, Family, Runner, SetupError};
 pub use extract::{Extracted, Strategy};
-pub use journal::Journal;
+pub use journal::{Journal, Tally};
 pub use knobs::{Knobs, Scenario};
 pub use net::Net;
 pub use page::Page;

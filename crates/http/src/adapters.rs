@@ -1,6 +1,7 @@
 //! The three runtimes plugged into the async engine. Each is a TCP connect, a detached spawn
-//! and a sleep: that is all that differs between them as far as HTTP is concerned. TLS and
-//! the adapter into hyper are the engine's, the same for all three.
+//! and a sleep, and each runtime's own way of handing a plain connection to hyper: that is all
+//! that differs between them as far as HTTP is concerned. TLS is the engine's, the same for
+//! all three.
 
 #[cfg(any(feature = "smol", feature = "async-std"))]
 use std::future::Future;
@@ -10,8 +11,9 @@ use std::{io, pin::Pin, time::Duration};
 #[cfg(any(feature = "smol", feature = "async-std", feature = "tokio"))]
 use crate::engine::Runtime;
 
-/// tokio: its own `TcpStream`, seen through tokio-util's `futures-io` compatibility layer (as
-/// the engine takes every runtime's stream), spawned on a runtime handle.
+/// tokio: its own `TcpStream`, into hyper through hyper-util's `TokioIo` for plain http, and
+/// through tokio-util's `futures-io` compatibility layer for TLS (the engine's TLS layer is
+/// the same for every runtime). Spawned on a runtime handle.
 #[cfg(feature = "tokio")]
 #[derive(Clone, Debug)]
 pub struct TokioRuntime {
@@ -29,6 +31,11 @@ impl TokioRuntime {
 #[cfg(feature = "tokio")]
 impl Runtime for TokioRuntime {
     type Stream = tokio_util::compat::Compat<tokio::net::TcpStream>;
+    type Io = hyper_util::rt::TokioIo<tokio::net::TcpStream>;
+
+    fn plain(stream: Self::Stream) -> Self::Io {
+        hyper_util::rt::TokioIo::new(stream.into_inner())
+    }
 
     async fn connect(&self, host: &str, port: u16) -> io::Result<Self::Stream> {
         use tokio_util::compat::TokioAsyncReadCompatExt;
@@ -69,6 +76,11 @@ impl SmolRuntime {
 #[cfg(feature = "smol")]
 impl Runtime for SmolRuntime {
     type Stream = smol::net::TcpStream;
+    type Io = smol_hyper::rt::FuturesIo<smol::net::TcpStream>;
+
+    fn plain(stream: Self::Stream) -> Self::Io {
+        smol_hyper::rt::FuturesIo::new(stream)
+    }
 
     async fn connect(&self, host: &str, port: u16) -> io::Result<Self::Stream> {
         let stream = smol::net::TcpStream::connect((host, port)).await?;
@@ -95,6 +107,11 @@ pub struct AsyncStdRuntime;
 #[cfg(feature = "async-std")]
 impl Runtime for AsyncStdRuntime {
     type Stream = async_std::net::TcpStream;
+    type Io = smol_hyper::rt::FuturesIo<async_std::net::TcpStream>;
+
+    fn plain(stream: Self::Stream) -> Self::Io {
+        smol_hyper::rt::FuturesIo::new(stream)
+    }
 
     async fn connect(&self, host: &str, port: u16) -> io::Result<Self::Stream> {
         let stream = async_std::net::TcpStream::connect((host, port)).await?;

@@ -44,9 +44,17 @@ use url::Url;
 /// What the engine needs from an async runtime: a TCP stream, a way to run the connection
 /// future in the background, and a timer. Implemented in [`crate::adapters`].
 pub trait Runtime: Send + Sync + 'static {
-    /// The runtime's TCP stream, as `futures-io` streams. Every runtime's stream goes through
-    /// the same TLS layer and the same adapter into hyper, so the runtime is all that varies.
+    /// The runtime's TCP stream as a `futures-io` stream: what the TLS layer (futures-rustls,
+    /// the same for every runtime) wraps for https.
     type Stream: AsyncRead + AsyncWrite + Unpin + Send + 'static;
+
+    /// The runtime's own way into hyper for plain http.
+    type Io: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static;
+
+    /// A plain connection's stream, into hyper by the runtime's own path: tokio's reads
+    /// straight into hyper's buffer; a `futures-io` stream (smol, async-std) needs the
+    /// buffer zeroed first. That cost is the runtime's I/O model, so it is not hidden.
+    fn plain(stream: Self::Stream) -> Self::Io;
 
     /// Opens a TCP connection (resolving `host` if needed), with Nagle off.
     fn connect(
@@ -285,11 +293,11 @@ impl<R: Runtime> AsyncClient<R> {
                 .connect(name, stream)
                 .await
                 .map_err(|e| FetchError::Tls(format!("{host}:{port}: {}", tls_reason(&e))))?;
-            Conn::Tls(Box::new(tls))
+            Conn::Tls(Box::new(FuturesIo::new(tls)))
         } else {
-            Conn::Plain(stream)
+            Conn::Plain(R::plain(stream))
         };
-        let (mut sender, connection) = http1::handshake(FuturesIo::new(conn))
+        let (mut sender, connection) = http1::handshake(conn)
             .await
             .map_err(|e| FetchError::Protocol(reason(&e)))?;
         // The connection future does the actual reading and writing; it must be polled for
@@ -385,48 +393,56 @@ fn tls_reason(e: &io::Error) -> String {
     }
 }
 
-/// A connection as hyper sees it: plain TCP, or TLS over it.
-enum Conn<S> {
-    Plain(S),
-    Tls(Box<TlsStream<S>>),
+/// A connection as hyper sees it: the runtime's own plain path, or TLS over its stream.
+enum Conn<P, S> {
+    Plain(P),
+    Tls(Box<FuturesIo<TlsStream<S>>>),
 }
 
-impl<S: AsyncRead + AsyncWrite + Unpin> AsyncRead for Conn<S> {
+impl<P, S> hyper::rt::Read for Conn<P, S>
+where
+    P: hyper::rt::Read + Unpin,
+    S: AsyncRead + AsyncWrite + Unpin,
+{
     fn poll_read(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<usize>> {
+        buf: hyper::rt::ReadBufCursor<'_>,
+    ) -> Poll<io::Result<()>> {
         match self.get_mut() {
-            Conn::Plain(s) => Pin::new(s).poll_read(cx, buf),
-            Conn::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+            Conn::Plain(p) => Pin::new(p).poll_read(cx, buf),
+            Conn::Tls(t) => Pin::new(t.as_mut()).poll_read(cx, buf),
         }
     }
 }
 
-impl<S: AsyncRead + AsyncWrite + Unpin> AsyncWrite for Conn<S> {
+impl<P, S> hyper::rt::Write for Conn<P, S>
+where
+    P: hyper::rt::Write + Unpin,
+    S: AsyncRead + AsyncWrite + Unpin,
+{
     fn poll_write(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         match self.get_mut() {
-            Conn::Plain(s) => Pin::new(s).poll_write(cx, buf),
-            Conn::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+            Conn::Plain(p) => Pin::new(p).poll_write(cx, buf),
+            Conn::Tls(t) => Pin::new(t.as_mut()).poll_write(cx, buf),
         }
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         match self.get_mut() {
-            Conn::Plain(s) => Pin::new(s).poll_flush(cx),
-            Conn::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+            Conn::Plain(p) => Pin::new(p).poll_flush(cx),
+            Conn::Tls(t) => Pin::new(t.as_mut()).poll_flush(cx),
         }
     }
 
-    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         match self.get_mut() {
-            Conn::Plain(s) => Pin::new(s).poll_close(cx),
-            Conn::Tls(s) => Pin::new(s.as_mut()).poll_close(cx),
+            Conn::Plain(p) => Pin::new(p).poll_shutdown(cx),
+            Conn::Tls(t) => Pin::new(t.as_mut()).poll_shutdown(cx),
         }
     }
 }

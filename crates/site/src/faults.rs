@@ -318,7 +318,10 @@ impl Pages {
             "/" => {
                 let links: String = FAULTS
                     .iter()
-                    .map(|f| format!("<li><a href=\"{0}\">{0}</a>: {1}</li>\n", f.path, f.does))
+                    .map(|f| {
+                        let does = f.does.replace('&', "&amp;").replace('<', "&lt;");
+                        format!("<li><a href=\"{0}\">{0}</a>: {does}</li>\n", f.path)
+                    })
                     .collect();
                 let body = format!("<!doctype html><title>fault site</title><ul>\n{links}</ul>");
                 respond(conn, "200 OK", html, body.as_bytes())
