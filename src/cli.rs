@@ -29,6 +29,18 @@ pub enum Cmd {
     /// Run one scenario with some or all contestants and print its leaderboard.
     Run(RunArgs),
     /// Crawl any http(s) site with one contestant and print what it found.
+    ///
+    /// Only URLs of the root's origin (scheme, host, port) are followed, robots.txt is
+    /// obeyed, and redirects are followed within that scope. With --json each record is one
+    /// line on stdout, written as its page is done. Ctrl-C (or --deadline-s) stops the crawl:
+    /// pages in flight are recorded as `cancelled`, the totals are printed, and the exit
+    /// status is 130 (0 for a deadline).
+    ///
+    /// A polite crawl of a real site:
+    /// shootout crawl --url https://doc.rust-lang.org/stable/std/ --prefix /stable/std/
+    /// --max-pages 200 --delay-ms 500 -c 4 --json
+    ///
+    /// Proxies in the environment are ignored by every contestant; pass --proxy to use one.
     Crawl(CrawlArgs),
     /// Serve the synthetic site (or a directory) on 127.0.0.1 until interrupted.
     Serve(ServeArgs),
@@ -178,14 +190,6 @@ pub struct RunArgs {
     pub measure: MeasureArgs,
 }
 
-/// Crawl any http(s) site with one contestant. Only URLs of the root's origin (scheme, host,
-/// port) are followed, robots.txt is obeyed, and each record is one line with `--json`, written
-/// as soon as its page is done. Ctrl-C (or `--deadline-s`) stops the crawl: pages in flight are
-/// recorded as `cancelled`, the summary is printed, and the exit status is 130 (0 for a
-/// deadline).
-///
-/// A polite crawl of a real site: `shootout crawl --url https://docs.rs/ --max-pages 200
-/// --delay-ms 500 -c 4`. Proxies in the environment are ignored; pass `--proxy`.
 #[derive(Args, Debug)]
 pub struct CrawlArgs {
     /// Where to start: an http(s) URL.

@@ -155,6 +155,9 @@ fn fault_site_records(out: &Output, base: &url::Url) -> Result<(), String> {
     if !out.status.success() {
         return Err(format!("exit {}", out.status));
     }
+    if String::from_utf8_lossy(&out.stderr).contains("panicked") {
+        return Err("a panic was printed".into());
+    }
     let got = records(out)?;
     let want = 1 + FAULTS.len();
     if got.len() != want {
@@ -206,6 +209,9 @@ const FAULT_FLAGS: [&str; 5] = ["--json", "--timeout-ms", "3000", "--max-body", 
 fn the_fault_site_gives_one_typed_record_per_url_from_every_contestant() {
     let site = FaultSite::start(0, false).expect("fault site starts");
     let base = site.base_url();
+    // The default strategy, stream. With dom, html5ever needs time quadratic in nesting
+    // depth for /soup: 1.3 s of CPU in a release build, 31 s in this debug one
+    // (docs/results.md), too long to run nine times here.
     let mut args = vec!["--url", base.as_str()];
     args.extend(FAULT_FLAGS);
     all_pass(crawl_all(&args, Duration::from_secs(60)), |out| {
