@@ -25,6 +25,11 @@ fn knobs(pages: usize, latency_ms: u64) -> Knobs {
 }
 
 fn server(k: &Knobs) -> Server {
+    server_over(k, false)
+}
+
+/// The synthetic site for `k`, over https if `tls`.
+fn server_over(k: &Knobs, tls: bool) -> Server {
     Server::start(ServerConfig {
         content: Content::Synthetic(SiteSpec {
             pages: k.pages,
@@ -34,6 +39,7 @@ fn server(k: &Knobs) -> Server {
         }),
         latency: k.latency(),
         threads: 2,
+        tls,
         ..ServerConfig::default()
     })
     .expect("test server starts")
@@ -153,19 +159,7 @@ fn capped_crawl_stops_at_the_cap() {
 #[test]
 fn https_crawl_matches_ground_truth() {
     let k = knobs(30, 2);
-    let srv = Server::start(ServerConfig {
-        content: Content::Synthetic(SiteSpec {
-            pages: k.pages,
-            page_kb: k.page_kb,
-            seed: 3,
-            quirks: false,
-        }),
-        latency: k.latency(),
-        threads: 2,
-        tls: true,
-        ..ServerConfig::default()
-    })
-    .expect("test server starts");
+    let srv = server_over(&k, true);
     assert_eq!(srv.base_url().scheme(), "https");
     let k = Knobs {
         net: Net {
