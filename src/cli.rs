@@ -33,7 +33,8 @@ pub enum Cmd {
     /// Only URLs of the root's origin (scheme, host, port) are followed, robots.txt is
     /// obeyed, and redirects are followed within that scope. With --json each record is one
     /// line on stdout, written as its page is done. Ctrl-C (or --deadline-s) stops the crawl:
-    /// pages in flight are recorded as `cancelled`, the totals are printed, and the exit
+    /// every URL it had taken on but not finished (fetching, or queued) is recorded as
+    /// `cancelled`, the totals are printed, and the exit
     /// status is 130 (0 for a deadline).
     ///
     /// A polite crawl of a real site:
@@ -217,8 +218,8 @@ pub struct CrawlArgs {
     /// Only follow URLs whose path starts with this prefix, for example /std/.
     #[arg(long, value_name = "PATH")]
     pub prefix: Option<String>,
-    /// Stop after this many seconds, keeping what was finished (pages in flight are recorded
-    /// as `cancelled`); exits 0.
+    /// Stop after this many seconds, keeping what was finished (URLs taken on but not finished
+    /// are recorded as `cancelled`); exits 0.
     #[arg(long, allow_hyphen_values = true, value_name = "SECONDS")]
     pub deadline_s: Option<f64>,
     /// Do not fetch or obey the site's robots.txt.

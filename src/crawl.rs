@@ -4,7 +4,8 @@
 //! before any request, robots.txt is fetched once, and a watcher thread shows progress and
 //! stops the crawl on Ctrl-C or at the deadline. Stopping never waits for the contestant: the
 //! [`Journal`] already holds every finished record, so the watcher writes a `cancelled` record
-//! for each URL still in flight, prints the summary, and exits.
+//! for each URL it admitted but has not finished (being fetched, or still queued), prints the
+//! summary, and exits.
 //!
 //! [`Runner::crawl`]: shootout_core::Runner::crawl
 
@@ -168,7 +169,7 @@ pub fn crawl(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
                     journal.flush();
                     let (finished, pending) = journal.progress();
                     spinner.set_message(format!(
-                        "crawling {} with {}: {finished} done, {pending} in flight",
+                        "crawling {} with {}: {finished} done, {pending} to go",
                         report.root,
                         report.contestant.name()
                     ));

@@ -84,7 +84,8 @@ pub enum FetchError {
     /// The site's robots.txt disallows this URL for our user agent, so it was not fetched.
     #[error("robots: {0}")]
     Robots(String),
-    /// The crawl was stopped (Ctrl-C or `--deadline-s`) while this URL was in flight.
+    /// The crawl was stopped (Ctrl-C or `--deadline-s`) after this URL was admitted and before
+    /// its page was finished (it was being fetched, or still queued).
     #[error("cancelled: {0}")]
     Cancelled(String),
 }
