@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use shootout_core::net::{Pacer, Redirects};
 use shootout_core::{FetchError, Fetched, Knobs, Scope};
-use ureq::tls::{Certificate, RootCerts, TlsConfig};
+use ureq::tls::TlsConfig;
 use url::Url;
 
 /// A blocking HTTP client: cheap to clone (clones share one connection pool) and safe to use
@@ -27,10 +27,6 @@ impl BlockingClient {
     /// reconnecting.
     pub fn new(knobs: &Knobs, connections: usize) -> BlockingClient {
         let net = &knobs.net;
-        let roots: Vec<Certificate<'static>> = crate::tls::trusted(net.ca_pem.as_deref())
-            .iter()
-            .map(|der| Certificate::from_der(der).to_owned())
-            .collect();
         let config = ureq::Agent::config_builder()
             // One deadline for the whole exchange (connect, headers and body), the same
             // rule the async engine applies.
@@ -46,7 +42,7 @@ impl BlockingClient {
             // The same roots as the async engine: Mozilla's, and `--ca-cert`.
             .tls_config(
                 TlsConfig::builder()
-                    .root_certs(RootCerts::Specific(Arc::new(roots)))
+                    .root_certs(crate::tls::ureq_roots(net.ca_pem.as_deref()))
                     .build(),
             )
             .max_idle_connections(connections.max(1))

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -89,7 +89,9 @@ pub struct AsyncClient<R: Runtime> {
     max_redirects: usize,
     pacer: Pacer,
     proxy: Option<(String, u16)>,
-    tls: TlsConnector,
+    ca_pem: Option<String>,
+    /// Made on the first https connection (see [`crate::tls::client_config`]).
+    tls: OnceLock<TlsConnector>,
 }
 
 /// One response as the engine reads it: what the record needs, and where a redirect points.
@@ -116,7 +118,8 @@ impl<R: Runtime> AsyncClient<R> {
             max_redirects: net.max_redirects,
             pacer: Pacer::new(net.delay_ms),
             proxy: net.proxy_address(),
-            tls: TlsConnector::from(crate::tls::client_config(net.ca_pem.as_deref())),
+            ca_pem: net.ca_pem.clone(),
+            tls: OnceLock::new(),
         }
     }
 
@@ -290,6 +293,9 @@ impl<R: Runtime> AsyncClient<R> {
                 .map_err(|e| FetchError::Url(format!("{host} is not a TLS server name: {e}")))?;
             let tls = self
                 .tls
+                .get_or_init(|| {
+                    TlsConnector::from(crate::tls::client_config(self.ca_pem.as_deref()))
+                })
                 .connect(name, stream)
                 .await
                 .map_err(|e| FetchError::Tls(format!("{host}:{port}: {}", tls_reason(&e))))?;

@@ -1,7 +1,8 @@
-//! Trust for https, the same in both engines: Mozilla's root certificates (the
-//! `webpki-root-certs` crate, so no OpenSSL and no dependence on the machine's store), plus
-//! any CA the user adds with `--ca-cert` (for a local test server, such as `shootout serve
-//! --tls`). A handshake that fails is a typed `tls` error in either engine.
+//! Trust for https, the same in both engines: Mozilla's root certificates (the webpki-roots
+//! crate, and webpki-root-certs at the same version where ureq needs them as certificates; no
+//! OpenSSL and no dependence on the machine's store), plus any CA the user adds with
+//! `--ca-cert` (for a local test server, such as `shootout serve --tls`). A handshake that
+//! fails is a typed `tls` error in either engine.
 
 use rustls::RootCertStore;
 use rustls_pki_types::CertificateDer;
@@ -23,24 +24,42 @@ pub fn parse_ca_pem(pem: &str) -> Result<Vec<CertificateDer<'static>>, String> {
     Ok(certs)
 }
 
-/// Every certificate both engines trust: Mozilla's roots, then those of `ca_pem`.
-pub fn trusted(ca_pem: Option<&str>) -> Vec<CertificateDer<'static>> {
-    let mut all: Vec<CertificateDer<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS.to_vec();
-    // Checked up front (`Knobs::validate` callers run `parse_ca_pem` on the file), so a bad
-    // text here can only mean no extra CA.
-    all.extend(
-        ca_pem
-            .and_then(|p| parse_ca_pem(p).ok())
-            .unwrap_or_default(),
-    );
-    all
+/// The certificates of `ca_pem` (checked up front: `crawl` runs [`parse_ca_pem`] on the
+/// `--ca-cert` file, so a bad text here can only mean no extra CA).
+fn extra(ca_pem: Option<&str>) -> Vec<CertificateDer<'static>> {
+    ca_pem
+        .and_then(|p| parse_ca_pem(p).ok())
+        .unwrap_or_default()
 }
 
-/// The rustls client configuration of the async engine: [`trusted`] roots, ring, HTTP/1.1.
+/// What the blocking engine (ureq) trusts. Without `--ca-cert`, ureq's own copy of Mozilla's
+/// roots (webpki-roots: ready-made trust anchors, nothing to parse or copy, so a plain-http
+/// run pays nothing for https). With it, the same roots as certificates (webpki-root-certs,
+/// the same version), plus the extra CA.
+#[cfg(feature = "blocking")]
+pub fn ureq_roots(ca_pem: Option<&str>) -> ureq::tls::RootCerts {
+    use ureq::tls::{Certificate, RootCerts};
+    let added = extra(ca_pem);
+    if added.is_empty() {
+        return RootCerts::WebPki;
+    }
+    let all: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+        .iter()
+        .chain(&added)
+        .map(|der| Certificate::from_der(der).to_owned())
+        .collect();
+    RootCerts::Specific(std::sync::Arc::new(all))
+}
+
+/// The rustls client configuration of the async engine: Mozilla's roots (webpki-roots'
+/// trust anchors, as ureq uses), plus the extra CA; ring; HTTP/1.1. Built on a client's first
+/// https connection, so a plain-http run never builds it.
 #[cfg(feature = "async")]
 pub fn client_config(ca_pem: Option<&str>) -> std::sync::Arc<rustls::ClientConfig> {
-    let mut roots = RootCertStore::empty();
-    roots.add_parsable_certificates(trusted(ca_pem));
+    let mut roots = RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    roots.add_parsable_certificates(extra(ca_pem));
     let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -64,6 +83,11 @@ mod tests {
         );
         let garbage = "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n";
         assert!(parse_ca_pem(garbage).is_err());
-        assert!(trusted(None).len() > 100, "Mozilla's roots are there");
+        // The two copies of Mozilla's roots hold the same authorities.
+        assert_eq!(
+            webpki_roots::TLS_SERVER_ROOTS.len(),
+            webpki_root_certs::TLS_SERVER_ROOT_CERTS.len()
+        );
+        assert!(webpki_roots::TLS_SERVER_ROOTS.len() > 100);
     }
 }
