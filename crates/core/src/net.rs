@@ -194,6 +194,12 @@ impl<'a> Redirects<'a> {
                     "{here} redirects to {to}, outside the crawl's scope"
                 )));
             }
+            // A redirect is no way around robots.txt.
+            if let Some(why) = scope.robots_refusal(&to) {
+                return Err(FetchError::Redirect(format!(
+                    "{here} redirects to {to}: {why}"
+                )));
+            }
         }
         self.trail.push(to);
         Ok(self.trail.last())
@@ -288,6 +294,19 @@ mod tests {
         assert!(out.next(301, Some("https://h/docs/")).is_err());
         let mut out = Redirects::new(&root, 10, Some(&scope));
         assert!(out.next(301, Some("/blog/")).is_err());
+
+        let robots = crate::Robots::from_response(
+            crate::Robots::location(&root),
+            "shootout",
+            200,
+            b"User-agent: *\nDisallow: /docs/private/\n",
+        );
+        let polite = scope.with_robots(Some(std::sync::Arc::new(robots)));
+        let mut hidden = Redirects::new(&root, 10, Some(&polite));
+        assert!(matches!(
+            hidden.next(302, Some("/docs/private/x")),
+            Err(FetchError::Redirect(m)) if m.contains("disallows")
+        ));
     }
 
     #[test]

@@ -35,6 +35,7 @@ pub fn normalise(base: &Url, href: &str) -> Option<Url> {
 pub struct Scope {
     root: Url,
     prefix: Option<String>,
+    robots: Option<Arc<Robots>>,
 }
 
 impl Scope {
@@ -43,7 +44,21 @@ impl Scope {
         Scope {
             root: root.clone(),
             prefix,
+            robots: None,
         }
+    }
+
+    /// This scope, with robots.txt rules that a redirect must obey too.
+    pub fn with_robots(self, robots: Option<Arc<Robots>>) -> Scope {
+        Scope { robots, ..self }
+    }
+
+    /// Why robots.txt forbids fetching `url`, if it does.
+    pub fn robots_refusal(&self, url: &Url) -> Option<String> {
+        self.robots
+            .as_ref()
+            .filter(|r| !r.allows(url))
+            .map(|r| r.refusal(url))
     }
 
     /// Whether `url` is in scope. The origin test is `url.origin() == root.origin()` without
@@ -113,7 +128,9 @@ impl Frontier {
     pub fn new(root: &Url, spec: &CrawlSpec) -> (Frontier, Url) {
         let root = normalise(root, "").unwrap_or_else(|| root.clone());
         let mut f = Frontier {
-            scope: Arc::new(Scope::new(&root, spec.prefix.clone())),
+            scope: Arc::new(
+                Scope::new(&root, spec.prefix.clone()).with_robots(spec.robots.clone()),
+            ),
             depth: HashMap::new(),
             admitted: 1,
             max_pages: spec.max_pages.max(1),

@@ -160,6 +160,8 @@ impl BlockingClient {
             E::ConnectionFailed => FetchError::Connect("connection failed".into()),
             E::BadUri(u) => FetchError::Url(u),
             E::Rustls(tls) => FetchError::Tls(tls.to_string()),
+            // ureq's own text starts "protocol: " too; the kind word is said once.
+            E::Protocol(p) => FetchError::Protocol(p.to_string()),
             E::Tls(why) => FetchError::Tls(why.to_owned()),
             E::Io(io) => match io.kind() {
                 io::ErrorKind::TimedOut => FetchError::Timeout(self.timeout_ms),

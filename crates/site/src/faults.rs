@@ -142,6 +142,11 @@ pub const FAULTS: &[Fault] = &[
         "redirect",
     ),
     fault(
+        "/redirect/private",
+        "301 to /private/secret, which robots.txt disallows",
+        "redirect",
+    ),
+    fault(
         "/private/secret",
         "disallowed by the site's robots.txt, so never fetched",
         "robots",
@@ -405,6 +410,7 @@ impl Pages {
             "/redirect/chain" => redirect(conn, "301 Moved Permanently", "/redirect/chain/2"),
             "/redirect/chain/2" => redirect(conn, "302 Found", "3"),
             "/redirect/chain/3" => redirect(conn, "307 Temporary Redirect", "/ok"),
+            "/redirect/private" => redirect(conn, "301 Moved Permanently", "/private/secret"),
             "/redirect/loop" => redirect(conn, "301 Moved Permanently", "/redirect/loop-b"),
             "/redirect/loop-b" => redirect(conn, "301 Moved Permanently", "/redirect/loop"),
             "/redirect/away" => {
