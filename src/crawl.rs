@@ -31,6 +31,12 @@ use crate::cli::CrawlArgs;
 /// The exit status after Ctrl-C, as a shell reports a process ended by SIGINT (128 + 2).
 const INTERRUPTED_STATUS: i32 = 130;
 
+/// A crawl stops early for one of these: Ctrl-C, or the deadline.
+struct Stop {
+    why: &'static str,
+    status: i32,
+}
+
 pub fn crawl(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
     let root =
         Url::parse(&args.url).with_context(|| format!("'{}' is not a valid URL", args.url))?;
@@ -44,84 +50,16 @@ pub fn crawl(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
             registry::names()
         )
     })?;
-    if args.max_pages == 0 {
-        bail!("--max-pages must be at least 1");
-    }
-    if let Some(p) = &args.prefix {
-        if !p.starts_with('/') {
-            bail!("--prefix '{p}' must be a path starting with '/', for example /std/");
-        }
-    }
-    let deadline = match args.deadline_s {
-        Some(s) if !(s.is_finite() && s > 0.0 && s <= 7.0 * 86_400.0) => {
-            bail!("--deadline-s {s} must be more than 0 and at most a week (604800)")
-        }
-        Some(s) => Some(Duration::from_secs_f64(s)),
-        None => None,
-    };
-    let ca_pem = match &args.net.ca_cert {
-        None => None,
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("--ca-cert {}: cannot read it", path.display()))?;
-            if let Err(why) = shootout_http::tls::parse_ca_pem(&text) {
-                bail!("--ca-cert {}: {why}", path.display());
-            }
-            Some(text)
-        }
-    };
-    let mut knobs = Knobs {
-        // N and S describe the synthetic site; a real crawl's only bound is --max-pages, which
-        // goes to `crawl` itself, with no limit but memory.
-        pages: 0,
-        latency_ms: 0,
-        page_kb: 0,
-        concurrency: args.client.concurrency,
-        threads: args.client.threads(),
-        timeout_ms: args.client.timeout_ms,
-        max_body: args.client.max_body,
-        extract: args.extract,
-        net: Net {
-            user_agent: args.net.user_agent.clone(),
-            max_redirects: args.net.max_redirects,
-            delay_ms: args.net.delay_ms,
-            proxy: args.net.proxy.clone(),
-            ca_pem,
-        },
-    };
-    knobs.validate()?;
+    let (mut knobs, deadline) = checked(args)?;
     check_concurrency(contestant, knobs.concurrency)?;
 
     // Every check has passed: the first request is robots.txt.
     let robots = if args.ignore_robots {
         None
     } else {
-        Some(fetch_robots(&root, &knobs)?)
+        Some(obey_robots(&root, &mut knobs)?)
     };
-    if let Some(r) = &robots {
-        if !r.allows(&root) {
-            bail!(
-                "{} (user agent '{}'); pass --ignore-robots to crawl it anyway",
-                r.refusal(&root),
-                knobs.net.robots_agent()
-            );
-        }
-        if let Some(asked) = r.crawl_delay() {
-            let asked_ms = u64::try_from(asked.as_millis())
-                .unwrap_or(u64::MAX)
-                .min(Net::MAX_DELAY_MS);
-            if asked_ms > knobs.net.delay_ms {
-                eprintln!(
-                    "robots.txt asks for Crawl-delay: {:.1} s, so requests to the host are spaced that far apart",
-                    asked_ms as f64 / 1000.0
-                );
-                knobs.net.delay_ms = asked_ms;
-            }
-        }
-    }
-
     let runner = contestant.prepare(&knobs)?;
-    // With --json, each record is a line on stdout the moment its page is done.
     let out: Option<Box<dyn std::io::Write + Send>> = if args.json {
         // Buffered, and flushed by the watcher every 100 ms: lines arrive as pages finish,
         // without a system call per page.
@@ -153,19 +91,32 @@ pub fn crawl(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
     let before = Usage::now();
     let start = Instant::now();
 
-    // The watcher: progress on the spinner, and the stop on Ctrl-C or at the deadline.
+    // The watcher shows progress, and on Ctrl-C or at the deadline ends the process with
+    // what the journal holds. It returns when the crawl ends by itself.
     let (done_tx, done_rx) = mpsc::channel::<()>();
     let watcher = {
         let (journal, spinner, report) = (journal.clone(), spinner.clone(), report.clone());
+        let stop = move || {
+            if harness::INTERRUPTED.load(Ordering::SeqCst) {
+                Some(Stop {
+                    why: "interrupted (Ctrl-C)",
+                    status: INTERRUPTED_STATUS,
+                })
+            } else if deadline.is_some_and(|d| start.elapsed() >= d) {
+                Some(Stop {
+                    why: "the --deadline-s passed",
+                    status: 0,
+                })
+            } else {
+                None
+            }
+        };
         std::thread::Builder::new()
             .name("crawl-watch".into())
             .spawn(move || {
-                loop {
-                    match done_rx.recv_timeout(Duration::from_millis(100)) {
-                        Err(mpsc::RecvTimeoutError::Timeout) => {}
-                        // The crawl ended by itself.
-                        _ => return,
-                    }
+                while let Err(mpsc::RecvTimeoutError::Timeout) =
+                    done_rx.recv_timeout(Duration::from_millis(100))
+                {
                     journal.flush();
                     let (finished, pending) = journal.progress();
                     spinner.set_message(format!(
@@ -173,14 +124,7 @@ pub fn crawl(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
                         report.root,
                         report.contestant.name()
                     ));
-                    let why = if harness::INTERRUPTED.load(Ordering::SeqCst) {
-                        Some(("interrupted (Ctrl-C)", INTERRUPTED_STATUS))
-                    } else if deadline.is_some_and(|d| start.elapsed() >= d) {
-                        Some(("the --deadline-s passed", 0))
-                    } else {
-                        None
-                    };
-                    if let Some((why, status)) = why {
+                    if let Some(Stop { why, status }) = stop() {
                         spinner.finish_and_clear();
                         let (tally, records) = journal.close(why);
                         let cost = Cost::since(start, &before);
@@ -216,6 +160,84 @@ pub fn crawl(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
     journal.complete(&records);
     report.print(&Tally::of(&records), &records, &cost, None)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The crawl's knobs and deadline from its flags, each checked, before any request: a bad
+/// value is one line that names its flag.
+fn checked(args: &CrawlArgs) -> anyhow::Result<(Knobs, Option<Duration>)> {
+    if args.max_pages == 0 {
+        bail!("--max-pages must be at least 1");
+    }
+    if let Some(p) = &args.prefix {
+        if !p.starts_with('/') {
+            bail!("--prefix '{p}' must be a path starting with '/', for example /std/");
+        }
+    }
+    let deadline = match args.deadline_s {
+        Some(s) if !(s.is_finite() && s > 0.0 && s <= 7.0 * 86_400.0) => {
+            bail!("--deadline-s {s} must be more than 0 and at most a week (604800)")
+        }
+        Some(s) => Some(Duration::from_secs_f64(s)),
+        None => None,
+    };
+    let ca_pem = match &args.net.ca_cert {
+        None => None,
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("--ca-cert {}: cannot read it", path.display()))?;
+            if let Err(why) = shootout_http::tls::parse_ca_pem(&text) {
+                bail!("--ca-cert {}: {why}", path.display());
+            }
+            Some(text)
+        }
+    };
+    let knobs = Knobs {
+        // N and S describe the synthetic site; a real crawl's only bound is --max-pages, which
+        // goes to `crawl` itself, with no limit but memory.
+        pages: 0,
+        latency_ms: 0,
+        page_kb: 0,
+        concurrency: args.client.concurrency,
+        threads: args.client.threads(),
+        timeout_ms: args.client.timeout_ms,
+        max_body: args.client.max_body,
+        extract: args.extract,
+        net: Net {
+            user_agent: args.net.user_agent.clone(),
+            max_redirects: args.net.max_redirects,
+            delay_ms: args.net.delay_ms,
+            proxy: args.net.proxy.clone(),
+            ca_pem,
+        },
+    };
+    knobs.validate()?;
+    Ok((knobs, deadline))
+}
+
+/// Fetches the site's robots.txt, refuses a root it disallows, and lets a longer
+/// `Crawl-delay` than `--delay-ms` win.
+fn obey_robots(root: &Url, knobs: &mut Knobs) -> anyhow::Result<Robots> {
+    let robots = fetch_robots(root, knobs)?;
+    if !robots.allows(root) {
+        bail!(
+            "{} (user agent '{}'); pass --ignore-robots to crawl it anyway",
+            robots.refusal(root),
+            knobs.net.robots_agent()
+        );
+    }
+    if let Some(asked) = robots.crawl_delay() {
+        let asked_ms = u64::try_from(asked.as_millis())
+            .unwrap_or(u64::MAX)
+            .min(Net::MAX_DELAY_MS);
+        if asked_ms > knobs.net.delay_ms {
+            eprintln!(
+                "robots.txt asks for Crawl-delay: {:.1} s, so requests to the host are spaced that far apart",
+                asked_ms as f64 / 1000.0
+            );
+            knobs.net.delay_ms = asked_ms;
+        }
+    }
+    Ok(robots)
 }
 
 /// Fetches and parses the site's robots.txt before the crawl. A site that cannot be reached

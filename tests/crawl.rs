@@ -600,6 +600,23 @@ fn politeness_and_scope_flags_do_what_they_say() {
         "{err}"
     );
 
+    // A Crawl-delay longer than --delay-ms wins: two requests (a redirect and its target),
+    // a second apart.
+    let hop = url("/redirect/chain/3");
+    let started = Instant::now();
+    let (out, got) = run(&["--url", &hop, "--user-agent", "slowbot/2", "--json"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("robots.txt asks for Crawl-delay: 1.0 s"),
+        "{err}"
+    );
+    assert_eq!(got[&hop]["title"], "ok");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+
     let secret = url("/private/secret");
     let (_, got) = run(&[
         "--url",

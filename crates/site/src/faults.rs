@@ -153,10 +153,11 @@ pub const FAULTS: &[Fault] = &[
     ),
 ];
 
-/// The fault site's robots.txt: one agent may fetch nothing at all, every other agent may
-/// fetch anything but /private/.
-pub const ROBOTS_TXT: &str =
-    "User-agent: pickybot\nDisallow: /\n\nUser-agent: *\nDisallow: /private/\n";
+/// The fault site's robots.txt: one agent may fetch nothing at all, one must wait a second
+/// between requests, and every agent may fetch anything but /private/.
+pub const ROBOTS_TXT: &str = "User-agent: pickybot\nDisallow: /\n\n\
+     User-agent: slowbot\nCrawl-delay: 1\nDisallow: /private/\n\n\
+     User-agent: *\nDisallow: /private/\n";
 
 /// A running fault site. Dropping it stops it.
 #[derive(Debug)]
