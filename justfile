@@ -28,6 +28,11 @@ crawl url *args:
 serve *args:
     cargo run --release -- serve {{args}}
 
+# Serve the fault site until Ctrl-C: every page fails its own way (docs/scenarios.md). Add --tls for https.
+[group('run')]
+faults *args:
+    cargo run --release -- serve --faults {{args}}
+
 # List contestants and scenarios.
 [group('run')]
 list:
