@@ -54,6 +54,11 @@ lint:
 ci:
     bash .ci/run
 
+# Run every example once (release), or only those named: `just examples scraper gather`.
+[group('docs')]
+examples *names:
+    scripts/run-examples.sh {{names}}
+
 # Build the API docs for every crate (into target/doc).
 [group('docs')]
 doc *args:

@@ -22,12 +22,16 @@
 //!
 //! The HTTP client is [`shootout_http::engine::AsyncClient`] over tokio's `TcpStream`, the same
 //! engine async-std and smol use, so the runtime is the only variable.
+//!
+//! [`lessons`] holds no code: it is the asyncio mistakes Rust refuses to compile, as
+//! compile-fail doctests.
 
 // Public so that the hybrid contestant (tokio + rayon) can reuse the scenarios that have no
 // CPU work, and the bounded fan-out, instead of copying them.
 pub mod bounded;
 pub mod crawl;
 pub mod download;
+pub mod lessons;
 pub mod parse;
 pub mod pitfall;
 pub mod scrape;
