@@ -402,14 +402,7 @@ fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         threads: args.threads.unwrap_or_else(available_threads),
         tls: args.tls,
     })
-    .map_err(|e| {
-        let hint = if args.port != 0 {
-            " (use --port 0 for any free port)"
-        } else {
-            ""
-        };
-        anyhow::anyhow!("{e}{hint}")
-    })?;
+    .map_err(|e| with_port_hint(e, args.port))?;
     match &args.dir {
         Some(d) => println!(
             "serving {} at {} (latency {} ms)",
@@ -433,16 +426,19 @@ fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A server that could not start, with a hint where a fixed port may be the reason.
+fn with_port_hint(e: shootout_site::server::ServeError, port: u16) -> anyhow::Error {
+    let hint = if port != 0 {
+        " (use --port 0 for any free port)"
+    } else {
+        ""
+    };
+    anyhow::anyhow!("{e}{hint}")
+}
+
 /// `serve --faults`: the fault site, each page failing its own way (docs/scenarios.md).
 fn serve_faults(args: &ServeArgs) -> anyhow::Result<()> {
-    let site = FaultSite::start(args.port, args.tls).map_err(|e| {
-        let hint = if args.port != 0 {
-            " (use --port 0 for any free port)"
-        } else {
-            ""
-        };
-        anyhow::anyhow!("{e}{hint}")
-    })?;
+    let site = FaultSite::start(args.port, args.tls).map_err(|e| with_port_hint(e, args.port))?;
     println!(
         "serving the fault site ({} faulty pages, listed on its index) at {}",
         shootout_site::FAULTS.len(),

@@ -127,40 +127,42 @@ fn is_redirect(status: u16) -> bool {
     matches!(status, 301 | 302 | 303 | 307 | 308)
 }
 
-/// One request's trail of redirects. An engine asks [`Redirects::next`] after every response:
-/// it answers with the next URL to request, with `None` when this response is the one to keep,
-/// or with a `redirect` error.
+/// One request's trail of redirects. An engine requests [`Redirects::current`] and then asks
+/// [`Redirects::next`] about the response: `true` means a redirect was followed and
+/// `current` is now its target, `false` that this response is the one to keep, and an error
+/// that the redirect cannot be followed. A request that is not redirected (nearly all of
+/// them) costs no allocation: the first URL is borrowed, and only hops are stored.
 #[derive(Debug)]
 pub struct Redirects<'a> {
     max: usize,
     scope: Option<&'a Scope>,
-    trail: Vec<Url>,
+    first: &'a Url,
+    hops: Vec<Url>,
 }
 
 impl<'a> Redirects<'a> {
     /// The trail of a request for `first`: at most `max` hops, each inside `scope` if given
     /// (a crawl's), anywhere over http(s) if not.
-    pub fn new(first: &Url, max: usize, scope: Option<&'a Scope>) -> Self {
+    pub fn new(first: &'a Url, max: usize, scope: Option<&'a Scope>) -> Self {
         Redirects {
             max,
             scope,
-            trail: vec![first.clone()],
+            first,
+            hops: Vec::new(),
         }
     }
 
-    /// What to do after a response with `status` and `location` to the current URL.
-    pub fn next(
-        &mut self,
-        status: u16,
-        location: Option<&str>,
-    ) -> Result<Option<&Url>, FetchError> {
+    /// The URL to request now: the first, or where the last redirect pointed.
+    pub fn current(&self) -> &Url {
+        self.hops.last().unwrap_or(self.first)
+    }
+
+    /// What to do after a response with `status` and `location` to [`Redirects::current`].
+    pub fn next(&mut self, status: u16, location: Option<&str>) -> Result<bool, FetchError> {
         if self.max == 0 || !is_redirect(status) {
-            return Ok(None);
+            return Ok(false);
         }
-        let here = self
-            .trail
-            .last()
-            .expect("the trail starts with the first URL");
+        let here = self.current();
         let Some(location) = location else {
             return Err(FetchError::Redirect(format!(
                 "HTTP {status} from {here} has no Location"
@@ -177,12 +179,12 @@ impl<'a> Redirects<'a> {
                 "{here} redirects to {to}, which is not http(s)"
             )));
         }
-        if self.trail.contains(&to) {
+        if to == *self.first || self.hops.contains(&to) {
             return Err(FetchError::Redirect(format!(
                 "loop: {here} redirects back to {to}"
             )));
         }
-        if self.trail.len() > self.max {
+        if self.hops.len() >= self.max {
             return Err(FetchError::Redirect(format!(
                 "more than {} redirects (last: {here} -> {to})",
                 self.max
@@ -201,17 +203,13 @@ impl<'a> Redirects<'a> {
                 )));
             }
         }
-        self.trail.push(to);
-        Ok(self.trail.last())
+        self.hops.push(to);
+        Ok(true)
     }
 
     /// Where the trail ended, if any redirect was followed.
-    pub fn final_url(self) -> Option<Url> {
-        if self.trail.len() > 1 {
-            self.trail.into_iter().last()
-        } else {
-            None
-        }
+    pub fn final_url(mut self) -> Option<Url> {
+        self.hops.pop()
     }
 }
 
@@ -259,11 +257,9 @@ mod tests {
     fn redirects_follow_relative_locations_and_stop_at_loops_and_limits() {
         let a = url("http://h/a");
         let mut r = Redirects::new(&a, 10, None);
-        assert_eq!(r.next(200, None), Ok(None));
-        assert_eq!(
-            r.next(301, Some("/b#x")).map(|u| u.cloned()),
-            Ok(Some(url("http://h/b")))
-        );
+        assert_eq!(r.next(200, None), Ok(false));
+        assert_eq!(r.next(301, Some("/b#x")), Ok(true));
+        assert_eq!(r.current(), &url("http://h/b"));
         assert!(
             matches!(r.next(302, Some("a")), Err(FetchError::Redirect(m)) if m.starts_with("loop"))
         );
@@ -275,7 +271,7 @@ mod tests {
         );
 
         let mut none = Redirects::new(&a, 0, None);
-        assert_eq!(none.next(301, Some("/b")), Ok(None));
+        assert_eq!(none.next(301, Some("/b")), Ok(false));
         assert_eq!(none.final_url(), None);
 
         let mut bad = Redirects::new(&a, 10, None);
@@ -287,7 +283,8 @@ mod tests {
     fn a_crawl_follows_redirects_only_within_its_scope() {
         let root = url("http://h/docs/");
         let scope = Scope::new(&root, Some("/docs/".into()));
-        let mut inside = Redirects::new(&url("http://h/docs"), 10, Some(&scope));
+        let docs = url("http://h/docs");
+        let mut inside = Redirects::new(&docs, 10, Some(&scope));
         assert!(inside.next(301, Some("/docs/")).is_ok());
         assert_eq!(inside.final_url(), Some(root.clone()));
         let mut out = Redirects::new(&root, 10, Some(&scope));

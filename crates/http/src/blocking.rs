@@ -80,16 +80,12 @@ impl BlockingClient {
 
     fn follow(&self, url: &Url, scope: Option<&Scope>) -> Result<Fetched, FetchError> {
         let mut trail = Redirects::new(url, self.max_redirects, scope);
-        let mut current = url.clone();
         loop {
-            std::thread::sleep(self.pacer.reserve(&current));
-            let (mut fetched, location) = self.exchange(&current)?;
-            match trail.next(fetched.status, location.as_deref())? {
-                Some(next) => current = next.clone(),
-                None => {
-                    fetched.final_url = trail.final_url();
-                    return Ok(fetched);
-                }
+            std::thread::sleep(self.pacer.reserve(trail.current()));
+            let (mut fetched, location) = self.exchange(trail.current())?;
+            if !trail.next(fetched.status, location.as_deref())? {
+                fetched.final_url = trail.final_url();
+                return Ok(fetched);
             }
         }
     }
@@ -99,8 +95,7 @@ impl BlockingClient {
             .agent
             .get(url.as_str())
             .call()
-            .map_err(|e| self.classify(e))
-            .map_err(|e| self.name_the_peer(e, url))?;
+            .map_err(|e| self.classify(e, url))?;
         let status = response.status().as_u16();
         let header = |name| {
             response
@@ -124,7 +119,7 @@ impl BlockingClient {
             .limit(self.max_body as u64)
             .reader()
             .read_to_end(&mut body)
-            .map_err(|e| self.classify(ureq::Error::from(e)))?;
+            .map_err(|e| self.classify(ureq::Error::from(e), url))?;
         let fetched = Fetched {
             status,
             content_type,
@@ -134,30 +129,27 @@ impl BlockingClient {
         Ok((fetched, location))
     }
 
-    /// A `connect` error says where it tried to connect, as the async engine's does: ureq's
-    /// own words ("connection failed") do not.
-    fn name_the_peer(&self, e: FetchError, url: &Url) -> FetchError {
-        let FetchError::Connect(why) = e else {
-            return e;
-        };
-        let peer = match &self.proxy {
-            Some((host, port)) => format!("proxy {host}:{port}"),
-            None => format!(
-                "{}:{}",
-                url.host_str().unwrap_or_default(),
-                url.port_or_known_default().unwrap_or(80)
-            ),
-        };
-        FetchError::Connect(format!("{peer}: {why}"))
-    }
-
-    fn classify(&self, e: ureq::Error) -> FetchError {
+    /// The typed error for a ureq error while fetching `url`.
+    fn classify(&self, e: ureq::Error, url: &Url) -> FetchError {
         use ureq::Error as E;
+        // A `connect` error says where it tried to connect, as the async engine's does:
+        // ureq's own words ("connection failed") do not.
+        let connect = |why: &dyn std::fmt::Display| {
+            let peer = match &self.proxy {
+                Some((host, port)) => format!("proxy {host}:{port}"),
+                None => format!(
+                    "{}:{}",
+                    url.host_str().unwrap_or_default(),
+                    url.port_or_known_default().unwrap_or(80)
+                ),
+            };
+            FetchError::Connect(format!("{peer}: {why}"))
+        };
         match e {
             E::Timeout(_) => FetchError::Timeout(self.timeout_ms),
             E::BodyExceedsLimit(_) => FetchError::TooLarge(self.max_body),
-            E::HostNotFound => FetchError::Connect("host not found".into()),
-            E::ConnectionFailed => FetchError::Connect("connection failed".into()),
+            E::HostNotFound => connect(&"host not found"),
+            E::ConnectionFailed => connect(&"connection failed"),
             E::BadUri(u) => FetchError::Url(u),
             E::Rustls(tls) => FetchError::Tls(tls.to_string()),
             // ureq's own text starts "protocol: " too; the kind word is said once.
@@ -168,8 +160,8 @@ impl BlockingClient {
                 io::ErrorKind::ConnectionRefused
                 | io::ErrorKind::AddrNotAvailable
                 | io::ErrorKind::HostUnreachable
-                | io::ErrorKind::NetworkUnreachable => FetchError::Connect(io.to_string()),
-                _ => match io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+                | io::ErrorKind::NetworkUnreachable => connect(&io),
+                _ => match crate::tls::rustls_cause(&io) {
                     Some(tls) => FetchError::Tls(tls.to_string()),
                     None => FetchError::Protocol(io.to_string()),
                 },

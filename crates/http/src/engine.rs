@@ -72,8 +72,8 @@ pub trait Runtime: Send + Sync + 'static {
 
 type Sender = SendRequest<Empty<Bytes>>;
 
-/// Where pooled connections go: scheme, host and port of the server they lead to.
-type PoolKey = (String, String, u16);
+/// Where pooled connections go: https or not, host and port of the server they lead to.
+type PoolKey = (bool, String, u16);
 
 /// An HTTP/1.1 client for one runtime. Share it between tasks with an `Arc`.
 pub struct AsyncClient<R: Runtime> {
@@ -138,9 +138,8 @@ impl<R: Runtime> AsyncClient<R> {
     async fn fetch(&self, url: &Url, scope: Option<&Scope>) -> Result<Fetched, FetchError> {
         let _slot = self.in_flight.acquire().await;
         let mut trail = Redirects::new(url, self.max_redirects, scope);
-        let mut current = url.clone();
         loop {
-            let wait = self.pacer.reserve(&current);
+            let wait = self.pacer.reserve(trail.current());
             if !wait.is_zero() {
                 self.runtime.sleep(wait).await;
             }
@@ -149,14 +148,11 @@ impl<R: Runtime> AsyncClient<R> {
                 Err(FetchError::Timeout(self.timeout.as_millis() as u64))
             };
             // Whichever finishes first wins; the loser is dropped, which closes its connection.
-            let got = futures_lite::future::or(self.exchange(&current), deadline).await?;
-            match trail.next(got.fetched.status, got.location.as_deref())? {
-                Some(next) => current = next.clone(),
-                None => {
-                    let mut fetched = got.fetched;
-                    fetched.final_url = trail.final_url();
-                    return Ok(fetched);
-                }
+            let got = futures_lite::future::or(self.exchange(trail.current()), deadline).await?;
+            if !trail.next(got.fetched.status, got.location.as_deref())? {
+                let mut fetched = got.fetched;
+                fetched.final_url = trail.final_url();
+                return Ok(fetched);
             }
         }
     }
@@ -175,7 +171,7 @@ impl<R: Runtime> AsyncClient<R> {
             .host_str()
             .ok_or_else(|| FetchError::Url(format!("{url} has no host")))?;
         let port = url.port_or_known_default().unwrap_or(80);
-        let key = (url.scheme().to_owned(), host.to_owned(), port);
+        let key = (https, host.to_owned(), port);
         // Through a proxy, plain http asks for the whole URL; https tunnels (CONNECT) and then
         // asks for the path, as without one.
         let target = if self.proxy.is_some() && !https {
@@ -390,10 +386,7 @@ fn reason(e: &hyper::Error) -> String {
 
 /// What went wrong in a TLS handshake, in rustls's words where it has them.
 fn tls_reason(e: &io::Error) -> String {
-    match e
-        .get_ref()
-        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-    {
+    match crate::tls::rustls_cause(e) {
         Some(tls) => tls.to_string(),
         None => format!("handshake failed: {e}"),
     }

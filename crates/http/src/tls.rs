@@ -24,6 +24,13 @@ pub fn parse_ca_pem(pem: &str) -> Result<Vec<CertificateDer<'static>>, String> {
     Ok(certs)
 }
 
+/// The rustls error under an I/O error, if that is what it is: both engines report it as a
+/// `tls` error in rustls's words.
+pub fn rustls_cause(e: &std::io::Error) -> Option<&rustls::Error> {
+    e.get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+}
+
 /// The certificates of `ca_pem` (checked up front: `crawl` runs [`parse_ca_pem`] on the
 /// `--ca-cert` file, so a bad text here can only mean no extra CA).
 fn extra(ca_pem: Option<&str>) -> Vec<CertificateDer<'static>> {

@@ -20,8 +20,7 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::server::ServeError;
-use crate::tls::LocalCa;
+use crate::server::{ServeError, listen, origin_of};
 
 /// One page of the fault site.
 #[derive(Clone, Copy, Debug)]
@@ -171,18 +170,10 @@ pub struct FaultSite {
 impl FaultSite {
     /// Binds 127.0.0.1:`port` (0 for any free one) and serves, with https if `tls`.
     pub fn start(port: u16, tls: bool) -> Result<FaultSite, ServeError> {
-        let listener = TcpListener::bind(("127.0.0.1", port))
-            .map_err(|source| ServeError::Bind { port, source })?;
-        let addr = listener
-            .local_addr()
-            .map_err(|source| ServeError::Bind { port, source })?;
-        let ca = tls
-            .then(LocalCa::generate)
-            .transpose()
-            .map_err(ServeError::Tls)?;
+        let (listener, addr, ca) = listen(port, tls)?;
         let stop = Arc::new(AtomicBool::new(false));
         let site = Arc::new(Pages {
-            origin: origin(addr, tls),
+            origin: origin_of(addr, tls),
             stop: stop.clone(),
         });
         let server = ca.as_ref().map(|ca| ca.server.clone());
@@ -203,7 +194,7 @@ impl FaultSite {
 
     /// The site's root URL.
     pub fn base_url(&self) -> Url {
-        origin(self.addr, self.ca_pem.is_some())
+        origin_of(self.addr, self.ca_pem.is_some())
     }
 
     /// With TLS, the CA certificate to trust (PEM).
@@ -228,11 +219,6 @@ impl Drop for FaultSite {
             let _ = t.join();
         }
     }
-}
-
-fn origin(addr: SocketAddr, tls: bool) -> Url {
-    let scheme = if tls { "https" } else { "http" };
-    Url::parse(&format!("{scheme}://{addr}/")).expect("a socket address makes a valid URL")
 }
 
 fn accept(

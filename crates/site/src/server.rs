@@ -118,19 +118,10 @@ impl Server {
             }
         }
         let port = config.port;
-        let listener = StdListener::bind(("127.0.0.1", port))
-            .map_err(|source| ServeError::Bind { port, source })?;
-        let addr = listener
-            .local_addr()
-            .map_err(|source| ServeError::Bind { port, source })?;
+        let (listener, addr, ca) = listen(port, config.tls)?;
         listener
             .set_nonblocking(true)
             .map_err(|source| ServeError::Bind { port, source })?;
-        let ca = config
-            .tls
-            .then(LocalCa::generate)
-            .transpose()
-            .map_err(ServeError::Tls)?;
         let origin = origin_of(addr, ca.is_some());
         let (site, dir, seed) = match &config.content {
             Content::Synthetic(spec) => (
@@ -212,7 +203,26 @@ impl Drop for Server {
     }
 }
 
-fn origin_of(addr: SocketAddr, tls: bool) -> Url {
+/// Binds 127.0.0.1:`port` (0 for any free one) and, with `tls`, makes the certificates: the
+/// set-up both the synthetic site and the fault site start with.
+pub(crate) fn listen(
+    port: u16,
+    tls: bool,
+) -> Result<(StdListener, SocketAddr, Option<LocalCa>), ServeError> {
+    let listener = StdListener::bind(("127.0.0.1", port))
+        .map_err(|source| ServeError::Bind { port, source })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|source| ServeError::Bind { port, source })?;
+    let ca = tls
+        .then(LocalCa::generate)
+        .transpose()
+        .map_err(ServeError::Tls)?;
+    Ok((listener, addr, ca))
+}
+
+/// `http://ADDR/`, or `https://ADDR/` with TLS.
+pub(crate) fn origin_of(addr: SocketAddr, tls: bool) -> Url {
     let scheme = if tls { "https" } else { "http" };
     Url::parse(&format!("{scheme}://{addr}/")).expect("a socket address makes a valid URL")
 }
