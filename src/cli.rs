@@ -20,6 +20,11 @@ use shootout_site::SiteSpec;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Cmd>,
+    /// The Python interpreter for the python-* contestants [default: $SHOOTOUT_PYTHON, then
+    /// .venv/bin/python]. It needs python/requirements.txt installed; `just python` makes
+    /// such a .venv. Without one, the Python rows are skipped with a note.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub python: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -7,6 +7,8 @@
 //!   the CLI, the tests and the benches all iterate over it.
 //! - [`harness`]: building a scenario's inputs, timing one contestant on them (in this process
 //!   or in a child process of its own), and scoring the result against the ideal time.
+//! - [`python`]: the articles' own Python programs (python/), as contestants run in a child
+//!   Python process, verified and measured like the rest.
 //! - [`report`]: the leaderboard table and the JSON rows.
 //! - [`alloc`]: the one memory allocator every contestant shares, and its tuning.
 //!
@@ -14,5 +16,6 @@
 
 pub mod alloc;
 pub mod harness;
+pub mod python;
 pub mod registry;
 pub mod report;

@@ -50,6 +50,9 @@ fn main() -> ExitCode {
         }
         Err(e) => e.exit(),
     };
+    if let Some(path) = &cli.python {
+        shootout::python::choose(path.clone());
+    }
     let result = match cli.command {
         // No command: the tour, with every default exactly as `shootout tour` has them.
         None => match Cli::parse_from(["shootout", "tour"]).command {
@@ -82,7 +85,7 @@ fn finish(result: anyhow::Result<ExitCode>) -> ExitCode {
 
 fn tour(args: &TourArgs) -> anyhow::Result<()> {
     let m = &args.measure;
-    let contestants: Vec<&dyn Contestant> = registry::CONTESTANTS.to_vec();
+    let (contestants, python_missing) = registry::available();
     let knobs = checked_knobs(m, &contestants)?;
     if !m.json {
         println!(
@@ -93,6 +96,7 @@ fn tour(args: &TourArgs) -> anyhow::Result<()> {
             shootout::alloc::NAME
         );
     }
+    skip_note(python_missing.as_deref(), m.json);
     let all_ok = measure(&Scenario::ALL, &knobs, usize::MAX, m, |scenario| {
         let mut runs = harness::runs_for(scenario, &contestants, &m.knobs.extract);
         // With the default strategies, `parse` also shows one run of the naive byte scan:
@@ -130,7 +134,7 @@ Try: shootout run download --pages 200 --concurrency 50   ·   shootout list   �
 
 fn run(args: &RunArgs) -> anyhow::Result<()> {
     let m = &args.measure;
-    let contestants = select(&args.contestants)?;
+    let contestants = select(&args.contestants, m.json)?;
     let knobs = checked_knobs(m, &contestants)?;
     let max_pages = args.max_pages.unwrap_or(usize::MAX);
     if max_pages == 0 {
@@ -145,17 +149,39 @@ fn run(args: &RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn select(names: &[String]) -> anyhow::Result<Vec<&'static dyn Contestant>> {
+fn select(names: &[String], json: bool) -> anyhow::Result<Vec<&'static dyn Contestant>> {
     if names.is_empty() {
-        return Ok(registry::CONTESTANTS.to_vec());
+        let (all, python_missing) = registry::available();
+        skip_note(python_missing.as_deref(), json);
+        return Ok(all);
     }
     names
         .iter()
         .map(|n| {
-            registry::find(n.trim())
-                .with_context(|| format!("unknown contestant '{n}' (known: {})", registry::names()))
+            let c = registry::find(n.trim()).with_context(|| {
+                format!("unknown contestant '{n}' (known: {})", registry::names())
+            })?;
+            // A Python contestant asked for by name needs its interpreter: say so now, in
+            // one line, rather than with a ✗ row later.
+            if shootout::python::is_python(c.name()) {
+                shootout::python::interpreter().with_context(|| c.name().to_owned())?;
+            }
+            Ok(c)
         })
         .collect()
+}
+
+/// The one line that says the Python rows are skipped, and why (on stderr with --json, so
+/// stdout stays JSON).
+fn skip_note(python_missing: Option<&str>, json: bool) {
+    if let Some(why) = python_missing {
+        let line = format!("python rows skipped: {why}");
+        if json {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    }
 }
 
 /// The knobs of `tour` or `run`, once every value that can be refused up front has been:
@@ -474,7 +500,7 @@ fn print_ca(args: &ServeArgs, port: u16, pem: &str) -> anyhow::Result<()> {
 
 fn list() {
     println!("Contestants:");
-    for c in registry::CONTESTANTS {
+    for c in registry::CONTESTANTS.iter().chain(registry::PYTHON) {
         println!(
             "  {:<22} {:<11} {}",
             c.name(),
@@ -484,6 +510,17 @@ fn list() {
         if let Some(caveat) = c.caveat() {
             println!("  {:<22} {:<11} note: {caveat}", "", "");
         }
+    }
+    match shootout::python::interpreter() {
+        Ok(p) => println!(
+            "  {:<22} {:<11} ready: {} ({}, from {})",
+            "",
+            "",
+            p.versions,
+            p.path.display(),
+            p.from
+        ),
+        Err(e) => println!("  {:<22} {:<11} not ready: {e:#}", "", ""),
     }
     println!("\nScenarios:");
     for s in Scenario::ALL {

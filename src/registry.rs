@@ -18,15 +18,42 @@ pub static CONTESTANTS: &[&dyn Contestant] = &[
     &shootout_hybrid::Hybrid,
 ];
 
+/// The articles' own Python programs, run as child processes (see [`crate::python`]). They
+/// take part wherever an interpreter is ready; the Rust test bodies run over [`CONTESTANTS`],
+/// and tests/python.rs runs the same checks over these.
+pub static PYTHON: &[&dyn Contestant] = &[
+    &crate::python::PYTHON_SEQUENTIAL,
+    &crate::python::PYTHON_ASYNCIO,
+    &crate::python::PYTHON_POOL,
+];
+
 /// Looks a contestant up by name.
 pub fn find(name: &str) -> Option<&'static dyn Contestant> {
-    CONTESTANTS.iter().copied().find(|c| c.name() == name)
+    CONTESTANTS
+        .iter()
+        .chain(PYTHON)
+        .copied()
+        .find(|c| c.name() == name)
+}
+
+/// Every contestant that can run here: the Rust ones, and the Python ones if an interpreter
+/// is ready. The second value is why the Python ones are left out, if they are.
+pub fn available() -> (Vec<&'static dyn Contestant>, Option<String>) {
+    let mut all = CONTESTANTS.to_vec();
+    match crate::python::interpreter() {
+        Ok(_) => {
+            all.extend(PYTHON);
+            (all, None)
+        }
+        Err(e) => (all, Some(format!("{e:#}"))),
+    }
 }
 
 /// The registered names, comma separated, for error messages.
 pub fn names() -> String {
     CONTESTANTS
         .iter()
+        .chain(PYTHON)
         .map(|c| c.name())
         .collect::<Vec<_>>()
         .join(", ")
@@ -38,13 +65,13 @@ mod tests {
 
     #[test]
     fn names_are_unique_and_findable() {
-        for c in CONTESTANTS {
+        for c in CONTESTANTS.iter().chain(PYTHON) {
             assert_eq!(find(c.name()).map(|f| f.name()), Some(c.name()));
         }
-        let mut all: Vec<_> = CONTESTANTS.iter().map(|c| c.name()).collect();
+        let mut all: Vec<_> = CONTESTANTS.iter().chain(PYTHON).map(|c| c.name()).collect();
         all.sort_unstable();
         all.dedup();
-        assert_eq!(all.len(), CONTESTANTS.len());
+        assert_eq!(all.len(), CONTESTANTS.len() + PYTHON.len());
         assert!(find("nope").is_none());
     }
 }

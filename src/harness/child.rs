@@ -97,24 +97,56 @@ pub fn calibrate_in_child(job: &Job, limit: Duration) -> anyhow::Result<Duration
 /// progress bar). A child that crashes, hangs past `limit` or prints garbage is an error that
 /// names what happened, never a silently missing row.
 pub fn run_child(job: &Job, limit: Duration, tick: impl FnMut()) -> anyhow::Result<Timed> {
+    // A Python contestant's child is the Python program itself, measuring itself as ours do.
+    if crate::python::is_python(&job.contestant) {
+        return crate::python::run_measured(job, limit, tick);
+    }
     run_child_task(&ChildTask::Run(job.clone()), limit, tick)
 }
 
 fn run_child_task<T: serde::de::DeserializeOwned>(
     task: &ChildTask,
     limit: Duration,
-    mut tick: impl FnMut(),
+    tick: impl FnMut(),
 ) -> anyhow::Result<T> {
     let exe = std::env::current_exe().context("cannot find the shootout binary to re-invoke")?;
-    let mut child = Command::new(exe)
-        .arg(CHILD_COMMAND)
-        .arg(serde_json::to_string(task)?)
-        .stdin(Stdio::null())
+    let mut command = Command::new(exe);
+    command.arg(CHILD_COMMAND).arg(serde_json::to_string(task)?);
+    let stdout = supervise(command, None, limit, tick)?;
+    serde_json::from_slice(&stdout).context("child printed no valid result")
+}
+
+/// Runs `command` as a measured child: writes `stdin` to it (if any), calls `tick` while it
+/// runs, kills it on Ctrl-C ([`INTERRUPTED`]) or after `limit`, and returns its stdout. A
+/// child that fails is an error naming why: its panic, or the last line of its stderr (for a
+/// Python child, the traceback's last line).
+pub fn supervise(
+    mut command: Command,
+    stdin: Option<Vec<u8>>,
+    limit: Duration,
+    mut tick: impl FnMut(),
+) -> anyhow::Result<Vec<u8>> {
+    let mut child = command
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .context("cannot start a child process")?;
-    // Drain both pipes on their own threads, so a chatty child never blocks on a full pipe.
+        .with_context(|| format!("cannot start {:?}", command.get_program()))?;
+    // Write stdin on its own thread, and drain both pipes on theirs, so neither side ever
+    // blocks on a full pipe.
+    let feeder = stdin.map(|bytes| {
+        let pipe = child.stdin.take();
+        std::thread::spawn(move || {
+            if let Some(mut p) = pipe {
+                // A child that exits early closes its end; its exit status says why.
+                let _ = p.write_all(&bytes);
+            }
+        })
+    });
     let out = drain(child.stdout.take());
     let err = drain(child.stderr.take());
     let start = Instant::now();
@@ -135,6 +167,9 @@ fn run_child_task<T: serde::de::DeserializeOwned>(
         tick();
         std::thread::sleep(Duration::from_millis(20));
     };
+    if let Some(f) = feeder {
+        let _ = f.join();
+    }
     let stdout = out.join().unwrap_or_default();
     let stderr = err.join().unwrap_or_default();
     if !status.success() {
@@ -143,7 +178,7 @@ fn run_child_task<T: serde::de::DeserializeOwned>(
             crash_cause(&String::from_utf8_lossy(&stderr))
         );
     }
-    serde_json::from_slice(&stdout).context("child printed no valid result")
+    Ok(stdout)
 }
 
 /// The line of a crashed child's stderr that says why: a panic's location and message (not

@@ -23,7 +23,7 @@ pub mod truth;
 
 pub use child::{
     CHILD_COMMAND, ChildTask, INTERRUPTED, calibrate_in_child, child_main, run_child,
-    stop_on_ctrl_c,
+    stop_on_ctrl_c, supervise,
 };
 pub use job::{Entry, Inputs, Job, Ran, Timed, runs_for, time_here};
 pub use score::{Row, median, score};

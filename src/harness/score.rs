@@ -6,7 +6,7 @@ use serde::Serialize;
 use shootout_core::ideal::Ideal;
 use shootout_core::pitfall::Offload;
 use shootout_core::verify::verify;
-use shootout_core::{Contestant, Scenario, Strategy};
+use shootout_core::{Contestant, Family, Scenario, Strategy};
 
 use super::job::{Job, Timed};
 use super::truth::Truth;
@@ -111,7 +111,9 @@ pub fn score(
         family: contestant.family().to_string(),
         scenario: job.scenario,
         variant: job.offload,
-        extractor: job.scenario.parses().then_some(job.knobs.extract),
+        // The Python contestants always parse with BeautifulSoup, whatever the knob says.
+        extractor: (job.scenario.parses() && contestant.family() != Family::Python)
+            .then_some(job.knobs.extract),
         threads: eff.threads,
         concurrency: eff.concurrency,
         records: 0,

@@ -25,6 +25,9 @@ pub enum Family {
     Parallel,
     /// Async I/O with CPU work on a parallel pool.
     Hybrid,
+    /// The Python programs the lab's lessons start from (python/), run as child processes
+    /// over requests and aiohttp.
+    Python,
 }
 
 impl fmt::Display for Family {
@@ -34,6 +37,7 @@ impl fmt::Display for Family {
             Family::Async => "async",
             Family::Parallel => "parallel",
             Family::Hybrid => "hybrid",
+            Family::Python => "python",
         })
     }
 }

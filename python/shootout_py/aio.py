@@ -1,0 +1,175 @@
+"""python-asyncio: the first article's program. One thread, one event loop, aiohttp for the
+requests, `asyncio.gather` over every page with a `Semaphore(C)` around each, and
+BeautifulSoup parsing inline, right in the coroutine, as the article writes it.
+
+The twin of crates/tokio (current-thread): the loop overlaps the waits, and all the parsing
+queues on its one thread. `parse` offloads to `asyncio.to_thread` on T threads, the fix a
+Python reader tries first, and the GIL still lets one thread run Python at a time. `pitfall`
+runs the scrape with a heartbeat on the loop, with the parse inline, after a blocking
+`time.sleep`, on `asyncio.to_thread`, and on a process pool (the only one of them that parses
+in parallel under the GIL).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from .common import (
+    Frontier,
+    Job,
+    Output,
+    Record,
+    Unsupported,
+    crawl_page,
+    download_record,
+    failed,
+    load_robots,
+    parse_record,
+    result,
+    scrape_record,
+    sleep_record,
+    Usage,
+    workers,
+)
+from .http import AsyncClient, BlockingClient
+
+T = TypeVar("T")
+
+HEARTBEAT_PERIOD = 0.010  # crates/core/src/pitfall.rs: HEARTBEAT_PERIOD
+BLOCKING_CALL = 0.005  # crates/core/src/pitfall.rs: BLOCKING_CALL
+
+
+async def bounded(items: list[str], limit: int, one: Callable[[str], Awaitable[Record]]) -> list[Record]:
+    """`gather` over every item, at most `limit` at once: the article's semaphore pattern.
+    An exception in one item becomes its own `internal` record."""
+    sem = asyncio.Semaphore(limit)
+
+    async def guarded(item: str) -> Record:
+        async with sem:
+            try:
+                return await one(item)
+            except Exception as e:  # noqa: BLE001 - recorded, never lost
+                return failed(item, e)
+
+    return list(await asyncio.gather(*(guarded(i) for i in items)))
+
+
+async def heartbeat(stop: asyncio.Event) -> list[float]:
+    """Asks to wake every 10 ms until `stop`, and records how late each wake-up was."""
+    loop = asyncio.get_running_loop()
+    lags = []
+    while not stop.is_set():
+        due = loop.time() + HEARTBEAT_PERIOD
+        await asyncio.sleep(HEARTBEAT_PERIOD)
+        lags.append(max(loop.time() - due, 0.0))
+    return lags
+
+
+async def crawl(job: Job, out: Output, client: AsyncClient, robots: Any) -> list[Record]:
+    """C worker tasks take URLs from a queue; the frontier decides what is queued."""
+    frontier = Frontier(job, out, robots)
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    queue.put_nowait(frontier.root)
+
+    async def worker() -> None:
+        while True:
+            url = await queue.get()
+            try:
+                r, links = crawl_page(url, await client.get(url))
+            except Exception as e:  # noqa: BLE001 - recorded, never lost
+                r, links = failed(url, e), []
+            for u in frontier.finish(r, links):
+                queue.put_nowait(u)
+            queue.task_done()
+
+    tasks = [asyncio.create_task(worker()) for _ in range(job.knobs.concurrency)]
+    await queue.join()
+    for t in tasks:
+        t.cancel()
+    return frontier.records
+
+
+async def main(job: Job, out: Output, processes: ProcessPoolExecutor | None) -> dict[str, Any]:
+    k = job.knobs
+    loop = asyncio.get_running_loop()
+    # asyncio.to_thread runs on the loop's default executor: pin it to T threads, like every
+    # pool in the lab, and start them now rather than on the clock.
+    threads = ThreadPoolExecutor(k.threads, thread_name_prefix="to_thread")
+    loop.set_default_executor(threads)
+    await asyncio.gather(*(asyncio.to_thread(time.sleep, 0.01) for _ in range(k.threads)))
+    client = await AsyncClient(k).open()
+    robots = load_robots(job, BlockingClient(k).get) if job.scenario == "crawl" else None
+    wait = k.latency_ms / 1000
+
+    async def sleep_one(i: str) -> Record:
+        await asyncio.sleep(wait)  # yields to the loop: the other waits overlap this one
+        return sleep_record(int(i))
+
+    async def download_one(url: str) -> Record:
+        return download_record(url, await client.get(url))
+
+    async def scrape_one(url: str) -> Record:
+        return scrape_record(url, await client.get(url))  # the parse holds the loop meanwhile
+
+    async def parse_one(i: str) -> Record:
+        url, body = job.pages[int(i)]
+        return await asyncio.to_thread(parse_record, url, body)
+
+    async def pitfall_one(url: str) -> Record:
+        if job.offload == "thread-sleep":
+            time.sleep(BLOCKING_CALL)  # the mistake: a blocking call where an await belongs
+        got = await client.get(url)
+        if job.offload == "inline":
+            return scrape_record(url, got)  # the mistake: the loop parses, and nothing else runs
+        if job.offload == "rayon":
+            return await loop.run_in_executor(processes, scrape_record, url, got)
+        return await asyncio.to_thread(scrape_record, url, got)
+
+    async def work() -> tuple[list[Record], list[float] | None]:
+        n = [str(i) for i in range(k.pages)]
+        if job.scenario == "sleep":
+            return await bounded(n, k.concurrency, sleep_one), None
+        if job.scenario == "download":
+            return await bounded(job.urls, k.concurrency, download_one), None
+        if job.scenario == "scrape":
+            return await bounded(job.urls, k.concurrency, scrape_one), None
+        if job.scenario == "parse":
+            return await bounded([str(i) for i in range(len(job.pages))], k.threads, parse_one), None
+        if job.scenario == "crawl":
+            return await crawl(job, out, client, robots), None
+        if job.scenario == "pitfall":
+            stop = asyncio.Event()
+            beat = asyncio.create_task(heartbeat(stop))
+            records = await bounded(job.urls, k.concurrency, pitfall_one)
+            stop.set()
+            return records, await beat
+        raise Unsupported(f"python-asyncio does not run the {job.scenario} scenario")
+
+    try:
+        before = Usage.now(workers())
+        start = time.perf_counter()
+        records, lags = await work()
+        wall = time.perf_counter() - start
+        after = Usage.now(workers())
+        return result(records, before, after, wall, lags)
+    finally:
+        await client.close()
+        threads.shutdown(wait=False)
+
+
+def run(job: Job, out: Output) -> dict[str, Any]:
+    processes = None
+    if job.scenario == "pitfall" and job.offload == "rayon":
+        # The process pool is made, and its T workers started, before the loop and its
+        # threads exist (forking a process with threads is unsafe) and before the clock.
+        processes = ProcessPoolExecutor(job.knobs.threads)
+        list(processes.map(time.sleep, [0.05] * job.knobs.threads))
+    try:
+        return asyncio.run(main(job, out, processes))
+    finally:
+        if processes is not None:
+            processes.shutdown(cancel_futures=True)

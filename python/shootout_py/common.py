@@ -1,0 +1,496 @@
+"""What every Python contestant shares: the job it is given, the records it returns, parsing,
+the crawl frontier, and measuring a run.
+
+This is the Python twin of `shootout_core` (crates/core). The three contestants
+(`sequential.py`, `aio.py`, `pool.py`) keep only their orchestration, so they read side by side
+like `crates/*/src/scrape.rs` do.
+
+The records must be the ones the Rust contestants make, field for field, because the same
+verifier checks them against the same ground truth:
+
+- `title` is the whitespace-trimmed text of the first `<title>`, `links` counts every `<a>`
+  (with or without href), `size` is the body's length in bytes;
+- only a 2xx response whose Content-Type is HTML (or missing) is parsed;
+- a failure is a record whose `error` starts with a kind word: `status`, `timeout`,
+  `connect`, `too_large`, `protocol`, `url`, `tls`, `redirect`, `robots`, `internal`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import resource
+import sys
+import time
+from collections.abc import Iterable
+from typing import Any, TextIO
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup
+
+# ----------------------------------------------------------------------------------------------
+# The job
+
+
+@dataclasses.dataclass(frozen=True)
+class Knobs:
+    """The same knobs every Rust contestant takes (crates/core/src/knobs.rs)."""
+
+    pages: int
+    latency_ms: int
+    page_kb: int
+    concurrency: int
+    threads: int
+    timeout_ms: int
+    max_body: int
+    user_agent: str
+    max_redirects: int
+    ca_pem: str | None
+
+    @property
+    def timeout_s(self) -> float:
+        return self.timeout_ms / 1000
+
+    @staticmethod
+    def from_json(k: dict[str, Any]) -> Knobs:
+        net = k.get("net") or {}
+        return Knobs(
+            pages=k["pages"],
+            latency_ms=k["latency_ms"],
+            page_kb=k["page_kb"],
+            concurrency=k["concurrency"],
+            threads=k["threads"],
+            timeout_ms=k["timeout_ms"],
+            max_body=k["max_body"],
+            user_agent=net.get("user_agent") or "shootout",
+            max_redirects=net.get("max_redirects", 10),
+            ca_pem=net.get("ca_pem"),
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class Job:
+    """One run: a scenario and its inputs, as the Rust harness sends it on stdin."""
+
+    contestant: str
+    scenario: str
+    knobs: Knobs
+    urls: list[str]
+    pages: list[tuple[str, bytes]]
+    root: str | None
+    max_pages: int
+    max_depth: int | None
+    prefix: str | None
+    robots: bool
+    offload: str | None
+    stream: bool
+
+    @staticmethod
+    def from_json(j: dict[str, Any]) -> Job:
+        return Job(
+            contestant=j["contestant"],
+            scenario=j["scenario"],
+            knobs=Knobs.from_json(j["knobs"]),
+            urls=j.get("urls") or [],
+            pages=[(p["url"], p["body"].encode()) for p in j.get("pages") or []],
+            root=j.get("root"),
+            max_pages=j.get("max_pages") or 0,
+            max_depth=j.get("max_depth"),
+            prefix=j.get("prefix"),
+            robots=bool(j.get("robots")),
+            offload=j.get("offload"),
+            stream=bool(j.get("stream")),
+        )
+
+
+# ----------------------------------------------------------------------------------------------
+# Records
+
+
+Record = dict[str, Any]
+
+
+def record(
+    url: str,
+    *,
+    status: int | None = None,
+    title: str | None = None,
+    links: int = 0,
+    size: int = 0,
+    error: str | None = None,
+    final_url: str | None = None,
+) -> Record:
+    """One page's record, in the JSON shape of `shootout_core::PageRecord`."""
+    r: Record = {
+        "url": url,
+        "status": status,
+        "title": title,
+        "links": links,
+        "size": size,
+        "error": error,
+    }
+    if final_url is not None:
+        r["final_url"] = final_url
+    return r
+
+
+def sleep_record(i: int) -> Record:
+    """The record of the sleep scenario's i-th simulated download."""
+    return record(f"sleep:{i}")
+
+
+class FetchError(Exception):
+    """A fetch that got no usable response. `kind` is the record's error kind word."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        # Both arguments go to Exception, so the error pickles (to and from pool workers).
+        super().__init__(kind, detail)
+        self.kind = kind
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.detail}"
+
+
+@dataclasses.dataclass
+class Fetched:
+    """A response, whatever its status: what both HTTP libraries are reduced to."""
+
+    status: int
+    content_type: str | None
+    body: bytes
+    final_url: str | None = None
+
+
+def is_html(content_type: str | None) -> bool:
+    """A missing Content-Type counts as HTML, as browsers sniff it."""
+    if content_type is None:
+        return True
+    mime = content_type.split(";")[0].strip().lower()
+    return mime in ("text/html", "application/xhtml+xml")
+
+
+def charset_of(content_type: str | None) -> str | None:
+    """The `charset` parameter of a Content-Type header, if any."""
+    for param in (content_type or "").split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'")
+    return None
+
+
+@dataclasses.dataclass
+class Extracted:
+    """What parsing a page finds."""
+
+    title: str | None
+    links: int
+    hrefs: list[str]
+    base: str | None
+
+
+def extract(body: bytes, content_type: str | None = None) -> Extracted:
+    """Parses `body` with BeautifulSoup over lxml, as the articles do.
+
+    The declared charset is passed on; without one, BeautifulSoup looks for a `<meta charset>`
+    and then guesses, as its users expect.
+    """
+    soup = BeautifulSoup(body, "lxml", from_encoding=charset_of(content_type))
+    title = soup.find("title")
+    anchors = soup.find_all("a")
+    base = soup.find("base", href=True)
+    return Extracted(
+        title=title.get_text().strip() if title is not None else None,
+        links=len(anchors),
+        hrefs=[str(a["href"]) for a in anchors if a.has_attr("href")],
+        base=str(base["href"]) if base is not None else None,
+    )
+
+
+def status_error(status: int) -> str | None:
+    return None if 200 <= status < 300 else f"status: HTTP {status}"
+
+
+def download_record(url: str, got: Fetched | FetchError) -> Record:
+    """Status and size, no parsing."""
+    if isinstance(got, FetchError):
+        return record(url, error=str(got))
+    return record(
+        url,
+        status=got.status,
+        size=len(got.body),
+        error=status_error(got.status),
+        final_url=got.final_url,
+    )
+
+
+def scrape_record(url: str, got: Fetched | FetchError) -> Record:
+    """A 2xx HTML page is parsed; anything else is recorded as it came."""
+    return crawl_page(url, got)[0]
+
+
+def crawl_page(url: str, got: Fetched | FetchError) -> tuple[Record, list[str]]:
+    """A page's record, and its links resolved and normalised (for a crawl)."""
+    if isinstance(got, FetchError) or status_error(got.status) or not is_html(got.content_type):
+        return download_record(url, got), []
+    e = extract(got.body, got.content_type)
+    r = record(
+        url,
+        status=got.status,
+        title=e.title,
+        links=e.links,
+        size=len(got.body),
+        final_url=got.final_url,
+    )
+    here = got.final_url or url
+    base = urljoin(here, e.base.strip()) if e.base is not None else here
+    links = [u for u in (normalise(base, h) for h in e.hrefs) if u is not None]
+    return r, links
+
+
+def parse_record(url: str, body: bytes) -> Record:
+    """The parse scenario: an in-memory page, no HTTP."""
+    e = extract(body)
+    return record(url, title=e.title, links=e.links, size=len(body))
+
+
+def failed(url: str, why: BaseException) -> Record:
+    """A page whose work raised: kept as an `internal` record, so the URL is not lost."""
+    return record(url, error=f"internal: task failed: {type(why).__name__}: {why}")
+
+
+# ----------------------------------------------------------------------------------------------
+# Crawling
+
+_DEFAULT_PORT = {"http": 80, "https": 443}
+
+
+def normalise(base: str, href: str) -> str | None:
+    """Resolves `href` against `base` the way `shootout_core::scope::normalise` does: the
+    fragment and an empty query are dropped, scheme and host are lowercased, a default port is
+    removed, dot segments are resolved, and only http(s) survives."""
+    try:
+        parts = urlsplit(urljoin(base, href.strip()))
+        port = parts.port
+    except ValueError:
+        return None
+    scheme, host = parts.scheme.lower(), parts.hostname
+    if scheme not in _DEFAULT_PORT or not host:
+        return None
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None and port != _DEFAULT_PORT[scheme]:
+        netloc += f":{port}"
+    url = f"{scheme}://{netloc}{parts.path or '/'}"
+    return f"{url}?{parts.query}" if parts.query else url
+
+
+def origin(url: str) -> tuple[str, str | None, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.hostname, parts.port or _DEFAULT_PORT.get(parts.scheme)
+
+
+class Frontier:
+    """Which URLs a crawl fetches: one origin (and `prefix`), each URL once, at most
+    `max_pages`, at most `max_depth` hops, and what robots.txt allows. The twin of
+    `shootout_core::Frontier`; it holds no queue, because how work is queued is each
+    contestant's own choice."""
+
+    def __init__(self, job: Job, out: Output, robots: RobotRules | None = None) -> None:
+        assert job.root is not None, "a crawl job has a root"
+        self.root = normalise(job.root, "") or job.root
+        self._origin = origin(self.root)
+        self._prefix = job.prefix
+        self._depth: dict[str, int] = {self.root: 0}
+        self._admitted = 1
+        self._max_pages = max(job.max_pages, 1)
+        self._max_depth = job.max_depth
+        self._robots = robots
+        self._out = out
+        self.records: list[Record] = []
+        out.admitted(self.root)
+
+    def finish(self, r: Record, links: Iterable[str]) -> list[str]:
+        """Takes a finished page's record and links; returns the links to fetch next."""
+        depth = self._depth.get(r["url"], 0) + 1
+        if "final_url" in r:
+            self._depth.setdefault(r["final_url"], depth - 1)
+        self.records.append(r)
+        self._out.finished(r)
+        return [u for u in links if self._admit(u, depth)]
+
+    def _admit(self, url: str, depth: int) -> bool:
+        if (
+            self._admitted >= self._max_pages
+            or (self._max_depth is not None and depth > self._max_depth)
+            or url in self._depth
+            or origin(url) != self._origin
+            or (self._prefix is not None and not urlsplit(url).path.startswith(self._prefix))
+        ):
+            return False
+        self._depth[url] = depth
+        self._admitted += 1
+        if self._robots is not None and not self._robots.allows(url):
+            r = record(url, error=f"robots: {self._robots.source} disallows {urlsplit(url).path}")
+            self.records.append(r)
+            self._out.finished(r)
+            return False
+        self._out.admitted(url)
+        return True
+
+
+class RobotRules:
+    """robots.txt, read with the standard library's `urllib.robotparser`."""
+
+    def __init__(self, source: str, status: int, text: str, agent: str) -> None:
+        from urllib.robotparser import RobotFileParser
+
+        self.source = source
+        self._agent = agent
+        self._parser = RobotFileParser(source)
+        if 200 <= status < 300:
+            self._parser.parse(text.splitlines())
+        elif 400 <= status < 500:
+            self._parser.allow_all = True
+        else:
+            # RFC 9309: a server error means the whole site is disallowed.
+            self._parser.disallow_all = True
+
+    def allows(self, url: str) -> bool:
+        return self._parser.can_fetch(self._agent, url)
+
+
+# ----------------------------------------------------------------------------------------------
+# Output and measurement
+
+
+class Output:
+    """Where records go. In stream mode (`shootout crawl`), every admitted URL and every
+    finished record is one JSON line as it happens, so Ctrl-C loses nothing; otherwise the
+    records travel in the one result line at the end, like a Rust child's."""
+
+    def __init__(self, stream: bool, out: TextIO = sys.stdout) -> None:
+        self._stream = stream
+        self._out = out
+
+    def admitted(self, url: str) -> None:
+        if self._stream:
+            self._line({"admitted": url})
+
+    def finished(self, r: Record) -> None:
+        if self._stream:
+            self._line({"record": r})
+
+    def result(self, result: dict[str, Any]) -> None:
+        self._line({"result": result})
+
+    def _line(self, obj: dict[str, Any]) -> None:
+        self._out.write(json.dumps(obj, ensure_ascii=False))
+        self._out.write("\n")
+        self._out.flush()
+
+
+def _proc_stat(pid: int) -> tuple[float, int] | None:
+    """CPU seconds and peak RSS (bytes) of a live process, from /proc (Linux)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        with open(f"/proc/{pid}/status") as f:
+            hwm = next((line for line in f if line.startswith("VmHWM:")), "VmHWM: 0 kB")
+        return cpu, int(hwm.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+class Usage:
+    """CPU time and peak memory of this process and its live worker processes.
+
+    A Rust contestant is one process, so `getrusage(RUSAGE_SELF)` covers it. A process pool is
+    several, so the workers count too: their CPU (from /proc, while they live) is added to
+    ours, and the peak RSS is ours plus each worker's own peak. That sum is an upper bound on
+    the pool's real peak (the workers need not peak at the same moment), and it is what a
+    reader pays for T interpreters.
+    """
+
+    def __init__(self, cpu: float, peak_rss: int) -> None:
+        self.cpu = cpu
+        self.peak_rss = peak_rss
+
+    @staticmethod
+    def now(workers: Iterable[int] = ()) -> Usage:
+        ru = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = ru.ru_utime + ru.ru_stime
+        # Linux reports ru_maxrss in KiB, macOS in bytes.
+        peak = ru.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+        for pid in workers:
+            stat = _proc_stat(pid)
+            if stat is not None:
+                cpu += stat[0]
+                peak += stat[1]
+        return Usage(cpu, peak)
+
+
+def workers() -> list[int]:
+    """The pids of this process's live child processes (pool workers)."""
+    import multiprocessing
+
+    return [p.pid for p in multiprocessing.active_children() if p.pid is not None]
+
+
+# ----------------------------------------------------------------------------------------------
+# Timing
+
+
+class Unsupported(Exception):
+    """A scenario this contestant does not run."""
+
+
+def contained(url: str, work: Any) -> Record:
+    """Runs one page's work; an exception becomes that page's `internal` record, so one bad
+    page never costs the others theirs (the twin of `shootout_core::page::contained`)."""
+    try:
+        return work()
+    except Exception as e:  # noqa: BLE001 - any failure is recorded, never lost
+        return failed(url, e)
+
+
+def result(
+    records: list[Record],
+    before: Usage,
+    after: Usage,
+    wall: float,
+    lags: list[float] | None = None,
+) -> dict[str, Any]:
+    """The result line: what a Rust child reports as `Timed`."""
+    return {
+        "records": records,
+        "wall_s": wall,
+        "cpu_s": max(after.cpu - before.cpu, 0.0),
+        "peak_rss": after.peak_rss,
+        "lags_s": lags,
+    }
+
+
+def timed(work: Any, pids: Any = lambda: ()) -> dict[str, Any]:
+    """Runs `work()` (which returns records, or records and heartbeat lags) between two
+    readings of the clock and of CPU and memory: set-up happens before this is called."""
+    before = Usage.now(pids())
+    start = time.perf_counter()
+    out = work()
+    wall = time.perf_counter() - start
+    after = Usage.now(pids())
+    records, lags = out if isinstance(out, tuple) else (out, None)
+    return result(records, before, after, wall, lags)
+
+
+def load_robots(job: Job, get: Any) -> RobotRules | None:
+    """The site's robots.txt, fetched once before the crawl (outside the clock), if the job
+    obeys it. `get` is the contestant's blocking fetch."""
+    if not job.robots or job.root is None:
+        return None
+    source = urljoin(job.root, "/robots.txt")
+    got = get(source)
+    if isinstance(got, FetchError):
+        return RobotRules(source, 404, "", job.knobs.user_agent)
+    return RobotRules(source, got.status, got.body.decode("utf-8", "replace"), job.knobs.user_agent)

@@ -1,0 +1,151 @@
+"""The two HTTP engines of the Python family, each reduced to `Fetched | FetchError`.
+
+As in the Rust lab, one engine per family: the blocking contestants (`python-sequential`,
+`python-pool`) share requests, and `python-asyncio` uses aiohttp, the articles' choice. Both
+follow the lab's rules: at most `max_redirects` hops (0 records the 3xx itself), a body over
+`max_body` is a `too_large` record, the whole request has `timeout_ms`, the environment's
+proxies are ignored, and every failure becomes a typed error rather than an exception.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import tempfile
+from typing import Any
+
+import aiohttp
+import requests
+
+from .common import FetchError, Fetched, Knobs
+
+_CHUNK = 64 * 1024
+
+
+def _too_large(knobs: Knobs) -> FetchError:
+    return FetchError("too_large", f"body exceeds {knobs.max_body} bytes")
+
+
+class BlockingClient:
+    """requests, one `Session` (a connection pool) per thread or process that uses it."""
+
+    def __init__(self, knobs: Knobs) -> None:
+        self.knobs = knobs
+        self.session = requests.Session()
+        # The lab's proxy policy: the environment's proxies are ignored in both families.
+        self.session.trust_env = False
+        self.session.max_redirects = knobs.max_redirects
+        self.session.headers["User-Agent"] = knobs.user_agent
+        self._verify: bool | str = True
+        if knobs.ca_pem:
+            # requests takes a CA bundle by path only.
+            with tempfile.NamedTemporaryFile("w", suffix=".pem", delete=False) as f:
+                f.write(knobs.ca_pem)
+            self._verify = f.name
+
+    def get(self, url: str) -> Fetched | FetchError:
+        k = self.knobs
+        try:
+            with self.session.get(
+                url,
+                timeout=k.timeout_s,
+                stream=True,
+                allow_redirects=k.max_redirects > 0,
+                verify=self._verify,
+            ) as r:
+                body = bytearray()
+                for chunk in r.iter_content(_CHUNK):
+                    body += chunk
+                    if len(body) > k.max_body:
+                        return _too_large(k)
+                return Fetched(
+                    status=r.status_code,
+                    content_type=r.headers.get("Content-Type"),
+                    body=bytes(body),
+                    final_url=r.url if r.history else None,
+                )
+        except requests.exceptions.Timeout:
+            return FetchError("timeout", f"no response within {k.timeout_ms} ms")
+        except requests.exceptions.SSLError as e:
+            return FetchError("tls", str(e))
+        except requests.exceptions.TooManyRedirects as e:
+            return FetchError("redirect", str(e))
+        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as e:
+            return FetchError("protocol", str(e))
+        except requests.exceptions.ConnectionError as e:
+            # requests raises ConnectionError for a refused connection and for one that broke
+            # mid-response; only the first is a connect error.
+            kind = "connect" if isinstance(e, requests.exceptions.ConnectTimeout) or _refused(e) else "protocol"
+            return FetchError(kind, str(e))
+        except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema) as e:
+            return FetchError("url", str(e))
+        except requests.exceptions.RequestException as e:
+            return FetchError("protocol", str(e))
+
+
+def _refused(e: Exception) -> bool:
+    text = str(e)
+    return any(
+        s in text
+        for s in ("Connection refused", "Failed to establish", "Name or service", "No route")
+    )
+
+
+class AsyncClient:
+    """aiohttp, one `ClientSession` whose connector keeps at most C connections."""
+
+    def __init__(self, knobs: Knobs) -> None:
+        self.knobs = knobs
+        ctx: ssl.SSLContext | bool = True
+        if knobs.ca_pem:
+            ctx = ssl.create_default_context()
+            ctx.load_verify_locations(cadata=knobs.ca_pem)
+        # Made inside the running loop (aiohttp requires it): see `open`.
+        self._ssl = ctx
+        self.session: aiohttp.ClientSession | None = None
+
+    async def open(self) -> AsyncClient:
+        k = self.knobs
+        self.session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=k.concurrency, ssl=self._ssl),
+            timeout=aiohttp.ClientTimeout(total=k.timeout_s),
+            headers={"User-Agent": k.user_agent},
+            trust_env=False,
+        )
+        return self
+
+    async def close(self) -> None:
+        if self.session is not None:
+            await self.session.close()
+
+    async def get(self, url: str) -> Fetched | FetchError:
+        k = self.knobs
+        assert self.session is not None, "AsyncClient.open() was awaited"
+        kwargs: dict[str, Any] = {"allow_redirects": k.max_redirects > 0}
+        if k.max_redirects > 0:
+            kwargs["max_redirects"] = k.max_redirects
+        try:
+            async with self.session.get(url, **kwargs) as resp:
+                body = bytearray()
+                async for chunk in resp.content.iter_chunked(_CHUNK):
+                    body += chunk
+                    if len(body) > k.max_body:
+                        return _too_large(k)
+                return Fetched(
+                    status=resp.status,
+                    content_type=resp.headers.get("Content-Type"),
+                    body=bytes(body),
+                    final_url=str(resp.url) if resp.history else None,
+                )
+        except asyncio.TimeoutError:
+            return FetchError("timeout", f"no response within {k.timeout_ms} ms")
+        except (aiohttp.ClientConnectorCertificateError, aiohttp.ClientSSLError) as e:
+            return FetchError("tls", str(e))
+        except aiohttp.ClientConnectorError as e:
+            return FetchError("connect", str(e))
+        except aiohttp.TooManyRedirects as e:
+            return FetchError("redirect", str(e))
+        except aiohttp.InvalidURL as e:
+            return FetchError("url", str(e))
+        except (aiohttp.ClientError, OSError) as e:
+            return FetchError("protocol", str(e) or type(e).__name__)

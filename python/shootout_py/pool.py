@@ -1,0 +1,123 @@
+"""python-pool: the second article's program. `multiprocessing.Pool(T).map` parses on T
+processes, each with its own interpreter and its own GIL, which is how Python gets parallel
+CPU work under the GIL. For the network scenarios, a pool of C processes does blocking fetches
+with requests, and at most T of them parse at once (a `multiprocessing.Semaphore(T)`), so the
+knobs mean what they mean for every other contestant.
+
+The twin of crates/threads, with processes where Rust has threads: every worker is a whole
+interpreter (its memory counts), and every page and record crosses a pipe, pickled.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Callable
+from typing import Any
+
+from .common import (
+    Frontier,
+    Job,
+    Knobs,
+    Output,
+    Record,
+    Unsupported,
+    contained,
+    crawl_page,
+    download_record,
+    failed,
+    load_robots,
+    parse_record,
+    scrape_record,
+    sleep_record,
+    timed,
+    workers,
+)
+from .http import BlockingClient
+
+# Each worker's own state, made once per process by `_init`.
+_client: BlockingClient | None = None
+_parsing: Any = None
+_wait = 0.0
+
+
+def _init(knobs: Knobs, parsing: Any) -> None:
+    global _client, _parsing, _wait
+    _client = BlockingClient(knobs)
+    _parsing = parsing
+    _wait = knobs.latency_ms / 1000
+
+
+def _get(url: str) -> Any:
+    assert _client is not None, "the pool initializer ran"
+    return _client.get(url)
+
+
+def _sleep(i: int) -> Record:
+    time.sleep(_wait)
+    return sleep_record(i)
+
+
+def _download(url: str) -> Record:
+    return contained(url, lambda: download_record(url, _get(url)))
+
+
+def _scrape(url: str) -> Record:
+    got = _get(url)
+    with _parsing:  # at most T processes parse at once; the rest are waiting on the network
+        return contained(url, lambda: scrape_record(url, got))
+
+
+def _crawl(url: str) -> tuple[Record, list[str]]:
+    got = _get(url)
+    with _parsing:
+        try:
+            return crawl_page(url, got)
+        except Exception as e:  # noqa: BLE001 - recorded, never lost
+            return failed(url, e), []
+
+
+def _parse(page: tuple[str, bytes]) -> Record:
+    return contained(page[0], lambda: parse_record(*page))
+
+
+def run(job: Job, out: Output) -> dict[str, Any]:
+    k = job.knobs
+    if job.scenario == "pitfall":
+        raise Unsupported("python-pool has no event loop to block, so it does not run pitfall")
+    network = job.scenario != "parse"
+    size = k.concurrency if network else k.threads
+    parsing = multiprocessing.Semaphore(k.threads)
+    # Set-up, outside the clock: the pool starts its processes now, and the warm-up map makes
+    # sure every one of them is up before timing starts.
+    with multiprocessing.Pool(size, initializer=_init, initargs=(k, parsing)) as pool:
+        pool.map(time.sleep, [0.05] * size, chunksize=1)
+        robots = load_robots(job, BlockingClient(k).get) if job.scenario == "crawl" else None
+
+        def each(fn: Callable[[Any], Record], items: list[Any]) -> Callable[[], list[Record]]:
+            # chunksize=1: one page per message, so a slow page never holds up a batch behind it.
+            chunk = 1 if network else max(1, len(items) // (4 * size))
+            return lambda: pool.map(fn, items, chunksize=chunk)
+
+        def crawl() -> list[Record]:
+            # Level by level: the pool fetches and parses a whole level, then the frontier
+            # admits the next.
+            frontier = Frontier(job, out, robots)
+            level = [frontier.root]
+            while level:
+                following: list[str] = []
+                for r, links in pool.imap_unordered(_crawl, level):
+                    following.extend(frontier.finish(r, links))
+                level = following
+            return frontier.records
+
+        work = {
+            "sleep": each(_sleep, list(range(k.pages))),
+            "download": each(_download, job.urls),
+            "scrape": each(_scrape, job.urls),
+            "parse": each(_parse, job.pages),
+            "crawl": crawl,
+        }.get(job.scenario)
+        if work is None:
+            raise Unsupported(f"python-pool does not run the {job.scenario} scenario")
+        return timed(work, workers)

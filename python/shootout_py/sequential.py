@@ -1,0 +1,66 @@
+"""python-sequential: one request at a time, with requests. The "before" picture of both
+articles: every wait is waited in full, one after another.
+
+The twin of crates/sequential. A crawl is a plain breadth-first loop over a deque.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from typing import Any
+
+from .common import (
+    Frontier,
+    Job,
+    Output,
+    Unsupported,
+    contained,
+    crawl_page,
+    download_record,
+    failed,
+    load_robots,
+    parse_record,
+    scrape_record,
+    sleep_record,
+    timed,
+)
+from .http import BlockingClient
+
+
+def run(job: Job, out: Output) -> dict[str, Any]:
+    client = BlockingClient(job.knobs)
+    wait = job.knobs.latency_ms / 1000
+
+    def sleep() -> list[dict[str, Any]]:
+        records = []
+        for i in range(job.knobs.pages):
+            time.sleep(wait)  # the blocking wait: nothing else can happen meanwhile
+            records.append(sleep_record(i))
+        return records
+
+    if job.scenario == "sleep":
+        return timed(sleep)
+    if job.scenario == "download":
+        return timed(lambda: [contained(u, lambda: download_record(u, client.get(u))) for u in job.urls])
+    if job.scenario == "scrape":
+        return timed(lambda: [contained(u, lambda: scrape_record(u, client.get(u))) for u in job.urls])
+    if job.scenario == "parse":
+        return timed(lambda: [contained(u, lambda: parse_record(u, b)) for u, b in job.pages])
+    if job.scenario == "crawl":
+        robots = load_robots(job, client.get)
+
+        def crawl() -> list[dict[str, Any]]:
+            frontier = Frontier(job, out, robots)
+            queue = deque([frontier.root])
+            while queue:
+                url = queue.popleft()
+                try:
+                    r, links = crawl_page(url, client.get(url))
+                except Exception as e:  # noqa: BLE001 - recorded, never lost
+                    r, links = failed(url, e), []
+                queue.extend(frontier.finish(r, links))
+            return frontier.records
+
+        return timed(crawl)
+    raise Unsupported(f"python-sequential does not run the {job.scenario} scenario")
