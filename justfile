@@ -38,6 +38,16 @@ faults *args:
 list:
     cargo run --release -- list
 
+# Make .venv for the python-* contestants (uv if present, else python3 -m venv) and install python/requirements.txt.
+[group('run')]
+python:
+    scripts/python-venv.sh
+
+# The Rust-vs-Python table of docs/results.md: the tour with these flags, each side's best verified row per scenario.
+[group('bench')]
+python-vs-rust *args:
+    scripts/python_vs_rust.py {{args}}
+
 # Run every test in the workspace.
 [group('check')]
 test *args:

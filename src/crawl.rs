@@ -52,6 +52,10 @@ pub fn crawl(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
     })?;
     let (mut knobs, deadline) = checked(args)?;
     check_concurrency(contestant, knobs.concurrency)?;
+    let python = shootout::python::is_python(contestant.name());
+    if python {
+        check_python(&knobs).with_context(|| contestant.name())?;
+    }
 
     // Every check has passed: the first request is robots.txt.
     let robots = if args.ignore_robots {
@@ -59,6 +63,14 @@ pub fn crawl(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
     } else {
         Some(obey_robots(&root, &mut knobs)?)
     };
+    if python && knobs.net.delay_ms > 0 {
+        bail!(
+            "{}: robots.txt asks for a Crawl-delay of {} ms, and the python-* contestants do not \
+             pace requests (use a Rust contestant, or --ignore-robots)",
+            contestant.name(),
+            knobs.net.delay_ms
+        );
+    }
     let runner = contestant.prepare(&knobs)?;
     let out: Option<Box<dyn std::io::Write + Send>> = if args.json {
         // Buffered, and flushed by the watcher every 100 ms: lines arrive as pages finish,
@@ -138,7 +150,17 @@ pub fn crawl(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
     };
 
     let records = runner.crawl(&root, &spec);
-    let cost = Cost::since(start, &before);
+    let mut cost = Cost::since(start, &before);
+    if python {
+        // The Python child's own measurements, around the crawl alone, as for every contestant.
+        if let Some((wall, cpu, peak_rss)) = shootout::python::last_cost() {
+            cost = Cost {
+                wall,
+                cpu,
+                peak_rss,
+            };
+        }
+    }
     drop(done_tx);
     // If the watcher is stopping the crawl right now, it exits the process: this waits for
     // that rather than racing it to print.
@@ -160,6 +182,19 @@ pub fn crawl(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
     journal.complete(&records);
     report.print(&Tally::of(&records), &records, &cost, None)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// What a Python contestant's crawl needs, checked before any request: an interpreter, and
+/// no flag it does not honour (the articles' programs neither pace requests nor take a proxy).
+fn check_python(knobs: &Knobs) -> anyhow::Result<()> {
+    shootout::python::interpreter()?;
+    if knobs.net.proxy.is_some() {
+        bail!("--proxy is not supported by the python-* contestants; use a Rust contestant");
+    }
+    if knobs.net.delay_ms > 0 {
+        bail!("--delay-ms is not supported by the python-* contestants; use a Rust contestant");
+    }
+    Ok(())
 }
 
 /// The crawl's knobs and deadline from its flags, each checked, before any request: a bad
@@ -275,11 +310,15 @@ impl Cost {
     fn since(start: Instant, before: &Usage) -> Cost {
         let wall = start.elapsed();
         let after = Usage::now();
+        // A Python contestant crawls in a child process: once it has been waited for, its CPU
+        // (and its pool workers') counts here, and its peak if it is the larger. (That is for
+        // a stopped crawl; one that ends by itself reports the child's own measurements.)
+        let children = Usage::children();
         Cost {
             wall,
-            cpu: after.cpu.saturating_sub(before.cpu),
+            cpu: after.cpu.saturating_sub(before.cpu) + children.cpu,
             // The whole process's peak: the crawl's, plus the few MiB the runner started with.
-            peak_rss: after.peak_rss,
+            peak_rss: after.peak_rss.max(children.peak_rss),
         }
     }
 }
@@ -336,7 +375,11 @@ impl Report {
             c.name(),
             c.effective(&self.knobs).concurrency,
             c.effective(&self.knobs).threads,
-            self.knobs.extract,
+            if shootout::python::is_python(c.name()) {
+                "bs4+lxml".to_owned()
+            } else {
+                self.knobs.extract.to_string()
+            },
             tally.records - tally.failed,
             tally.failed,
             if kinds.is_empty() {

@@ -205,7 +205,7 @@ fn discover() -> Result<Interpreter, String> {
         .arg("--check")
         .stdin(Stdio::null())
         .output()
-        .map_err(|e| format!("cannot run {shown} (from {from}): {e}"))?;
+        .map_err(|e| format!("cannot run {shown} (from {from}): {e}; {SETUP_HINT}"))?;
     if !out.status.success() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         let why = stderr
@@ -317,6 +317,16 @@ enum Line {
     Result(PyResult),
 }
 
+/// What the last Python child of this process measured around its scenario: wall, CPU and
+/// peak memory. `shootout crawl` reports these rather than its own clock, which would include
+/// starting the interpreter and importing the libraries (about half a second).
+static LAST_COST: std::sync::Mutex<Option<(Duration, Duration, u64)>> = std::sync::Mutex::new(None);
+
+/// The wall time, CPU time and peak memory the last Python child measured, if one ran.
+pub fn last_cost() -> Option<(Duration, Duration, u64)> {
+    *LAST_COST.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// What a Python child measured: a Rust child's [`Timed`], in seconds.
 #[derive(Deserialize)]
 struct PyResult {
@@ -413,6 +423,11 @@ impl PythonRunner {
         let mut admitted: Vec<String> = Vec::new();
         match self.stream(job, journal, &mut admitted, &mut streamed) {
             Ok(result) => {
+                *LAST_COST.lock().unwrap_or_else(|e| e.into_inner()) = Some((
+                    Duration::from_secs_f64(result.wall_s.max(0.0)),
+                    Duration::from_secs_f64(result.cpu_s.max(0.0)),
+                    result.peak_rss,
+                ));
                 let lags = result.lags();
                 let records = if job.stream { streamed } else { result.records };
                 (records, lags)

@@ -167,8 +167,27 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
         );
     }
     out.push_str(note);
+    out.push_str(python_note(scenario, rows.iter().copied()));
     out.push_str(&below_ideal_note(&rows, several));
     out
+}
+
+/// What a table with Python rows should say about them.
+fn python_note<'a>(scenario: Scenario, mut rows: impl Iterator<Item = &'a Row>) -> &'static str {
+    if !rows.any(|r| r.family == "python") {
+        return "";
+    }
+    match scenario {
+        Scenario::Pitfall => {
+            "  note: for python-asyncio, spawn-blocking is asyncio.to_thread (T threads) and \
+             rayon is a ProcessPoolExecutor (T processes).\n"
+        }
+        _ if scenario.parses() => {
+            "  note: python-* rows parse with BeautifulSoup and lxml, whatever --extract says; \
+             python-pool's cpu and peak mem add up its worker processes.\n"
+        }
+        _ => "  note: python-pool's cpu and peak mem add up its worker processes.\n",
+    }
 }
 
 /// A note for runs that came in under their ideal, worded by the bound that applied. Under a
@@ -256,6 +275,7 @@ fn pitfall_table(knobs: &Knobs, rows: &[Row]) -> String {
         );
     }
     out.push_str(naive_note(rows));
+    out.push_str(python_note(Scenario::Pitfall, rows.iter()));
     out
 }
 

@@ -421,8 +421,10 @@ class Usage:
     def now(workers: Iterable[int] = ()) -> Usage:
         ru = resource.getrusage(resource.RUSAGE_SELF)
         cpu = ru.ru_utime + ru.ru_stime
-        # Linux reports ru_maxrss in KiB, macOS in bytes.
-        peak = ru.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+        # VmHWM where Linux has it: ru_maxrss can carry the parent's peak over through fork
+        # and exec (docs/methodology.md). Elsewhere ru_maxrss, in bytes on macOS.
+        own = _proc_stat(os.getpid())
+        peak = own[1] if own is not None else ru.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
         for pid in workers:
             stat = _proc_stat(pid)
             if stat is not None:

@@ -52,6 +52,38 @@ impl Usage {
     }
 }
 
+impl Usage {
+    /// The usage of this process's children that have ended and been waited for (and of
+    /// their own waited-for children): their CPU time summed, and the largest one's peak
+    /// resident set. All zeros where `getrusage` is missing.
+    pub fn children() -> Usage {
+        #[cfg(unix)]
+        {
+            // SAFETY: as in `Usage::now`.
+            let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+            let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru) };
+            if rc != 0 {
+                return Usage::default();
+            }
+            let tv = |t: libc::timeval| {
+                Duration::new(
+                    u64::try_from(t.tv_sec).unwrap_or(0),
+                    u32::try_from(t.tv_usec).unwrap_or(0) * 1_000,
+                )
+            };
+            let unit: u64 = if cfg!(target_os = "macos") { 1 } else { 1024 };
+            Usage {
+                cpu: tv(ru.ru_utime) + tv(ru.ru_stime),
+                peak_rss: u64::try_from(ru.ru_maxrss).unwrap_or(0) * unit,
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            Usage::default()
+        }
+    }
+}
+
 /// The CPUs this thread may run on (Linux), or `None` where that cannot be asked.
 pub fn allowed_cpus() -> Option<Vec<usize>> {
     #[cfg(target_os = "linux")]

@@ -1,0 +1,120 @@
+"""Unit tests of the parts every Python contestant shares: records, parsing, URLs, the frontier.
+Run with `.venv/bin/python -m unittest discover -s python` (CI does)."""
+
+from __future__ import annotations
+
+import io
+import json
+import pickle
+import unittest
+
+from shootout_py.common import (
+    Fetched,
+    FetchError,
+    Frontier,
+    Job,
+    Output,
+    RobotRules,
+    crawl_page,
+    download_record,
+    extract,
+    is_html,
+    normalise,
+    parse_record,
+)
+
+KNOBS = {
+    "pages": 1,
+    "latency_ms": 0,
+    "page_kb": 1,
+    "concurrency": 1,
+    "threads": 1,
+    "timeout_ms": 1000,
+    "max_body": 1000,
+    "net": {},
+}
+
+
+def crawl_job(**over: object) -> Job:
+    j = {"contestant": "python-sequential", "scenario": "crawl", "knobs": KNOBS, "root": "http://h/", "max_pages": 100}
+    j.update(over)
+    return Job.from_json(j)
+
+
+class Records(unittest.TestCase):
+    def test_title_and_links_are_counted_as_the_rust_extractors_do(self) -> None:
+        html = (
+            b"<html><head><title>\n  Caf&eacute; &amp; co\n </title>"
+            b"<script>var a = '<a href=/x>no</a>';</script></head><body>"
+            b"<!-- <a href=/c>no</a> --><a href=/a>a</a><a name=top></a><a href='b#f'>b</a></body></html>"
+        )
+        e = extract(html)
+        self.assertEqual(e.title, "Caf\u00e9 & co")
+        self.assertEqual(e.links, 3)  # anchors with or without href; none in script or comment
+        self.assertEqual(e.hrefs, ["/a", "b#f"])
+
+    def test_the_declared_charset_is_used(self) -> None:
+        body = "<title>Caf\u00e9 na\u00efve</title>".encode("latin-1")
+        self.assertEqual(extract(body, "text/html; charset=iso-8859-1").title, "Caf\u00e9 na\u00efve")
+
+    def test_only_2xx_html_is_parsed(self) -> None:
+        html = b"<title>T</title><a href=/x>x</a>"
+        ok, links = crawl_page("http://h/p", Fetched(200, "text/html", html))
+        self.assertEqual((ok["title"], ok["links"], ok["error"]), ("T", 1, None))
+        self.assertEqual(links, ["http://h/x"])
+        missing, links = crawl_page("http://h/p", Fetched(404, "text/html", html))
+        self.assertEqual((missing["status"], missing["error"], missing["links"], links), (404, "status: HTTP 404", 0, []))
+        text, _ = crawl_page("http://h/p", Fetched(200, "text/plain", html))
+        self.assertEqual((text["title"], text["size"]), (None, len(html)))
+        self.assertFalse(is_html("image/png"))
+        self.assertTrue(is_html(None))
+
+    def test_errors_keep_their_kind_and_survive_a_pipe(self) -> None:
+        e = pickle.loads(pickle.dumps(FetchError("timeout", "no response within 5 ms")))
+        self.assertEqual(download_record("u", e)["error"], "timeout: no response within 5 ms")
+
+    def test_parse_records_have_no_status(self) -> None:
+        r = parse_record("p", b"<title>x</title>")
+        self.assertEqual((r["status"], r["title"], r["size"]), (None, "x", 16))
+
+
+class Urls(unittest.TestCase):
+    def test_normalise_matches_the_rust_frontier(self) -> None:
+        base = "http://h:8080/page/1"
+        self.assertEqual(normalise(base, "./2"), "http://h:8080/page/2")
+        self.assertEqual(normalise(base, "../page/./3"), "http://h:8080/page/3")
+        self.assertEqual(normalise(base, "HTTP://H:8080/page/4#x"), "http://h:8080/page/4")
+        self.assertEqual(normalise(base, "/q?"), "http://h:8080/q")
+        self.assertEqual(normalise("http://h:80/", "/a"), "http://h/a")
+        self.assertIsNone(normalise(base, "mailto:x@y"))
+        self.assertIsNone(normalise(base, "javascript:void(0)"))
+        self.assertIsNone(normalise(base, "http://[::1"))
+
+
+class Crawl(unittest.TestCase):
+    def test_each_url_once_one_origin_and_the_cap(self) -> None:
+        out = io.StringIO()
+        f = Frontier(crawl_job(max_pages=3, stream=True), Output(True, out))
+        r = {"url": "http://h/", "status": 200, "title": None, "links": 0, "size": 0, "error": None}
+        nxt = f.finish(r, ["http://h/a", "http://h/a", "http://other/b", "https://h/c", "http://h/d", "http://h/e"])
+        self.assertEqual(nxt, ["http://h/a", "http://h/d"])  # the cap of 3 counts the root
+        lines = [json.loads(line) for line in out.getvalue().splitlines()]
+        self.assertEqual(lines[0], {"admitted": "http://h/"})
+        self.assertEqual(lines[1]["record"]["url"], "http://h/")
+
+    def test_depth_and_prefix(self) -> None:
+        f = Frontier(crawl_job(max_depth=1, prefix="/docs/"), Output(False))
+        r = {"url": "http://h/", "error": None}
+        self.assertEqual(f.finish(r, ["http://h/docs/a", "http://h/blog/b"]), ["http://h/docs/a"])
+        self.assertEqual(f.finish({"url": "http://h/docs/a", "error": None}, ["http://h/docs/deeper"]), [])
+
+    def test_robots_disallowed_links_get_a_record_and_no_fetch(self) -> None:
+        robots = RobotRules("http://h/robots.txt", 200, "User-agent: *\nDisallow: /private/\n", "shootout")
+        f = Frontier(crawl_job(), Output(False), robots)
+        nxt = f.finish({"url": "http://h/", "error": None}, ["http://h/private/x", "http://h/ok"])
+        self.assertEqual(nxt, ["http://h/ok"])
+        self.assertEqual(f.records[-1]["error"], "robots: http://h/robots.txt disallows /private/x")
+
+
+if __name__ == "__main__":
+    unittest.main()

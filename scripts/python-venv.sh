@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Make .venv for the python-* contestants and install python/requirements.txt into it, then
+# check that the package imports. `just python` and CI run this.
+#
+# uv is used if present; otherwise python3 -m venv. If python3 (or its venv module) is
+# missing and we are root on Debian or Ubuntu, apt-get installs it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v uv >/dev/null && ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "python3 or its venv module is missing: installing python3-venv with apt-get"
+        apt-get update -qq && apt-get install -y -qq python3 python3-venv >/dev/null
+    else
+        echo "error: python3 with its venv module is needed (apt-get install python3-venv), or uv" >&2
+        exit 1
+    fi
+fi
+if command -v uv >/dev/null; then
+    uv venv --quiet .venv
+    uv pip install --quiet --python .venv/bin/python -r python/requirements.txt
+else
+    [ -x .venv/bin/python ] || python3 -m venv .venv
+    .venv/bin/pip install --quiet --disable-pip-version-check -r python/requirements.txt
+fi
+PYTHONPATH=python .venv/bin/python -m shootout_py --check

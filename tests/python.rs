@@ -1,0 +1,333 @@
+//! The Python contestants: the same checks as the Rust ones, over `registry::PYTHON`.
+//!
+//! They need an interpreter with python/requirements.txt (`just python`). Without one, each
+//! test prints a note and passes, so `cargo test --workspace` works with the Rust toolchain
+//! alone; CI sets `SHOOTOUT_REQUIRE_PYTHON=1`, which turns a missing interpreter into a failure.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use shootout::harness::{self, Job, time_here};
+use shootout::registry::PYTHON;
+use shootout_core::pitfall::Offload;
+use shootout_core::verify::verify;
+use shootout_core::{Contestant, Knobs, Scenario};
+use shootout_site::{Content, Server, ServerConfig, SiteSpec};
+
+/// Whether the Python contestants can run here; if not, says why (and fails under CI).
+fn python_ready(test: &str) -> bool {
+    match shootout::python::interpreter() {
+        Ok(_) => true,
+        Err(e) if std::env::var_os("SHOOTOUT_REQUIRE_PYTHON").is_some() => {
+            panic!("{test}: SHOOTOUT_REQUIRE_PYTHON is set, and {e:#}")
+        }
+        Err(e) => {
+            eprintln!("note: {test} skipped: {e:#}");
+            false
+        }
+    }
+}
+
+fn knobs() -> Knobs {
+    Knobs {
+        pages: 24,
+        latency_ms: 5,
+        page_kb: 8,
+        concurrency: 6,
+        threads: 2,
+        ..Knobs::default()
+    }
+}
+
+fn server(k: &Knobs) -> Server {
+    Server::start(ServerConfig {
+        content: Content::Synthetic(SiteSpec {
+            pages: k.pages,
+            page_kb: k.page_kb,
+            seed: 3,
+            quirks: false,
+        }),
+        latency: k.latency(),
+        threads: 2,
+        ..ServerConfig::default()
+    })
+    .expect("test server starts")
+}
+
+fn job(c: &dyn Contestant, scenario: Scenario, srv: &Server, max_pages: usize) -> Job {
+    Job {
+        contestant: c.name().to_owned(),
+        scenario,
+        knobs: knobs(),
+        seed: 3,
+        max_pages,
+        base_url: srv.base_url().to_string(),
+        offload: None,
+        quirks: false,
+    }
+}
+
+fn shootout(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shootout"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+/// Every Python contestant, in every scenario it runs (a capped crawl, and each pitfall
+/// variant, included), yields exactly the ground truth: the test body of tests/contestants.rs.
+#[test]
+fn every_python_contestant_matches_ground_truth() {
+    if !python_ready("every_python_contestant_matches_ground_truth") {
+        return;
+    }
+    let srv = server(&knobs());
+    let site = srv.site().expect("synthetic site");
+    let mut failures = Vec::new();
+    let runs = [
+        (Scenario::Sleep, usize::MAX),
+        (Scenario::Download, usize::MAX),
+        (Scenario::Scrape, usize::MAX),
+        (Scenario::Crawl, usize::MAX),
+        (Scenario::Crawl, 7),
+        (Scenario::Parse, usize::MAX),
+        (Scenario::Pitfall, usize::MAX),
+    ];
+    for c in PYTHON {
+        for (scenario, max_pages) in runs {
+            let variants: Vec<Option<Offload>> = if scenario == Scenario::Pitfall {
+                c.pitfall_variants().iter().copied().map(Some).collect()
+            } else {
+                vec![None]
+            };
+            for offload in variants {
+                let j = Job {
+                    offload,
+                    ..job(*c, scenario, &srv, max_pages)
+                };
+                let label = format!("{} {scenario} (cap {max_pages}, {offload:?})", c.name());
+                match time_here(*c, &j) {
+                    Err(e) => failures.push(format!("{label}: {e:#}")),
+                    Ok(run) => {
+                        let verdict = verify(&run.records, &harness::expectation(site, &j));
+                        if !verdict.ok() {
+                            failures.push(format!("{label}: {verdict}"));
+                        }
+                        if scenario == Scenario::Pitfall
+                            && run.heartbeat.is_none_or(|h| h.ticks == 0)
+                        {
+                            failures.push(format!("{label}: no heartbeat ticks"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// In `shootout run`, a Python row is measured by the Python child itself, verified, and
+/// carries its CPU and memory like any row.
+#[test]
+fn measured_python_rows_are_verified_and_costed() {
+    if !python_ready("measured_python_rows_are_verified_and_costed") {
+        return;
+    }
+    let out = shootout(&[
+        "run",
+        "scrape",
+        "--contestants",
+        "python-sequential,python-asyncio,python-pool,tokio",
+        "-n",
+        "12",
+        "-l",
+        "5",
+        "-s",
+        "8",
+        "--json",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    for r in rows.iter().filter(|r| r["family"] == "python") {
+        assert_eq!(r["verified"], true, "{r}");
+        assert_eq!(r["records"], 12, "{r}");
+        // Parsing 12 pages with BeautifulSoup takes CPU, and an interpreter takes memory.
+        assert!(r["cpu_s"].as_f64().is_some_and(|s| s > 0.0), "{r}");
+        assert!(r["peak_rss_mb"].as_f64().is_some_and(|m| m > 10.0), "{r}");
+        assert!(
+            r["extractor"].is_null(),
+            "BeautifulSoup, not a Rust strategy: {r}"
+        );
+    }
+    assert_eq!(rows.iter().filter(|r| r["family"] == "python").count(), 3);
+}
+
+/// The lines of a `shootout crawl --json`, sorted.
+fn crawl_records(url: &str, contestant: &str) -> Result<BTreeSet<String>, String> {
+    let out = shootout(&["crawl", "--url", url, "--contestant", contestant, "--json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() {
+        return Err(format!("{contestant}: exit {}: {stderr}", out.status));
+    }
+    if !stderr.contains(&format!("with {contestant}")) {
+        return Err(format!("{contestant}: no totals line: {stderr}"));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect())
+}
+
+/// `shootout crawl --contestant python-*` prints the very records the Rust contestants print.
+#[test]
+fn python_crawls_print_the_same_records_as_rust() {
+    if !python_ready("python_crawls_print_the_same_records_as_rust") {
+        return;
+    }
+    let srv = server(&knobs());
+    let url = srv.base_url().to_string();
+    let rust = crawl_records(&url, "tokio").expect("tokio crawls");
+    assert!(rust.len() > knobs().pages, "the crawl finds the whole site");
+    let mut failures = Vec::new();
+    for c in PYTHON {
+        match crawl_records(&url, c.name()) {
+            Err(e) => failures.push(e),
+            Ok(lines) if lines != rust => failures.push(format!(
+                "{}: {} lines, {} differ from tokio's",
+                c.name(),
+                lines.len(),
+                lines.symmetric_difference(&rust).count()
+            )),
+            Ok(_) => {}
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// One line on stderr, no panic.
+fn one_line_error(out: &Output, says: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "should fail: {err}");
+    assert!(err.contains(says), "stderr was {err:?}");
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err:?}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+/// A missing interpreter, or one without the libraries, is one line; without an interpreter
+/// the Python rows are skipped with one line, and the rest runs.
+#[test]
+fn a_missing_or_unready_interpreter_is_one_clear_line() {
+    let out = shootout(&[
+        "--python",
+        "/nonexistent/python",
+        "run",
+        "scrape",
+        "--contestants",
+        "python-asyncio",
+    ]);
+    one_line_error(&out, "cannot run /nonexistent/python (from --python)");
+    let out = shootout(&["--python", "/nonexistent/python", "run", "sleep", "-n", "3"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout.matches("python rows skipped").count(), 1, "{stdout}");
+    assert!(
+        stdout.contains("just python"),
+        "says how to enable them: {stdout}"
+    );
+    assert!(!stdout.contains("python-asyncio"), "{stdout}");
+    assert!(stdout.contains("tokio"), "{stdout}");
+
+    // A bare venv: Python is there, aiohttp is not.
+    let dir = std::env::temp_dir().join(format!("shootout-bare-venv-{}", std::process::id()));
+    let made = Command::new("python3")
+        .args(["-m", "venv", "--without-pip"])
+        .arg(&dir)
+        .status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("note: no python3 with venv here; the bare-venv case is skipped");
+        return;
+    }
+    let python = dir.join("bin/python");
+    let python = python.to_str().expect("a UTF-8 temp path");
+    let out = shootout(&[
+        "--python",
+        python,
+        "crawl",
+        "--url",
+        "http://127.0.0.1:9/",
+        "--contestant",
+        "python-pool",
+    ]);
+    one_line_error(&out, "No module named 'aiohttp'");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A Python child that crashes is a ✗ row carrying its traceback's last line; the run
+/// finishes and says so.
+#[test]
+fn a_crashing_python_child_is_a_failed_row_with_its_traceback() {
+    // A stand-in interpreter: ready when checked, and then every job dies as Python would.
+    let fake: PathBuf =
+        std::env::temp_dir().join(format!("shootout-crashing-python-{}", std::process::id()));
+    std::fs::write(
+        &fake,
+        "#!/bin/sh\n\
+         if [ \"$3\" = --check ]; then echo 'python 3 (a stand-in)'; exit 0; fi\n\
+         cat >/dev/null\n\
+         echo 'Traceback (most recent call last):' >&2\n\
+         echo '  File \"aio.py\", line 1, in run' >&2\n\
+         echo 'RuntimeError: the event loop is closed' >&2\n\
+         exit 1\n",
+    )
+    .expect("write the stand-in");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755))
+            .expect("make it executable");
+    }
+    let out = shootout(&[
+        "--python",
+        fake.to_str().expect("a UTF-8 temp path"),
+        "run",
+        "download",
+        "--contestants",
+        "python-asyncio,sequential",
+        "-n",
+        "3",
+        "--json",
+    ]);
+    let _ = std::fs::remove_file(&fake);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "a crashed row fails the run");
+    assert!(stderr.contains("not verified"), "{stderr}");
+    let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    let row = rows
+        .iter()
+        .find(|r| r["contestant"] == "python-asyncio")
+        .expect("the crashed contestant still has a row");
+    assert_eq!(row["verified"], false);
+    let problems = row["problems"].to_string();
+    assert!(
+        problems.contains("RuntimeError: the event loop is closed"),
+        "{problems}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r["contestant"] == "sequential" && r["verified"] == true),
+        "the other contestants still ran: {rows:?}"
+    );
+}
