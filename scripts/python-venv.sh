@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Make .venv for the python-* contestants and install python/requirements.txt into it, then
-# check that the package imports. `just python` and CI run this.
+# check that the package imports. `just python` and CI run this; with --dev (CI) it installs
+# python/requirements-dev.txt instead, which adds the type checker.
 #
 # uv is used if present; otherwise python3 -m venv. If python3 (or its venv module) is
 # missing and we are root on Debian or Ubuntu, apt-get installs it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+requirements=python/requirements.txt
+[ "${1:-}" = --dev ] && requirements=python/requirements-dev.txt
 
 if ! command -v uv >/dev/null && ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -17,10 +20,10 @@ if ! command -v uv >/dev/null && ! python3 -c 'import venv, ensurepip' 2>/dev/nu
     fi
 fi
 if command -v uv >/dev/null; then
-    uv venv --quiet .venv
-    uv pip install --quiet --python .venv/bin/python -r python/requirements.txt
+    [ -x .venv/bin/python ] || uv venv --quiet .venv
+    uv pip install --quiet --python .venv/bin/python -r "$requirements"
 else
     [ -x .venv/bin/python ] || python3 -m venv .venv
-    .venv/bin/pip install --quiet --disable-pip-version-check -r python/requirements.txt
+    .venv/bin/pip install --quiet --disable-pip-version-check -r "$requirements"
 fi
 PYTHONPATH=python .venv/bin/python -m shootout_py --check

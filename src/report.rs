@@ -167,27 +167,38 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
         );
     }
     out.push_str(note);
-    out.push_str(python_note(scenario, rows.iter().copied()));
+    out.push_str(&python_note(scenario, rows.iter().copied()));
     out.push_str(&below_ideal_note(&rows, several));
     out
 }
 
 /// What a table with Python rows should say about them.
-fn python_note<'a>(scenario: Scenario, mut rows: impl Iterator<Item = &'a Row>) -> &'static str {
-    if !rows.any(|r| r.family == "python") {
-        return "";
+fn python_note<'a>(scenario: Scenario, rows: impl Iterator<Item = &'a Row>) -> String {
+    let names: Vec<&str> = rows
+        .filter(|r| r.family == "python")
+        .map(|r| r.contestant.as_str())
+        .collect();
+    let mut note = String::new();
+    if names.is_empty() {
+        return note;
     }
-    match scenario {
-        Scenario::Pitfall => {
+    if scenario == Scenario::Pitfall {
+        note.push_str(
             "  note: for python-asyncio, spawn-blocking is asyncio.to_thread (T threads) and \
-             rayon is a ProcessPoolExecutor (T processes).\n"
-        }
-        _ if scenario.parses() => {
-            "  note: python-* rows parse with BeautifulSoup and lxml, whatever --extract says; \
-             python-pool's cpu and peak mem add up its worker processes.\n"
-        }
-        _ => "  note: python-pool's cpu and peak mem add up its worker processes.\n",
+             rayon is a ProcessPoolExecutor (T processes).\n",
+        );
+    } else if scenario.parses() {
+        note.push_str(
+            "  note: python-* rows parse with BeautifulSoup and lxml, whatever --extract says.\n",
+        );
     }
+    if names.contains(&"python-pool") {
+        note.push_str(
+            "  note: python-pool's cpu and peak mem add up its worker processes (each worker's \
+             own peak, so an upper bound).\n",
+        );
+    }
+    note
 }
 
 /// A note for runs that came in under their ideal, worded by the bound that applied. Under a
@@ -275,7 +286,7 @@ fn pitfall_table(knobs: &Knobs, rows: &[Row]) -> String {
         );
     }
     out.push_str(naive_note(rows));
-    out.push_str(python_note(Scenario::Pitfall, rows.iter()));
+    out.push_str(&python_note(Scenario::Pitfall, rows.iter()));
     out
 }
 

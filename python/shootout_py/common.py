@@ -23,7 +23,7 @@ import os
 import resource
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 from urllib.parse import urljoin, urlsplit
 
@@ -348,15 +348,14 @@ class RobotRules:
         self.source = source
         self._agent = agent
         self._parser = RobotFileParser(source)
-        if 200 <= status < 300:
-            self._parser.parse(text.splitlines())
-        elif 400 <= status < 500:
-            self._parser.allow_all = True
-        else:
-            # RFC 9309: a server error means the whole site is disallowed.
-            self._parser.disallow_all = True
+        self._parser.parse(text.splitlines())
+        # RFC 9309: rules only from a 2xx; a 4xx means no rules, and a server error means the
+        # whole site is disallowed.
+        self._everything: bool | None = None if 200 <= status < 300 else status < 500
 
     def allows(self, url: str) -> bool:
+        if self._everything is not None:
+            return self._everything
         return self._parser.can_fetch(self._agent, url)
 
 
@@ -448,7 +447,7 @@ class Unsupported(Exception):
     """A scenario this contestant does not run."""
 
 
-def contained(url: str, work: Any) -> Record:
+def contained(url: str, work: Callable[[], Record]) -> Record:
     """Runs one page's work; an exception becomes that page's `internal` record, so one bad
     page never costs the others theirs (the twin of `shootout_core::page::contained`)."""
     try:

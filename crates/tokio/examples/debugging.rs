@@ -9,10 +9,16 @@
 //! `all_tasks()`.
 //!
 //! For a live view of every task (polls, wake-ups, time busy and idle), tokio has
-//! tokio-console: build with `RUSTFLAGS="--cfg tokio_unstable"`, call
-//! `console_subscriber::init()` (the console-subscriber crate) instead of the subscriber
-//! below, and run `tokio-console` beside the program. This example leaves that out, so that it
-//! builds with no extra flags or crates; it is not run by CI.
+//! tokio-console, the closest thing to watching `asyncio.all_tasks()` change. tokio records
+//! what the console shows only when built with `--cfg tokio_unstable`, so it is a feature of
+//! its own here (`console`, which adds the console-subscriber crate's layer beside the printing
+//! one, and keeps scraping for 30 s so there is something to watch):
+//!
+//! ```sh
+//! cargo install --locked tokio-console
+//! RUSTFLAGS="--cfg tokio_unstable" cargo run --release -p shootout-tokio --example debugging --features console
+//! tokio-console        # in another terminal: it connects to 127.0.0.1:6669
+//! ```
 //!
 //! Run with: `RUST_LOG=debugging=debug cargo run --release -p shootout-tokio --example debugging`
 //! (without `RUST_LOG`, only the info lines and the warning show)
@@ -34,6 +40,14 @@ use shootout_http::engine::AsyncClient;
 use shootout_site::{Server, ServerConfig};
 use tracing::{Instrument, debug, info, info_span, warn};
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::prelude::*;
+
+// Without the cfg, tokio records nothing for the console to show: say so at build time.
+#[cfg(all(feature = "console", not(tokio_unstable)))]
+compile_error!(
+    "the console feature needs RUSTFLAGS=\"--cfg tokio_unstable\": only then does tokio record \
+     the task data tokio-console shows"
+);
 
 /// Longer than this is worth a warning, as asyncio's debug mode warns about slow callbacks
 /// (its threshold, `loop.slow_callback_duration`, is 100 ms).
@@ -54,14 +68,17 @@ async fn scrape(client: Arc<Client>, url: url::Url) {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    // RUST_LOG decides what is printed; without it, info and above.
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
+    // RUST_LOG decides what is printed; without it, info and above. The filter belongs to the
+    // printing layer only, so the console layer (with `--features console`) sees every task.
+    let print = tracing_subscriber::fmt::layer()
         .with_target(false)
         .with_ansi(std::io::stdout().is_terminal())
-        .init();
+        .with_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")));
+    let subscriber = tracing_subscriber::registry().with(print);
+    // console-subscriber serves the task data on 127.0.0.1:6669, where tokio-console connects.
+    #[cfg(feature = "console")]
+    let subscriber = subscriber.with(console_subscriber::spawn());
+    subscriber.init();
 
     let server = Server::start(ServerConfig {
         latency: Duration::from_millis(100),
@@ -93,6 +110,24 @@ async fn main() -> anyhow::Result<()> {
     );
     for t in tasks {
         t.await?;
+    }
+    #[cfg(feature = "console")]
+    {
+        // Something to watch: the same five pages, once a second, for 30 s.
+        info!("tokio-console can connect now (run `tokio-console`); scraping for 30 s");
+        for _ in 0..30 {
+            let round: Vec<_> = (0..5)
+                .map(|i| {
+                    let url = base.join(&format!("/page/{i}")).expect("a valid path");
+                    let span = info_span!("scrape", url = %url.path());
+                    tokio::spawn(scrape(client.clone(), url).instrument(span))
+                })
+                .collect();
+            for t in round {
+                t.await?;
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
     }
     // Still alive: the HTTP engine's connection tasks, one per pooled keep-alive connection.
     info!(
