@@ -23,12 +23,32 @@ pub struct Usage {
 impl Usage {
     /// Reads the current usage. On a platform without `getrusage` this is all zeros.
     pub fn now() -> Usage {
+        let usage = Usage::of(Who::Myself);
+        Usage {
+            peak_rss: own_peak_rss().unwrap_or(usage.peak_rss),
+            ..usage
+        }
+    }
+
+    /// The usage of this process's children that have ended and been waited for (and of
+    /// their own waited-for children): their CPU time summed, and the largest one's peak
+    /// resident set. All zeros where `getrusage` is missing.
+    pub fn children() -> Usage {
+        Usage::of(Who::Children)
+    }
+
+    /// `getrusage` for `who`, or zeros.
+    fn of(who: Who) -> Usage {
         #[cfg(unix)]
         {
+            let who = match who {
+                Who::Myself => libc::RUSAGE_SELF,
+                Who::Children => libc::RUSAGE_CHILDREN,
+            };
             // SAFETY: getrusage only writes into the struct we hand it, and a zeroed rusage
             // is a valid value of that plain C struct.
             let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-            let rc = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) };
+            let rc = unsafe { libc::getrusage(who, &mut ru) };
             if rc != 0 {
                 return Usage::default();
             }
@@ -42,46 +62,22 @@ impl Usage {
             let unit: u64 = if cfg!(target_os = "macos") { 1 } else { 1024 };
             Usage {
                 cpu: tv(ru.ru_utime) + tv(ru.ru_stime),
-                peak_rss: own_peak_rss().unwrap_or(u64::try_from(ru.ru_maxrss).unwrap_or(0) * unit),
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            Usage::default()
-        }
-    }
-}
-
-impl Usage {
-    /// The usage of this process's children that have ended and been waited for (and of
-    /// their own waited-for children): their CPU time summed, and the largest one's peak
-    /// resident set. All zeros where `getrusage` is missing.
-    pub fn children() -> Usage {
-        #[cfg(unix)]
-        {
-            // SAFETY: as in `Usage::now`.
-            let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-            let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru) };
-            if rc != 0 {
-                return Usage::default();
-            }
-            let tv = |t: libc::timeval| {
-                Duration::new(
-                    u64::try_from(t.tv_sec).unwrap_or(0),
-                    u32::try_from(t.tv_usec).unwrap_or(0) * 1_000,
-                )
-            };
-            let unit: u64 = if cfg!(target_os = "macos") { 1 } else { 1024 };
-            Usage {
-                cpu: tv(ru.ru_utime) + tv(ru.ru_stime),
                 peak_rss: u64::try_from(ru.ru_maxrss).unwrap_or(0) * unit,
             }
         }
         #[cfg(not(unix))]
         {
+            let _ = who;
             Usage::default()
         }
     }
+}
+
+/// Whose usage `getrusage` reports.
+#[derive(Clone, Copy)]
+enum Who {
+    Myself,
+    Children,
 }
 
 /// The CPUs this thread may run on (Linux), or `None` where that cannot be asked.
@@ -156,6 +152,20 @@ mod tests {
         }
         let after = Usage::now();
         assert!(after.cpu > before.cpu);
+        assert!(after.peak_rss > 0);
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_waited_for_childs_cpu_counts_as_the_childrens() {
+        let before = Usage::children();
+        let status = std::process::Command::new("sh")
+            .args(["-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done"])
+            .status()
+            .expect("sh runs");
+        assert!(status.success());
+        let after = Usage::children();
+        assert!(after.cpu > before.cpu, "{before:?} -> {after:?}");
         assert!(after.peak_rss > 0);
     }
 }
