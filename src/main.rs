@@ -500,7 +500,7 @@ fn print_ca(args: &ServeArgs, port: u16, pem: &str) -> anyhow::Result<()> {
 
 fn list() {
     println!("Contestants:");
-    for c in registry::CONTESTANTS.iter().chain(registry::PYTHON) {
+    for c in registry::all() {
         println!(
             "  {:<22} {:<11} {}",
             c.name(),

@@ -30,6 +30,7 @@ use shootout_core::{
 };
 use url::Url;
 
+use crate::harness::child::crash_cause;
 use crate::harness::{Inputs, Job, Timed, supervise};
 
 /// Where the Python package lives: python/ in this workspace.
@@ -82,7 +83,7 @@ pub static PYTHON_POOL: Python = Python {
 
 /// Whether `name` is a Python contestant's.
 pub fn is_python(name: &str) -> bool {
-    crate::registry::PYTHON.iter().any(|c| c.name() == name)
+    crate::registry::find(name).is_some_and(|c| c.family() == Family::Python)
 }
 
 impl Contestant for Python {
@@ -207,15 +208,9 @@ fn discover() -> Result<Interpreter, String> {
         .output()
         .map_err(|e| format!("cannot run {shown} (from {from}): {e}; {SETUP_HINT}"))?;
     if !out.status.success() {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let why = stderr
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("no message");
         return Err(format!(
             "{shown} (from {from}) cannot run the Python contestants: {}; {SETUP_HINT}",
-            why.trim()
+            crash_cause(&String::from_utf8_lossy(&out.stderr))
         ));
     }
     Ok(Interpreter {
@@ -337,21 +332,30 @@ struct PyResult {
     lags_s: Option<Vec<f64>>,
 }
 
+/// Seconds from Python as a `Duration` (a clock read twice can differ by a hair below zero).
+fn secs(s: f64) -> Duration {
+    Duration::from_secs_f64(s.max(0.0))
+}
+
 impl PyResult {
     fn lags(&self) -> Option<Vec<Duration>> {
-        self.lags_s.as_ref().map(|l| {
-            l.iter()
-                .map(|s| Duration::from_secs_f64(s.max(0.0)))
-                .collect()
-        })
+        self.lags_s
+            .as_ref()
+            .map(|l| l.iter().copied().map(secs).collect())
+    }
+
+    /// Wall time, CPU time and peak memory.
+    fn cost(&self) -> (Duration, Duration, u64) {
+        (secs(self.wall_s), secs(self.cpu_s), self.peak_rss)
     }
 
     fn timed(self) -> Timed {
         let heartbeat = self.lags().as_deref().map(LagStats::of);
+        let (wall, cpu, peak_rss) = self.cost();
         Timed {
-            wall: Duration::from_secs_f64(self.wall_s.max(0.0)),
-            cpu: Duration::from_secs_f64(self.cpu_s.max(0.0)),
-            peak_rss: self.peak_rss,
+            wall,
+            cpu,
+            peak_rss,
             heartbeat,
             records: self.records,
         }
@@ -423,11 +427,7 @@ impl PythonRunner {
         let mut admitted: Vec<String> = Vec::new();
         match self.stream(job, journal, &mut admitted, &mut streamed) {
             Ok(result) => {
-                *LAST_COST.lock().unwrap_or_else(|e| e.into_inner()) = Some((
-                    Duration::from_secs_f64(result.wall_s.max(0.0)),
-                    Duration::from_secs_f64(result.cpu_s.max(0.0)),
-                    result.peak_rss,
-                ));
+                *LAST_COST.lock().unwrap_or_else(|e| e.into_inner()) = Some(result.cost());
                 let lags = result.lags();
                 let records = if job.stream { streamed } else { result.records };
                 (records, lags)
@@ -501,12 +501,7 @@ impl PythonRunner {
         let status = child.wait()?;
         let stderr = stderr.join().unwrap_or_default();
         if !status.success() {
-            let last = stderr
-                .lines()
-                .rev()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("no message");
-            bail!("exited with {status}: {}", last.trim());
+            bail!("exited with {status}: {}", crash_cause(&stderr));
         }
         result.context("the Python child printed no result line")
     }

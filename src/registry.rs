@@ -27,13 +27,14 @@ pub static PYTHON: &[&dyn Contestant] = &[
     &crate::python::PYTHON_POOL,
 ];
 
+/// Every registered contestant, Rust then Python, whether or not it can run here.
+pub fn all() -> impl Iterator<Item = &'static dyn Contestant> {
+    CONTESTANTS.iter().chain(PYTHON).copied()
+}
+
 /// Looks a contestant up by name.
 pub fn find(name: &str) -> Option<&'static dyn Contestant> {
-    CONTESTANTS
-        .iter()
-        .chain(PYTHON)
-        .copied()
-        .find(|c| c.name() == name)
+    all().find(|c| c.name() == name)
 }
 
 /// Every contestant that can run here: the Rust ones, and the Python ones if an interpreter
@@ -51,12 +52,7 @@ pub fn available() -> (Vec<&'static dyn Contestant>, Option<String>) {
 
 /// The registered names, comma separated, for error messages.
 pub fn names() -> String {
-    CONTESTANTS
-        .iter()
-        .chain(PYTHON)
-        .map(|c| c.name())
-        .collect::<Vec<_>>()
-        .join(", ")
+    all().map(|c| c.name()).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]
@@ -65,13 +61,13 @@ mod tests {
 
     #[test]
     fn names_are_unique_and_findable() {
-        for c in CONTESTANTS.iter().chain(PYTHON) {
+        for c in all() {
             assert_eq!(find(c.name()).map(|f| f.name()), Some(c.name()));
         }
-        let mut all: Vec<_> = CONTESTANTS.iter().chain(PYTHON).map(|c| c.name()).collect();
-        all.sort_unstable();
-        all.dedup();
-        assert_eq!(all.len(), CONTESTANTS.len() + PYTHON.len());
+        let mut names: Vec<_> = all().map(|c| c.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), CONTESTANTS.len() + PYTHON.len());
         assert!(find("nope").is_none());
     }
 }

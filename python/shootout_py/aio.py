@@ -16,7 +16,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any
 
 from .common import (
     Frontier,
@@ -24,7 +24,7 @@ from .common import (
     Output,
     Record,
     Unsupported,
-    crawl_page,
+    contained_crawl,
     download_record,
     failed,
     load_robots,
@@ -37,25 +37,26 @@ from .common import (
 )
 from .http import AsyncClient, BlockingClient
 
-T = TypeVar("T")
-
 HEARTBEAT_PERIOD = 0.010  # crates/core/src/pitfall.rs: HEARTBEAT_PERIOD
 BLOCKING_CALL = 0.005  # crates/core/src/pitfall.rs: BLOCKING_CALL
 
 
-async def bounded(items: list[str], limit: int, one: Callable[[str], Awaitable[Record]]) -> list[Record]:
-    """`gather` over every item, at most `limit` at once: the article's semaphore pattern.
-    An exception in one item becomes its own `internal` record."""
+async def bounded(
+    n: int, limit: int, label: Callable[[int], str], one: Callable[[int], Awaitable[Record]]
+) -> list[Record]:
+    """`gather` over inputs 0..n, at most `limit` at once: the article's semaphore pattern
+    (the twin of crates/tokio/src/bounded.rs). An exception in one input becomes its own
+    `internal` record, named by `label`."""
     sem = asyncio.Semaphore(limit)
 
-    async def guarded(item: str) -> Record:
+    async def guarded(i: int) -> Record:
         async with sem:
             try:
-                return await one(item)
+                return await one(i)
             except Exception as e:  # noqa: BLE001 - recorded, never lost
-                return failed(item, e)
+                return failed(label(i), e)
 
-    return list(await asyncio.gather(*(guarded(i) for i in items)))
+    return list(await asyncio.gather(*(guarded(i) for i in range(n))))
 
 
 async def heartbeat(stop: asyncio.Event) -> list[float]:
@@ -78,11 +79,7 @@ async def crawl(job: Job, out: Output, client: AsyncClient, robots: Any) -> list
     async def worker() -> None:
         while True:
             url = await queue.get()
-            try:
-                r, links = crawl_page(url, await client.get(url))
-            except Exception as e:  # noqa: BLE001 - recorded, never lost
-                r, links = failed(url, e), []
-            for u in frontier.finish(r, links):
+            for u in frontier.finish(*contained_crawl(url, await client.get(url))):
                 queue.put_nowait(u)
             queue.task_done()
 
@@ -105,21 +102,24 @@ async def main(job: Job, out: Output, processes: ProcessPoolExecutor | None) -> 
     robots = load_robots(job, BlockingClient(k).get) if job.scenario == "crawl" else None
     wait = k.latency_ms / 1000
 
-    async def sleep_one(i: str) -> Record:
+    async def sleep_one(i: int) -> Record:
         await asyncio.sleep(wait)  # yields to the loop: the other waits overlap this one
-        return sleep_record(int(i))
+        return sleep_record(i)
 
-    async def download_one(url: str) -> Record:
+    async def download_one(i: int) -> Record:
+        url = job.urls[i]
         return download_record(url, await client.get(url))
 
-    async def scrape_one(url: str) -> Record:
+    async def scrape_one(i: int) -> Record:
+        url = job.urls[i]
         return scrape_record(url, await client.get(url))  # the parse holds the loop meanwhile
 
-    async def parse_one(i: str) -> Record:
-        url, body = job.pages[int(i)]
+    async def parse_one(i: int) -> Record:
+        url, body = job.pages[i]
         return await asyncio.to_thread(parse_record, url, body)
 
-    async def pitfall_one(url: str) -> Record:
+    async def pitfall_one(i: int) -> Record:
+        url = job.urls[i]
         if job.offload == "thread-sleep":
             time.sleep(BLOCKING_CALL)  # the mistake: a blocking call where an await belongs
         got = await client.get(url)
@@ -130,21 +130,24 @@ async def main(job: Job, out: Output, processes: ProcessPoolExecutor | None) -> 
         return await asyncio.to_thread(scrape_record, url, got)
 
     async def work() -> tuple[list[Record], list[float] | None]:
-        n = [str(i) for i in range(k.pages)]
+        def url(i: int) -> str:
+            return job.urls[i]
+
         if job.scenario == "sleep":
-            return await bounded(n, k.concurrency, sleep_one), None
+            return await bounded(k.pages, k.concurrency, lambda i: f"sleep:{i}", sleep_one), None
         if job.scenario == "download":
-            return await bounded(job.urls, k.concurrency, download_one), None
+            return await bounded(len(job.urls), k.concurrency, url, download_one), None
         if job.scenario == "scrape":
-            return await bounded(job.urls, k.concurrency, scrape_one), None
+            return await bounded(len(job.urls), k.concurrency, url, scrape_one), None
         if job.scenario == "parse":
-            return await bounded([str(i) for i in range(len(job.pages))], k.threads, parse_one), None
+            page = lambda i: job.pages[i][0]  # noqa: E731
+            return await bounded(len(job.pages), k.threads, page, parse_one), None
         if job.scenario == "crawl":
             return await crawl(job, out, client, robots), None
         if job.scenario == "pitfall":
             stop = asyncio.Event()
             beat = asyncio.create_task(heartbeat(stop))
-            records = await bounded(job.urls, k.concurrency, pitfall_one)
+            records = await bounded(len(job.urls), k.concurrency, url, pitfall_one)
             stop.set()
             return records, await beat
         raise Unsupported(f"python-asyncio does not run the {job.scenario} scenario")

@@ -225,15 +225,10 @@ def download_record(url: str, got: Fetched | FetchError) -> Record:
     )
 
 
-def scrape_record(url: str, got: Fetched | FetchError) -> Record:
-    """A 2xx HTML page is parsed; anything else is recorded as it came."""
-    return crawl_page(url, got)[0]
-
-
-def crawl_page(url: str, got: Fetched | FetchError) -> tuple[Record, list[str]]:
-    """A page's record, and its links resolved and normalised (for a crawl)."""
+def _scraped(url: str, got: Fetched | FetchError) -> tuple[Record, Extracted | None]:
+    """A page's record, and what parsing found (nothing unless it was 2xx HTML)."""
     if isinstance(got, FetchError) or status_error(got.status) or not is_html(got.content_type):
-        return download_record(url, got), []
+        return download_record(url, got), None
     e = extract(got.body, got.content_type)
     r = record(
         url,
@@ -243,10 +238,33 @@ def crawl_page(url: str, got: Fetched | FetchError) -> tuple[Record, list[str]]:
         size=len(got.body),
         final_url=got.final_url,
     )
+    return r, e
+
+
+def scrape_record(url: str, got: Fetched | FetchError) -> Record:
+    """A 2xx HTML page is parsed; anything else is recorded as it came. No link is resolved:
+    a scrape does not follow them."""
+    return _scraped(url, got)[0]
+
+
+def crawl_page(url: str, got: Fetched | FetchError) -> tuple[Record, list[str]]:
+    """A page's record, and its links resolved and normalised (for a crawl)."""
+    r, e = _scraped(url, got)
+    if e is None or isinstance(got, FetchError):
+        return r, []
     here = got.final_url or url
     base = urljoin(here, e.base.strip()) if e.base is not None else here
     links = [u for u in (normalise(base, h) for h in e.hrefs) if u is not None]
     return r, links
+
+
+def contained_crawl(url: str, got: Fetched | FetchError) -> tuple[Record, list[str]]:
+    """`crawl_page`, with an exception turned into the page's `internal` record and no links
+    (the twin of `shootout_core::page::contained_crawl`)."""
+    try:
+        return crawl_page(url, got)
+    except Exception as e:  # noqa: BLE001 - recorded, never lost
+        return failed(url, e), []
 
 
 def parse_record(url: str, body: bytes) -> Record:

@@ -23,9 +23,8 @@ from .common import (
     Record,
     Unsupported,
     contained,
-    crawl_page,
+    contained_crawl,
     download_record,
-    failed,
     load_robots,
     parse_record,
     scrape_record,
@@ -71,10 +70,7 @@ def _scrape(url: str) -> Record:
 def _crawl(url: str) -> tuple[Record, list[str]]:
     got = _get(url)
     with _parsing:
-        try:
-            return crawl_page(url, got)
-        except Exception as e:  # noqa: BLE001 - recorded, never lost
-            return failed(url, e), []
+        return contained_crawl(url, got)
 
 
 def _parse(page: tuple[str, bytes]) -> Record:

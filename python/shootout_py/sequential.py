@@ -16,9 +16,8 @@ from .common import (
     Output,
     Unsupported,
     contained,
-    crawl_page,
+    contained_crawl,
     download_record,
-    failed,
     load_robots,
     parse_record,
     scrape_record,
@@ -55,11 +54,7 @@ def run(job: Job, out: Output) -> dict[str, Any]:
             queue = deque([frontier.root])
             while queue:
                 url = queue.popleft()
-                try:
-                    r, links = crawl_page(url, client.get(url))
-                except Exception as e:  # noqa: BLE001 - recorded, never lost
-                    r, links = failed(url, e), []
-                queue.extend(frontier.finish(r, links))
+                queue.extend(frontier.finish(*contained_crawl(url, client.get(url))))
             return frontier.records
 
         return timed(crawl)

@@ -183,7 +183,7 @@ pub fn supervise(
 
 /// The line of a crashed child's stderr that says why: a panic's location and message (not
 /// the "run with RUST_BACKTRACE=1" note after it), or else the last line that is not a note.
-fn crash_cause(stderr: &str) -> String {
+pub(crate) fn crash_cause(stderr: &str) -> String {
     let lines: Vec<&str> = stderr.lines().map(str::trim).collect();
     if let Some(i) = lines.iter().position(|l| l.contains(" panicked at ")) {
         let at = &lines[i][lines[i].find("panicked at").unwrap_or(0)..];
