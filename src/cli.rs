@@ -60,22 +60,32 @@ pub enum Cmd {
     },
 }
 
-/// The scenario parameters every contestant gets.
+/// The scenario parameters every contestant gets. `-n`, `-l`, `-c` and `-t` take comma
+/// separated lists: every combination is a point, run and reported on its own.
 #[derive(Args, Debug, Clone)]
 pub struct KnobArgs {
     /// N: pages to download or parse (sleep: number of waits; crawl: pages on the site); at
-    /// most 1,000,000, and N × S at most half the memory available.
-    #[arg(short = 'n', long, default_value_t = Knobs::default().pages)]
-    pub pages: usize,
+    /// most 1,000,000, and N × S at most half the memory available. A list sweeps.
+    #[arg(short = 'n', long, value_delimiter = ',', default_values_t = [Knobs::default().pages])]
+    pub pages: Vec<usize>,
     /// L: milliseconds the server holds each response (sleep: length of each wait); at most
-    /// 60,000.
-    #[arg(short = 'l', long, default_value_t = Knobs::default().latency_ms)]
-    pub latency_ms: u64,
+    /// 60,000. A list sweeps.
+    #[arg(short = 'l', long, value_delimiter = ',', default_values_t = [Knobs::default().latency_ms])]
+    pub latency_ms: Vec<u64>,
     /// S: approximate size of each page, in KiB; at most 65,536.
     #[arg(short = 's', long, default_value_t = Knobs::default().page_kb)]
     pub page_kb: usize,
+    /// C: most requests (or waits) in flight at once; at most 100,000 (10,000 for threads and
+    /// crossbeam, 1,000 for rayon: a thread per request in flight). A list sweeps; a
+    /// contestant not named with --contestants sits out the points past its limit.
+    #[arg(short = 'c', long, value_delimiter = ',', default_values_t = [Knobs::default().concurrency])]
+    pub concurrency: Vec<usize>,
+    /// T: worker threads for every runtime and pool, at most 1024 [default: available
+    /// cores]. A list sweeps.
+    #[arg(short = 't', long, value_delimiter = ',')]
+    pub threads: Vec<usize>,
     #[command(flatten)]
-    pub client: ClientArgs,
+    pub limits: LimitArgs,
     /// How pages are parsed: dom (a full html5ever tree, like BeautifulSoup), stream (lol_html
     /// handlers, no tree) or naive (a byte scan: fast and wrong, to be caught). Comma separated
     /// to compare [default: stream for scrape and crawl, dom,stream for parse, dom for pitfall]
@@ -83,22 +93,29 @@ pub struct KnobArgs {
     pub extract: Vec<Strategy>,
 }
 
-/// What every HTTP client and pool is given, in `run`, `tour` and `crawl` alike.
+/// The two limits every request has, in `run`, `tour` and `crawl` alike.
 #[derive(Args, Debug, Clone)]
-pub struct ClientArgs {
-    /// C: most requests (or waits) in flight at once; at most 100,000 (10,000 for threads and
-    /// crossbeam, 1,000 for rayon: a thread per request in flight).
-    #[arg(short = 'c', long, default_value_t = Knobs::default().concurrency)]
-    pub concurrency: usize,
-    /// T: worker threads for every runtime and pool, at most 1024 [default: available cores].
-    #[arg(short = 't', long)]
-    pub threads: Option<usize>,
+pub struct LimitArgs {
     /// Per-request timeout in milliseconds; at most an hour.
     #[arg(long, default_value_t = Knobs::DEFAULT_TIMEOUT_MS)]
     pub timeout_ms: u64,
     /// Largest body accepted, in bytes; at most 1 GiB.
     #[arg(long, default_value_t = Knobs::DEFAULT_MAX_BODY)]
     pub max_body: usize,
+}
+
+/// What `crawl` gives its one contestant's client and pool.
+#[derive(Args, Debug, Clone)]
+pub struct ClientArgs {
+    /// C: most requests in flight at once; at most 100,000 (10,000 for threads and
+    /// crossbeam, 1,000 for rayon: a thread per request in flight).
+    #[arg(short = 'c', long, default_value_t = Knobs::default().concurrency)]
+    pub concurrency: usize,
+    /// T: worker threads for the runtime or pool, at most 1024 [default: available cores].
+    #[arg(short = 't', long)]
+    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 impl ClientArgs {
@@ -108,24 +125,51 @@ impl ClientArgs {
     }
 }
 
+/// More points than this in one sweep is almost surely a typo (and hours of runs).
+pub const MAX_POINTS: usize = 100;
+
 impl KnobArgs {
-    /// The knobs, validated.
-    pub fn knobs(&self) -> anyhow::Result<Knobs> {
-        let knobs = Knobs {
-            pages: self.pages,
-            latency_ms: self.latency_ms,
-            page_kb: self.page_kb,
-            concurrency: self.client.concurrency,
-            threads: self.client.threads(),
-            timeout_ms: self.client.timeout_ms,
-            max_body: self.client.max_body,
-            // Each run sets its own; see `harness::runs_for`.
-            extract: self.extract.first().copied().unwrap_or_default(),
-            // The synthetic site needs no network settings: no redirects, no robots, no proxy.
-            net: Net::default(),
+    /// The knobs at every point of the sweep (one point without lists), each validated: every
+    /// N, then every L, C and T within it.
+    pub fn points(&self) -> anyhow::Result<Vec<Knobs>> {
+        let threads = if self.threads.is_empty() {
+            vec![available_threads()]
+        } else {
+            self.threads.clone()
         };
-        knobs.validate()?;
-        Ok(knobs)
+        let count =
+            self.pages.len() * self.latency_ms.len() * self.concurrency.len() * threads.len();
+        if count > MAX_POINTS {
+            anyhow::bail!(
+                "{count} points in the sweep (-n × -l × -c × -t) is over the limit of {MAX_POINTS}"
+            );
+        }
+        let mut points = Vec::with_capacity(count);
+        for &pages in &self.pages {
+            for &latency_ms in &self.latency_ms {
+                for &concurrency in &self.concurrency {
+                    for &threads in &threads {
+                        let knobs = Knobs {
+                            pages,
+                            latency_ms,
+                            page_kb: self.page_kb,
+                            concurrency,
+                            threads,
+                            timeout_ms: self.limits.timeout_ms,
+                            max_body: self.limits.max_body,
+                            // Each run sets its own; see `harness::runs_for`.
+                            extract: self.extract.first().copied().unwrap_or_default(),
+                            // The synthetic site needs no network settings: no redirects, no
+                            // robots, no proxy.
+                            net: Net::default(),
+                        };
+                        knobs.validate()?;
+                        points.push(knobs);
+                    }
+                }
+            }
+        }
+        Ok(points)
     }
 }
 

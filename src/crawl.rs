@@ -234,8 +234,8 @@ fn checked(args: &CrawlArgs) -> anyhow::Result<(Knobs, Option<Duration>)> {
         page_kb: 0,
         concurrency: args.client.concurrency,
         threads: args.client.threads(),
-        timeout_ms: args.client.timeout_ms,
-        max_body: args.client.max_body,
+        timeout_ms: args.client.limits.timeout_ms,
+        max_body: args.client.limits.max_body,
         extract: args.extract,
         net: Net {
             user_agent: args.net.user_agent.clone(),

@@ -9,6 +9,8 @@
 //!   or in a child process of its own), and scoring the result against the ideal time.
 //! - [`python`]: the articles' own Python programs (python/), as contestants run in a child
 //!   Python process, verified and measured like the rest.
+//! - [`measure`]: one scenario at one point, every entry in rounds: what `run`, `tour` and
+//!   `report` share.
 //! - [`report`]: the leaderboard table and the JSON rows.
 //! - [`alloc`]: the one memory allocator every contestant shares, and its tuning.
 //!
@@ -16,6 +18,7 @@
 
 pub mod alloc;
 pub mod harness;
+pub mod measure;
 pub mod python;
 pub mod registry;
 pub mod report;

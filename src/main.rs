@@ -7,15 +7,14 @@ mod crawl;
 
 use std::io::Write as _;
 use std::process::ExitCode;
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::Parser;
 use clap::error::ErrorKind;
 use indicatif::{ProgressBar, ProgressStyle};
-use shootout::harness::{self, Job, Row};
-use shootout::{registry, report};
+use shootout::harness::{self, Row};
+use shootout::{measure, registry, report};
 use shootout_core::knobs::available_threads;
 use shootout_core::{Contestant, Knobs, Scenario, Strategy};
 use shootout_site::{Content, FaultSite, Server, ServerConfig, SiteSpec};
@@ -86,7 +85,7 @@ fn finish(result: anyhow::Result<ExitCode>) -> ExitCode {
 fn tour(args: &TourArgs) -> anyhow::Result<()> {
     let m = &args.measure;
     let (contestants, python_missing) = registry::available();
-    let knobs = checked_knobs(m, &contestants)?;
+    let points = checked_points(m, &contestants, false)?;
     if !m.json {
         println!(
             "shootout tour: {} scenarios × {} contestants on {} core(s), each run in its own process ({} allocator).",
@@ -97,19 +96,26 @@ fn tour(args: &TourArgs) -> anyhow::Result<()> {
         );
     }
     skip_note(python_missing.as_deref(), m.json);
-    let all_ok = measure(&Scenario::ALL, &knobs, usize::MAX, m, |scenario| {
-        let mut runs = harness::runs_for(scenario, &contestants, &m.knobs.extract);
-        // With the default strategies, `parse` also shows one run of the naive byte scan:
-        // faster than either, and marked wrong.
-        if scenario == Scenario::Parse && m.knobs.extract.is_empty() {
-            runs.extend(registry::find("sequential").map(|c| harness::Entry {
-                contestant: c,
-                offload: None,
-                extract: Strategy::Naive,
-            }));
-        }
-        runs
-    })?;
+    let all_ok = measure(
+        &Scenario::ALL,
+        &points,
+        &contestants,
+        usize::MAX,
+        m,
+        |scenario, fit| {
+            let mut runs = harness::runs_for(scenario, fit, &m.knobs.extract);
+            // With the default strategies, `parse` also shows one run of the naive byte scan:
+            // faster than either, and marked wrong.
+            if scenario == Scenario::Parse && m.knobs.extract.is_empty() {
+                runs.extend(registry::find("sequential").map(|c| harness::Entry {
+                    contestant: c,
+                    offload: None,
+                    extract: Strategy::Naive,
+                }));
+            }
+            runs
+        },
+    )?;
     if !m.json {
         println!("{}", READING_GUIDE);
     }
@@ -135,14 +141,19 @@ Try: shootout run download --pages 200 --concurrency 50   ·   shootout list   �
 fn run(args: &RunArgs) -> anyhow::Result<()> {
     let m = &args.measure;
     let contestants = select(&args.contestants, m.json)?;
-    let knobs = checked_knobs(m, &contestants)?;
+    let points = checked_points(m, &contestants, !args.contestants.is_empty())?;
     let max_pages = args.max_pages.unwrap_or(usize::MAX);
     if max_pages == 0 {
         bail!("--max-pages must be at least 1");
     }
-    let all_ok = measure(&[args.scenario], &knobs, max_pages, m, |scenario| {
-        harness::runs_for(scenario, &contestants, &m.knobs.extract)
-    })?;
+    let all_ok = measure(
+        &[args.scenario],
+        &points,
+        &contestants,
+        max_pages,
+        m,
+        |scenario, fit| harness::runs_for(scenario, fit, &m.knobs.extract),
+    )?;
     if !all_ok {
         bail!("some runs were not verified (see ✗ above)");
     }
@@ -184,12 +195,16 @@ fn skip_note(python_missing: Option<&str>, json: bool) {
     }
 }
 
-/// The knobs of `tour` or `run`, once every value that can be refused up front has been:
-/// the knobs themselves, the site's and the harness's settings, and a C past what one of
-/// `contestants` can measure anything at. Before anything is built or printed, so a bad value
-/// costs one line, not a hang.
-fn checked_knobs(m: &MeasureArgs, contestants: &[&dyn Contestant]) -> anyhow::Result<Knobs> {
-    let knobs = m.knobs.knobs()?;
+/// The points of `tour` or `run`, once every value that can be refused up front has been:
+/// the knobs themselves, the site's and the harness's settings, and (when the contestants
+/// were `named`) a C past what one of them can measure anything at. Before anything is built
+/// or printed, so a bad value costs one line, not a hang.
+fn checked_points(
+    m: &MeasureArgs,
+    contestants: &[&dyn Contestant],
+    named: bool,
+) -> anyhow::Result<Vec<Knobs>> {
+    let points = m.knobs.points()?;
     check_server(m.site.jitter_ms, m.site.server_threads)?;
     if m.harness.limit_s == 0 {
         bail!("--limit-s must be at least 1");
@@ -197,10 +212,14 @@ fn checked_knobs(m: &MeasureArgs, contestants: &[&dyn Contestant]) -> anyhow::Re
     if m.harness.runs == 0 {
         bail!("--runs must be at least 1");
     }
-    for c in contestants {
-        check_concurrency(*c, knobs.concurrency)?;
+    if named {
+        for knobs in &points {
+            for c in contestants {
+                check_concurrency(*c, knobs.concurrency)?;
+            }
+        }
     }
-    Ok(knobs)
+    Ok(points)
 }
 
 /// Refuses a C past what `contestant` can measure anything at (one OS thread per request in
@@ -239,156 +258,122 @@ fn check_server(jitter_ms: u64, threads: Option<usize>) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Starts the site, runs every entry `plan` gives for each scenario in a child process,
-/// prints a leaderboard (or JSON rows) per scenario, and says whether every run was verified
-/// (a `naive` run is expected to be wrong and does not count). `knobs` come from
-/// [`checked_knobs`].
+/// The settings `--seed`, `--jitter-ms`, … give every point.
+fn settings(how: &MeasureArgs) -> measure::Settings {
+    measure::Settings {
+        seed: how.site.seed,
+        jitter_ms: how.site.jitter_ms,
+        server_threads: how.site.server_threads,
+        quirks: how.site.quirks,
+        limit: Duration::from_secs(how.harness.limit_s),
+        rounds: how.harness.runs.max(1),
+    }
+}
+
+/// At each point, starts the site and runs every entry `plan` gives for each scenario (from
+/// the contestants within their C limit there) in a child process; prints a leaderboard per
+/// scenario and point, or a JSON row per run (and, with --runs K, one median row per entry);
+/// and says whether every run was verified (a `naive` run is expected to be wrong and does
+/// not count). `points` come from [`checked_points`].
 fn measure<'a>(
     scenarios: &[Scenario],
-    knobs: &Knobs,
+    points: &[Knobs],
+    contestants: &[&'a dyn Contestant],
     max_pages: usize,
     how: &MeasureArgs,
-    plan: impl Fn(Scenario) -> Vec<harness::Entry<'a>>,
+    plan: impl Fn(Scenario, &[&'a dyn Contestant]) -> Vec<harness::Entry<'a>>,
 ) -> anyhow::Result<bool> {
-    // `sleep` needs no site: do not generate N pages nobody will fetch.
-    let site_pages = if scenarios.iter().all(|s| *s == Scenario::Sleep) {
-        0
-    } else {
-        knobs.pages
-    };
-    Knobs::check_memory(site_pages, knobs.page_kb)?;
+    let settings = settings(how);
     // From here on, Ctrl-C keeps what finished rather than losing the scenario's table.
     harness::stop_on_ctrl_c();
-    let server = Server::start(ServerConfig {
-        content: Content::Synthetic(SiteSpec {
-            pages: site_pages,
-            page_kb: knobs.page_kb,
-            seed: how.site.seed,
-            quirks: how.site.quirks,
-        }),
-        port: 0,
-        latency: knobs.latency(),
-        jitter: Duration::from_millis(how.site.jitter_ms),
-        threads: how.site.server_threads.unwrap_or_else(available_threads),
-        tls: false,
-    })?;
-    let site = server.site().context("the synthetic site is missing")?;
     let mut all_ok = true;
-    for &scenario in scenarios {
-        let template = Job {
-            contestant: String::new(),
-            scenario,
-            knobs: knobs.clone(),
-            seed: how.site.seed,
-            max_pages,
-            base_url: server.base_url().to_string(),
-            offload: None,
-            quirks: how.site.quirks,
-        };
-        let runs = plan(scenario);
-        if runs.is_empty() {
-            if !how.json {
-                println!(
-                    "\n{scenario}: skipped, no selected contestant has an event loop to block"
-                );
+    for knobs in points {
+        let (fit, skipped) = measure::within_limits(contestants, knobs.concurrency);
+        for note in skipped {
+            if how.json {
+                eprintln!("{note}");
+            } else {
+                println!("{note}");
             }
+        }
+        if fit.is_empty() {
             continue;
         }
-        // The ground truth is the same for every strategy; the single-core reference (the
-        // CPU-bound ideal) is not, and is measured per strategy, in a child process like every
-        // contestant.
-        let mut strategies: Vec<Strategy> = runs.iter().map(|r| r.extract).collect();
-        strategies.sort_unstable();
-        strategies.dedup();
-        let several = strategies.len() > 1;
-        let limit = Duration::from_secs(how.harness.limit_s);
-        let mut truths = Vec::new();
-        let mut notes = Vec::new();
-        for &extract in &strategies {
-            let job = harness::Entry {
-                contestant: runs[0].contestant,
-                offload: None,
-                extract,
-            }
-            .job(&template);
-            // Without its reference a row still runs and is still verified; only the CPU
-            // bound of its ideal is missing, and the table says so.
-            let single_core = harness::calibrate_in_child(&job, limit).unwrap_or_else(|e| {
-                notes.push(format!(
-                    "  note: the single-core reference for {extract} failed ({e:#}), so those \
-                     rows' ideal is the latency bound alone"
-                ));
-                Duration::ZERO
-            });
-            truths.push((extract, harness::truth_with(site, &job, |_| single_core)));
-        }
-        let rounds = how.harness.runs.max(1);
-        let bar = ProgressBar::new((runs.len() * rounds) as u64).with_style(
-            ProgressStyle::with_template(
-                "{spinner} {prefix:>9} [{bar:20}] {pos}/{len} {msg} {elapsed}",
-            )
-            .expect("the progress template is valid")
-            .progress_chars("=> "),
-        );
-        bar.set_prefix(scenario.name());
-        let jobs: Vec<Job> = runs.iter().map(|entry| entry.job(&template)).collect();
-        // With --runs K, every entry runs once per round, round after round, rather than K
-        // times in a row: a slow minute on a shared machine then costs every contestant a
-        // run, not one contestant all of its runs.
-        let mut scored: Vec<Vec<Row>> = vec![Vec::with_capacity(rounds); runs.len()];
-        'rounds: for _ in 0..rounds {
-            for ((entry, job), scores) in runs.iter().zip(&jobs).zip(&mut scored) {
-                bar.set_message(entry.label(scenario, several));
-                let truth = &truths
-                    .iter()
-                    .find(|(s, _)| *s == entry.extract)
-                    .expect("a truth was computed for every strategy in the plan")
-                    .1;
-                let ran = harness::run_child(job, limit, || bar.tick());
-                // Ctrl-C: the run in progress is not a result (its child was killed, or got
-                // the signal too). Stop here and keep the runs that finished.
-                if harness::INTERRUPTED.load(Ordering::SeqCst) {
-                    break 'rounds;
+        // `sleep` needs no site: do not generate N pages nobody will fetch.
+        let sleep_only = scenarios.iter().all(|s| *s == Scenario::Sleep);
+        let server = measure::start_site(knobs, &settings, sleep_only)?;
+        for &scenario in scenarios {
+            let runs = plan(scenario, &fit);
+            if runs.is_empty() {
+                if !how.json {
+                    println!(
+                        "\n{scenario}: skipped, no selected contestant has an event loop to block"
+                    );
                 }
-                let row = harness::score(entry.contestant, job, truth, ran);
-                // With one run per entry, a JSON row is final as soon as its run ends: write
-                // it then, so an interrupted run keeps every row it finished.
-                if how.json && rounds == 1 {
-                    let mut out = std::io::stdout().lock();
-                    serde_json::to_writer(&mut out, &row)?;
-                    writeln!(out)?;
-                    out.flush()?;
-                }
-                scores.push(row);
-                bar.inc(1);
+                continue;
             }
-        }
-        // An entry has no row only if a Ctrl-C came before its first run.
-        let rows: Vec<Row> = scored
-            .iter_mut()
-            .filter_map(|s| harness::median(s))
-            .collect();
-        bar.finish_and_clear();
-        all_ok &= !rows.iter().any(Row::is_failure);
-        if how.json && rounds > 1 {
-            let mut out = std::io::stdout().lock();
-            for r in &rows {
-                serde_json::to_writer(&mut out, r)?;
-                writeln!(out)?;
-            }
-        } else if !how.json && !rows.is_empty() {
-            print!("{}", report::leaderboard(scenario, knobs, max_pages, &rows));
-        }
-        if harness::INTERRUPTED.load(Ordering::SeqCst) {
-            let done: usize = scored.iter().map(Vec::len).sum();
-            bail!(
-                "interrupted (Ctrl-C) during {scenario}: {done} of {} runs of it finished{}",
-                runs.len() * rounds,
-                if done > 0 { ", shown above" } else { "" }
+            let several = runs.iter().any(|r| r.extract != runs[0].extract);
+            let bar = ProgressBar::new((runs.len() * settings.rounds) as u64).with_style(
+                ProgressStyle::with_template(
+                    "{spinner} {prefix:>9} [{bar:20}] {pos}/{len} {msg} {elapsed}",
+                )
+                .expect("the progress template is valid")
+                .progress_chars("=> "),
             );
-        }
-        for note in notes {
-            eprintln!("{note}");
+            bar.set_prefix(scenario.name());
+            let outcome = measure::scenario(
+                &server,
+                scenario,
+                knobs,
+                max_pages,
+                &runs,
+                &settings,
+                |event| {
+                    match event {
+                        measure::Event::Start(entry) => {
+                            bar.set_message(entry.label(scenario, several));
+                        }
+                        measure::Event::Tick => bar.tick(),
+                        measure::Event::Done(row) => {
+                            // A JSON row is final as soon as its run ends: write it then, so
+                            // an interrupted run keeps every row it finished.
+                            if how.json {
+                                let mut out = std::io::stdout().lock();
+                                serde_json::to_writer(&mut out, row)?;
+                                writeln!(out)?;
+                                out.flush()?;
+                            }
+                            bar.inc(1);
+                        }
+                    }
+                    Ok(())
+                },
+            )?;
+            bar.finish_and_clear();
+            all_ok &= !outcome.medians.iter().any(Row::is_failure);
+            if how.json && settings.rounds > 1 {
+                let mut out = std::io::stdout().lock();
+                for r in &outcome.medians {
+                    serde_json::to_writer(&mut out, r)?;
+                    writeln!(out)?;
+                }
+            } else if !how.json && !outcome.medians.is_empty() {
+                print!(
+                    "{}",
+                    report::leaderboard(scenario, knobs, max_pages, &outcome.medians)
+                );
+            }
+            if outcome.interrupted {
+                let done = outcome.done();
+                bail!(
+                    "interrupted (Ctrl-C) during {scenario}: {done} of {} runs of it finished{}",
+                    runs.len() * settings.rounds,
+                    if done > 0 { ", shown above" } else { "" }
+                );
+            }
+            for note in outcome.notes {
+                eprintln!("{note}");
+            }
         }
     }
     Ok(all_ok)

@@ -126,14 +126,24 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
             String::new()
         }
     };
+    // With --runs K, the wall is the median run's, between the fastest and the slowest.
+    let spread = rows.iter().any(|r| r.runs > 1);
+    let spread_columns = |min: &str, max: &str| {
+        if spread {
+            (format!(" {min:>10}"), format!(" {max:>10}"))
+        } else {
+            (String::new(), String::new())
+        }
+    };
+    let (min_head, max_head) = spread_columns("min", "max");
     let _ = writeln!(
         out,
-        "  {:<22}{} {:>2} {:>5} {:>10} {:>10} {:>7} {:>9} {:>10} {:>9}  verified",
+        "  {:<22}{} {:>2} {:>5}{min_head} {:>10}{max_head} {:>10} {:>7} {:>9} {:>10} {:>9}  verified",
         "contestant",
         extract_column("extract"),
         "T",
         "C",
-        "wall",
+        if spread { "median" } else { "wall" },
         "ideal",
         "×ideal",
         "pages/s",
@@ -142,9 +152,13 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
     );
     for r in &rows {
         let opt = |v: Option<f64>, f: &dyn Fn(f64) -> String| v.map_or_else(|| "—".to_owned(), f);
+        let (min, max) = spread_columns(
+            &opt(r.wall_min_s, &human_secs),
+            &opt(r.wall_max_s, &human_secs),
+        );
         let _ = writeln!(
             out,
-            "  {:<22}{} {:>2} {:>5} {:>10} {:>10} {:>7} {:>9} {:>10} {:>9}  {}",
+            "  {:<22}{} {:>2} {:>5}{min} {:>10}{max} {:>10} {:>7} {:>9} {:>10} {:>9}  {}",
             r.contestant,
             extract_column(r.extractor.map_or("—", Strategy::name)),
             r.threads,

@@ -26,5 +26,5 @@ pub use child::{
     stop_on_ctrl_c, supervise,
 };
 pub use job::{Entry, Inputs, Job, Ran, Timed, runs_for, time_here};
-pub use score::{Row, median, score};
+pub use score::{Point, Row, RowKind, median, score};
 pub use truth::{Truth, calibrate, expectation, truth_with};

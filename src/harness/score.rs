@@ -6,14 +6,59 @@ use serde::Serialize;
 use shootout_core::ideal::Ideal;
 use shootout_core::pitfall::Offload;
 use shootout_core::verify::verify;
-use shootout_core::{Contestant, Family, Scenario, Strategy};
+use shootout_core::{Contestant, Family, Knobs, Scenario, Strategy};
 
 use super::job::{Job, Timed};
 use super::truth::Truth;
 
+/// What a [`Row`] stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RowKind {
+    /// One run, in one process.
+    Run,
+    /// The run with the median wall time of several runs of one job, with their spread.
+    Median,
+}
+
+/// The knobs a row was asked to run with: the point of a sweep. A contestant may use fewer
+/// (the sequential baseline is held to C = 1, T = 1); [`Row::threads`] and
+/// [`Row::concurrency`] say what it really used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Point {
+    /// N.
+    pub pages: usize,
+    /// L, in ms.
+    pub latency_ms: u64,
+    /// S, in KiB.
+    pub page_kb: usize,
+    /// C.
+    pub concurrency: usize,
+    /// T.
+    pub threads: usize,
+}
+
+impl Point {
+    /// The point `knobs` describe.
+    pub fn of(knobs: &Knobs) -> Point {
+        Point {
+            pages: knobs.pages,
+            latency_ms: knobs.latency_ms,
+            page_kb: knobs.page_kb,
+            concurrency: knobs.concurrency,
+            threads: knobs.threads,
+        }
+    }
+}
+
 /// One leaderboard row (and one `--json` object).
 #[derive(Clone, Debug, Serialize)]
 pub struct Row {
+    /// One run, or the median of several.
+    pub kind: RowKind,
+    /// For a run of a job repeated with `--runs K`: which round it was, from 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub round: Option<usize>,
     /// Contestant name.
     pub contestant: String,
     /// Its family.
@@ -34,6 +79,10 @@ pub struct Row {
     pub errors: usize,
     /// Wall time of the scenario, or `None` if the run crashed.
     pub wall_s: Option<f64>,
+    /// For a median row: the fastest wall time of the runs it summarises (crashed runs aside).
+    pub wall_min_s: Option<f64>,
+    /// For a median row: the slowest wall time of the runs it summarises (crashed runs aside).
+    pub wall_max_s: Option<f64>,
     /// The ideal time: the larger of the two bounds.
     pub ideal_s: f64,
     /// Which bound decided the ideal: `latency` or `cpu`.
@@ -56,6 +105,8 @@ pub struct Row {
     pub problems: Vec<String>,
     /// How many runs this row summarises (the median one is shown).
     pub runs: usize,
+    /// The knobs asked for.
+    pub point: Point,
 }
 
 impl Row {
@@ -67,8 +118,9 @@ impl Row {
 }
 
 /// The run with the median wall time of several runs of one job (the lower middle one of an
-/// even count); it is verified only if every run was, and it carries every distinct problem of
-/// every run, in the order first seen. A crashed run sorts last. `None` for no runs.
+/// even count), as a [`RowKind::Median`] row with the fastest and slowest wall; it is verified
+/// only if every run was, and it carries every distinct problem of every run, in the order
+/// first seen. A crashed run sorts last. `None` for no runs.
 pub fn median(rows: &mut [Row]) -> Option<Row> {
     rows.sort_by(|a, b| {
         a.wall_s
@@ -76,6 +128,11 @@ pub fn median(rows: &mut [Row]) -> Option<Row> {
             .total_cmp(&b.wall_s.unwrap_or(f64::MAX))
     });
     let mut row = rows.get(rows.len().checked_sub(1)? / 2)?.clone();
+    row.kind = RowKind::Median;
+    row.round = None;
+    let walls = || rows.iter().filter_map(|r| r.wall_s);
+    row.wall_min_s = walls().reduce(f64::min);
+    row.wall_max_s = walls().reduce(f64::max);
     row.verified = rows.iter().all(|r| r.verified);
     row.problems = Vec::new();
     for problem in rows.iter().flat_map(|r| &r.problems) {
@@ -107,6 +164,8 @@ pub fn score(
     );
     let ideal_s = ideal.time().as_secs_f64();
     let mut row = Row {
+        kind: RowKind::Run,
+        round: None,
         contestant: contestant.name().to_owned(),
         family: contestant.family().to_string(),
         scenario: job.scenario,
@@ -119,6 +178,8 @@ pub fn score(
         records: 0,
         errors: 0,
         wall_s: None,
+        wall_min_s: None,
+        wall_max_s: None,
         ideal_s,
         bound: ideal.bound_by(),
         wall_over_ideal: None,
@@ -130,6 +191,7 @@ pub fn score(
         verified: false,
         problems: Vec::new(),
         runs: 1,
+        point: Point::of(&job.knobs),
     };
     match run {
         Err(e) => row.problems.push(format!("{e:#}")),
@@ -178,7 +240,6 @@ fn under_the_latency_bound(wall: Duration, bound: Duration) -> Option<String> {
 
 #[cfg(test)]
 pub(crate) mod tests {
-    use shootout_core::Knobs;
     use shootout_core::page::sleep_record;
     use shootout_site::{Site, SiteSpec};
     use url::Url;
@@ -189,6 +250,8 @@ pub(crate) mod tests {
     /// A row of a download run, for tests.
     pub(crate) fn row(wall_s: Option<f64>, verified: bool, problems: &[&str]) -> Row {
         Row {
+            kind: RowKind::Run,
+            round: None,
             contestant: "tokio".into(),
             family: "async".into(),
             scenario: Scenario::Download,
@@ -199,6 +262,8 @@ pub(crate) mod tests {
             records: 1,
             errors: 0,
             wall_s,
+            wall_min_s: None,
+            wall_max_s: None,
             ideal_s: 1.0,
             bound: "latency",
             wall_over_ideal: None,
@@ -210,6 +275,7 @@ pub(crate) mod tests {
             verified,
             problems: problems.iter().map(|p| p.to_string()).collect(),
             runs: 1,
+            point: Point::of(&Knobs::default()),
         }
     }
 
@@ -295,6 +361,12 @@ pub(crate) mod tests {
         assert_eq!(m.wall_s, Some(3.0), "the crashed run sorts last");
         assert!(!m.verified, "one wrong run makes the row wrong");
         assert_eq!(m.runs, 5);
+        assert_eq!(m.kind, RowKind::Median);
+        assert_eq!(
+            (m.wall_min_s, m.wall_max_s),
+            (Some(1.0), Some(4.0)),
+            "the spread leaves the crashed run out"
+        );
         // `a` is repeated, but not next to itself in run order: it must still appear once.
         assert_eq!(m.problems, ["b", "a", "crashed"]);
     }

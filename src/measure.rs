@@ -1,0 +1,196 @@
+//! Measuring one scenario at one point: the loop `run`, `tour` and `report` share.
+//!
+//! The site is started once per point (its pages depend on N and S, its latency on L), the
+//! single-core reference is measured per strategy, and every entry then runs once per round,
+//! each run in a child process of its own, scored as it ends.
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use anyhow::Context;
+use shootout_core::knobs::available_threads;
+use shootout_core::{Contestant, Knobs, Scenario, Strategy};
+use shootout_site::{Content, Server, ServerConfig, SiteSpec};
+
+use crate::harness::{self, Entry, Job, Row};
+
+/// How the site behaves and how each run is carried out: the same at every point.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The synthetic site's seed.
+    pub seed: u64,
+    /// Up to this many extra milliseconds per response, fixed per path by the seed.
+    pub jitter_ms: u64,
+    /// The embedded server's worker threads [default: every core].
+    pub server_threads: Option<usize>,
+    /// Whether the site serves (and the inputs include) its quirk pages.
+    pub quirks: bool,
+    /// A run (or a reference) still going after this long is killed and recorded as failed.
+    pub limit: Duration,
+    /// How many times each entry runs, round after round.
+    pub rounds: usize,
+}
+
+/// Starts the synthetic site for `knobs`; with `sleep_only`, an empty one (nobody fetches a
+/// page in `sleep`).
+pub fn start_site(knobs: &Knobs, settings: &Settings, sleep_only: bool) -> anyhow::Result<Server> {
+    let pages = if sleep_only { 0 } else { knobs.pages };
+    Knobs::check_memory(pages, knobs.page_kb)?;
+    Ok(Server::start(ServerConfig {
+        content: Content::Synthetic(SiteSpec {
+            pages,
+            page_kb: knobs.page_kb,
+            seed: settings.seed,
+            quirks: settings.quirks,
+        }),
+        port: 0,
+        latency: knobs.latency(),
+        jitter: Duration::from_millis(settings.jitter_ms),
+        threads: settings.server_threads.unwrap_or_else(available_threads),
+        tls: false,
+    })?)
+}
+
+/// What happens during [`scenario`], for a progress bar and for rows written as they come.
+pub enum Event<'a> {
+    /// A run of this entry starts.
+    Start(&'a Entry<'a>),
+    /// Still running (about every 100 ms).
+    Tick,
+    /// A run ended and was scored (a [`RowKind::Run`](crate::harness::RowKind::Run) row).
+    Done(&'a Row),
+}
+
+/// Every run of one scenario at one point.
+pub struct Outcome {
+    /// Per entry, in plan order: its runs, in round order.
+    pub runs: Vec<Vec<Row>>,
+    /// Per entry that ran at least once: the median run with the spread of all of them.
+    pub medians: Vec<Row>,
+    /// Lines to print after the table (a reference that could not be measured).
+    pub notes: Vec<String>,
+    /// Whether Ctrl-C stopped it; the runs that finished are kept.
+    pub interrupted: bool,
+}
+
+impl Outcome {
+    /// How many runs finished.
+    pub fn done(&self) -> usize {
+        self.runs.iter().map(Vec::len).sum()
+    }
+}
+
+/// Runs every entry of `plan` on `scenario` against `server`, `settings.rounds` times in
+/// rounds (every entry once, then again), so that a slow minute on a shared machine costs
+/// every contestant a run rather than one contestant all of its runs.
+pub fn scenario(
+    server: &Server,
+    scenario: Scenario,
+    knobs: &Knobs,
+    max_pages: usize,
+    plan: &[Entry<'_>],
+    settings: &Settings,
+    mut on: impl FnMut(Event<'_>) -> anyhow::Result<()>,
+) -> anyhow::Result<Outcome> {
+    let site = server.site().context("the synthetic site is missing")?;
+    let template = Job {
+        contestant: String::new(),
+        scenario,
+        knobs: knobs.clone(),
+        seed: settings.seed,
+        max_pages,
+        base_url: server.base_url().to_string(),
+        offload: None,
+        quirks: settings.quirks,
+    };
+    let mut outcome = Outcome {
+        runs: vec![Vec::with_capacity(settings.rounds); plan.len()],
+        medians: Vec::new(),
+        notes: Vec::new(),
+        interrupted: false,
+    };
+    let Some(first) = plan.first() else {
+        return Ok(outcome);
+    };
+    // The ground truth is the same for every strategy; the single-core reference (the
+    // CPU-bound ideal) is not, and is measured per strategy, in a child process like every
+    // contestant.
+    let mut strategies: Vec<Strategy> = plan.iter().map(|r| r.extract).collect();
+    strategies.sort_unstable();
+    strategies.dedup();
+    let mut truths = Vec::new();
+    for &extract in &strategies {
+        let job = Entry {
+            contestant: first.contestant,
+            offload: None,
+            extract,
+        }
+        .job(&template);
+        // Without its reference a row still runs and is still verified; only the CPU bound
+        // of its ideal is missing, and the table says so.
+        let single_core = harness::calibrate_in_child(&job, settings.limit).unwrap_or_else(|e| {
+            outcome.notes.push(format!(
+                "  note: the single-core reference for {extract} failed ({e:#}), so those \
+                     rows' ideal is the latency bound alone"
+            ));
+            Duration::ZERO
+        });
+        truths.push((extract, harness::truth_with(site, &job, |_| single_core)));
+    }
+    let jobs: Vec<Job> = plan.iter().map(|entry| entry.job(&template)).collect();
+    'rounds: for round in 1..=settings.rounds.max(1) {
+        for ((entry, job), runs) in plan.iter().zip(&jobs).zip(&mut outcome.runs) {
+            on(Event::Start(entry))?;
+            let truth = &truths
+                .iter()
+                .find(|(s, _)| *s == entry.extract)
+                .expect("a truth was computed for every strategy in the plan")
+                .1;
+            let mut tick_error = None;
+            let ran = harness::run_child(job, settings.limit, || {
+                if let Err(e) = on(Event::Tick) {
+                    tick_error.get_or_insert(e);
+                }
+            });
+            if let Some(e) = tick_error {
+                return Err(e);
+            }
+            // Ctrl-C: the run in progress is not a result (its child was killed, or got the
+            // signal too). Stop here and keep the runs that finished.
+            if harness::INTERRUPTED.load(Ordering::SeqCst) {
+                outcome.interrupted = true;
+                break 'rounds;
+            }
+            let mut row = harness::score(entry.contestant, job, truth, ran);
+            row.round = (settings.rounds > 1).then_some(round);
+            on(Event::Done(&row))?;
+            runs.push(row);
+        }
+    }
+    // An entry has no row only if a Ctrl-C came before its first run.
+    let mut runs = outcome.runs.clone();
+    outcome.medians = runs.iter_mut().filter_map(|r| harness::median(r)).collect();
+    Ok(outcome)
+}
+
+/// The contestants that can run at C = `concurrency`, and a note for each that cannot (one
+/// OS thread per request in flight, for some).
+pub fn within_limits<'a>(
+    contestants: &[&'a dyn Contestant],
+    concurrency: usize,
+) -> (Vec<&'a dyn Contestant>, Vec<String>) {
+    let mut fit = Vec::new();
+    let mut notes = Vec::new();
+    for &c in contestants {
+        let (limit, why) = c.max_concurrency();
+        if concurrency > limit {
+            notes.push(format!(
+                "{} skipped at C={concurrency}: over its limit of {limit} ({why})",
+                c.name()
+            ));
+        } else {
+            fit.push(c);
+        }
+    }
+    (fit, notes)
+}
