@@ -79,10 +79,38 @@ doc *args:
 bench *args:
     cargo bench {{args}}
 
-# Run every bench briefly: fewer samples, shorter windows; for a quick look, not for results.
+# Run every bench briefly, for a quick look, not for results. Extra words go to criterion,
+# e.g. `just bench-quick scrape` (a filter) or `just bench-quick --save-baseline quick`.
 [group('bench')]
 bench-quick *args:
-    cargo bench {{args}} -- --warm-up-time 0.2 --measurement-time 0.5
+    cargo bench -- --warm-up-time 0.2 --measurement-time 0.5 {{args}}
+
+# Run every bench and keep the results as baseline NAME (criterion's --save-baseline).
+[group('bench')]
+bench-save name *args:
+    cargo bench -- --save-baseline {{name}} {{args}}
+
+# Run every bench against baseline NAME (criterion's --baseline), then critcmp's table if it is installed.
+[group('bench')]
+bench-compare name *args:
+    cargo bench -- --baseline {{name}} {{args}}
+    @if command -v critcmp >/dev/null; then critcmp {{name}} new; else echo "(cargo install critcmp for a side-by-side table)"; fi
+
+# The report: every published number with its spread, a page of charts (target/report/index.html), docs/results.md's tables, and docs/report.png. About 15 minutes on 2 cores; add --quick for 2.
+[group('bench')]
+results *args:
+    cargo run --release -- report --out target/report --markdown docs/results.md {{args}}
+    scripts/report-screenshot.sh target/report/index.html docs/report.png
+
+# The report's suite without touching docs/: `just report --quick` for a first look.
+[group('bench')]
+report *args:
+    cargo run --release -- report {{args}}
+
+# Compare two results files (a report's results.jsonl, or `run --json` output): B / A per row.
+[group('bench')]
+compare a b:
+    cargo run --release -- compare {{a}} {{b}}
 
 # Crawl the Rust toolchain's HTML docs with every contestant and strategy (medians of RUNS=5).
 [group('bench')]

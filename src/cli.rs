@@ -50,6 +50,22 @@ pub enum Cmd {
     Crawl(CrawlArgs),
     /// Serve the synthetic site (or a directory) on 127.0.0.1 until interrupted.
     Serve(ServeArgs),
+    /// Run the report's suite and write every run, a page of charts and (optionally) the
+    /// tables of docs/results.md.
+    ///
+    /// The suite: every scenario at the tour's knobs (Python rows included when an interpreter
+    /// is ready); pages/s against C = 1 … 10,000 for sleep and download, with sleep's peak
+    /// memory; and parse's speedup against T = 1 … every core, for dom and stream. Each entry
+    /// runs --runs times, in rounds, each run in a fresh process and verified.
+    ///
+    /// It writes DIR/results.jsonl (a machine record, then every run as it ends, then one
+    /// median row per entry) and DIR/index.html (self-contained: open it from disk). Ctrl-C
+    /// stops it; results.jsonl keeps every finished run and the page shows them.
+    Report(ReportArgs),
+    /// Compare two results files (a report's results.jsonl, or `run --json` output): the ratio
+    /// of median wall times for every row they have in common, and whether their spreads
+    /// overlap.
+    Compare(CompareArgs),
     /// List the contestants and scenarios.
     List,
     /// Internal: run one job in this process and print the result as JSON.
@@ -238,6 +254,36 @@ pub struct RunArgs {
     pub max_pages: Option<usize>,
     #[command(flatten)]
     pub measure: MeasureArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// Where to write results.jsonl and index.html (made if missing).
+    #[arg(long, default_value = "target/report", value_name = "DIR")]
+    pub out: PathBuf,
+    /// The smaller suite: smaller pages and waits, C up to 100 (under 2 minutes on 2
+    /// cores, with --runs 2). For a first look, and for CI.
+    #[arg(long)]
+    pub quick: bool,
+    /// Runs per entry [default: 5, or 2 with --quick].
+    #[arg(long)]
+    pub runs: Option<usize>,
+    /// Also replace the generated part of this Markdown file (between its `<!-- report:begin`
+    /// and `<!-- report:end -->` lines) with the suite's tables; `just results` passes
+    /// docs/results.md. Left alone if the report is stopped early.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+    /// Kill a run (or a single-core reference) after this many seconds.
+    #[arg(long, default_value_t = 600)]
+    pub limit_s: u64,
+}
+
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    /// The first results file (A).
+    pub a: PathBuf,
+    /// The second results file (B); ratios are B / A.
+    pub b: PathBuf,
 }
 
 #[derive(Args, Debug)]

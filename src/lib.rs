@@ -17,8 +17,11 @@
 //! The binary (`src/main.rs`) is the `shootout` command; `examples/` and `benches/` sit beside it.
 
 pub mod alloc;
+pub mod compare;
 pub mod harness;
 pub mod measure;
+pub mod page;
 pub mod python;
 pub mod registry;
 pub mod report;
+pub mod suite;

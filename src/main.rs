@@ -4,6 +4,9 @@
 
 mod cli;
 mod crawl;
+mod report_cmd;
+
+use report_cmd::report as report_cmd;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -62,6 +65,10 @@ fn main() -> ExitCode {
         Some(Cmd::Run(args)) => run(&args),
         Some(Cmd::Crawl(args)) => return finish(crawl::crawl(&args)),
         Some(Cmd::Serve(args)) => serve(&args),
+        Some(Cmd::Report(args)) => return finish(report_cmd(&args)),
+        Some(Cmd::Compare(args)) => {
+            shootout::compare::compare(&args.a, &args.b).map(|table| print!("{table}"))
+        }
         Some(Cmd::List) => {
             list();
             Ok(())

@@ -673,3 +673,122 @@ fn list_names_every_contestant_and_scenario() {
         assert!(text.contains(s));
     }
 }
+
+/// Comma lists sweep: one leaderboard per point; with --json, a row per run that names its
+/// point, and with --runs K a median row per entry with the spread.
+#[test]
+fn lists_sweep_every_point_and_runs_show_their_spread() {
+    let rows = json_lines(&[
+        "run",
+        "sleep",
+        "-n",
+        "4",
+        "-l",
+        "10,20",
+        "-c",
+        "1,4",
+        "--runs",
+        "2",
+        "--json",
+        "--contestants",
+        "tokio",
+    ]);
+    let runs: Vec<_> = rows.iter().filter(|r| r["kind"] == "run").collect();
+    let medians: Vec<_> = rows.iter().filter(|r| r["kind"] == "median").collect();
+    assert_eq!(runs.len(), 8, "2 L × 2 C × 2 runs");
+    assert_eq!(medians.len(), 4, "one per point");
+    let mut points: Vec<(u64, u64)> = medians
+        .iter()
+        .map(|r| {
+            let p = &r["point"];
+            (
+                p["latency_ms"].as_u64().expect("L"),
+                p["concurrency"].as_u64().expect("C"),
+            )
+        })
+        .collect();
+    points.sort_unstable();
+    assert_eq!(points, [(10, 1), (10, 4), (20, 1), (20, 4)]);
+    for m in &medians {
+        let (lo, mid, hi) = (
+            m["wall_min_s"].as_f64().expect("min"),
+            m["wall_s"].as_f64().expect("median"),
+            m["wall_max_s"].as_f64().expect("max"),
+        );
+        assert!(lo <= mid && mid <= hi, "{m}");
+        assert_eq!(m["runs"], 2);
+    }
+    assert!(runs.iter().all(|r| r["round"] == 1 || r["round"] == 2));
+
+    // The tables: one per point, with min, median and max columns.
+    let out = shootout(&[
+        "run",
+        "sleep",
+        "-n",
+        "4",
+        "-l",
+        "10",
+        "-c",
+        "1,4",
+        "--runs",
+        "2",
+        "--contestants",
+        "tokio,smol",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert_eq!(stdout.matches("\nsleep: ").count(), 2, "{stdout}");
+    assert!(stdout.contains("C=1 in flight") && stdout.contains("C=4 in flight"));
+    assert_eq!(
+        stdout
+            .lines()
+            .filter(|l| l.contains("min") && l.contains("median") && l.contains("max"))
+            .count(),
+        2,
+        "{stdout}"
+    );
+}
+
+/// A sweep past a contestant's limit of C leaves it out of those points (when it was not
+/// named) with a note; named, it is refused up front. Too many points is refused.
+#[test]
+fn sweeps_respect_each_contestants_limit() {
+    let out = shootout(&[
+        "run", "sleep", "-n", "2", "-l", "1", "-c", "2,1500", "--json",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("rayon skipped at C=1500: over its limit of 1000"),
+        "{stderr}"
+    );
+    let rayon_points: Vec<String> = stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON"))
+        .filter(|r| r["contestant"] == "rayon")
+        .map(|r| r["point"]["concurrency"].to_string())
+        .collect();
+    assert_eq!(rayon_points, ["2"]);
+    rejects(
+        &["run", "sleep", "-c", "2,1500", "--contestants", "rayon"],
+        "--concurrency 1500 is over the limit of 1000 for rayon",
+    );
+    rejects(
+        &[
+            "run",
+            "sleep",
+            "-n",
+            "1,2,3,4,5",
+            "-l",
+            "1,2,3,4,5",
+            "-c",
+            "1,2,3,4,5",
+        ],
+        "125 points in the sweep (-n × -l × -c × -t) is over the limit of 100",
+    );
+    rejects(
+        &["run", "sleep", "-c", "10,0"],
+        "--concurrency must be at least 1",
+    );
+}
