@@ -16,6 +16,6 @@ if [ -z "$browser" ]; then
 fi
 [ -f "$page" ] || { echo "error: no page at $page; run \`just results\` first" >&2; exit 1; }
 "$browser" --headless --no-sandbox --disable-gpu --no-first-run --hide-scrollbars \
-    --window-size=1100,1500 --screenshot="$(realpath -m "$png")" "file://$(realpath "$page")" \
+    --window-size=1100,2600 --screenshot="$(realpath -m "$png")" "file://$(realpath "$page")" \
     >/dev/null 2>&1
 echo "screenshot: $png"

@@ -134,7 +134,8 @@ fn tour(args: &TourArgs) -> anyhow::Result<()> {
 
 const READING_GUIDE: &str = "
 How to read this:
-  wall      time the scenario took, set-up excluded
+  wall      time the scenario took, set-up excluded (with --runs K: the median run's, between
+            the fastest, min, and the slowest, max)
   ideal     the fastest possible: max(waiting, computing). Waiting: ceil(N/C)·L, or for a
             crawl max over depth k of (k + ceil(N≥k/C))·L. Computing: single-core parse time / T
   ×ideal    wall / ideal: 1.00 is the limit; the sequential baseline is held to C=1, T=1

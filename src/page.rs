@@ -844,8 +844,11 @@ fn sweep_t(results: &[StepResult], parts: &mut Vec<Part>) -> anyhow::Result<()> 
     ));
     parts.push(Part::Text(format!(
         "{} pages of {} KiB in memory, parsed by every Rust contestant with T threads. Speedup \
-         is the sequential baseline's median wall over the contestant's; the dashed line is the \
-         ideal, T. Cells: speedup (median wall).",
+         is the sequential baseline's median wall at T = 1 over the contestant's median wall; \
+         the dashed line is the ideal, T. Cells: speedup (over the contestant's slowest to \
+         fastest run; its median wall). The sequential baseline is held to T = 1 at every \
+         point, so its cells past T = 1 show how far the machine's speed drifted between steps; \
+         on a shared VM that drift, not the runtime, is often most of the difference at T = 1.",
         first.step.point.pages, first.step.point.page_kb
     )));
     for &strategy in &first.step.strategies {
@@ -876,11 +879,21 @@ fn sweep_t(results: &[StepResult], parts: &mut Vec<Part>) -> anyhow::Result<()> 
                 if m.contestant != "sequential" {
                     push(&mut series, &m.contestant, (t, baseline / wall));
                 }
+                // The spread of the speedup: the baseline's median over this entry's slowest
+                // and fastest runs.
+                let (lo, hi) = (
+                    m.wall_max_s.map_or(1.0, |w| baseline / w),
+                    m.wall_min_s.map_or(1.0, |w| baseline / w),
+                );
                 put(
                     &mut table,
                     &m.contestant,
                     i,
-                    format!("{:.2}× ({})", baseline / wall, human_secs(wall)),
+                    format!(
+                        "{:.2}× ({lo:.2}–{hi:.2}; {})",
+                        baseline / wall,
+                        human_secs(wall)
+                    ),
                 );
             }
         }
