@@ -96,7 +96,7 @@ bench-compare name *args:
     cargo bench -- --baseline {{name}} {{args}}
     @if command -v critcmp >/dev/null; then critcmp {{name}} new; else echo "(cargo install critcmp for a side-by-side table)"; fi
 
-# The report: every published number with its spread, a page of charts (target/report/index.html), docs/results.md's tables, and docs/report.png. About 15 minutes on 2 cores; add --quick for 2.
+# The report: every published number with its spread, a page of charts (target/report/index.html), docs/results.md's tables, and docs/report.png. About 11 minutes on 2 cores; --quick takes under 2.
 [group('bench')]
 results *args:
     cargo run --release -- report --out target/report --markdown docs/results.md {{args}}

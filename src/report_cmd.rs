@@ -69,10 +69,24 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     );
     let bar = ProgressBar::new(total.max(1)).with_style(
         ProgressStyle::with_template(
-            "{spinner} [{bar:30}] {percent:>3}% {msg}  {elapsed_precise} elapsed, about {eta} left",
+            "{spinner} [{bar:30}] {percent:>3}% {msg}  {elapsed_precise} elapsed, about {left} left",
         )
         .expect("the progress template is valid")
-        .progress_chars("=> "),
+        .progress_chars("=> ")
+        // The rate over the whole report so far, not indicatif's recent one: steps differ
+        // (a slow C = 10,000 wave, then fast parses), and a recent rate swings with them.
+        .with_key(
+            "left",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let done = state.fraction() as f64;
+                let _ = if done > 0.01 {
+                    let secs = state.elapsed().as_secs_f64() * (1.0 - done) / done;
+                    write!(w, "{}", indicatif::HumanDuration(Duration::from_secs_f64(secs)))
+                } else {
+                    write!(w, "…")
+                };
+            },
+        ),
     );
     let settings = measure::Settings {
         seed: 42,
