@@ -501,16 +501,21 @@ pub fn markdown(machine: &Machine, results: &[StepResult]) -> anyhow::Result<Str
     Ok(md)
 }
 
+/// The results of the steps that feed `section`, in suite order.
+fn in_section(results: &[StepResult], section: Section) -> Vec<&StepResult> {
+    results
+        .iter()
+        .filter(|r| r.step.section == section)
+        .collect()
+}
+
 /// Per scenario: wall / ideal bars for the Rust rows, the pitfall's lag, and every row's numbers.
 fn scenarios(
     machine: &Machine,
     results: &[StepResult],
     parts: &mut Vec<Part>,
 ) -> anyhow::Result<()> {
-    let steps: Vec<&StepResult> = results
-        .iter()
-        .filter(|r| r.step.section == Section::Scenarios)
-        .collect();
+    let steps = in_section(results, Section::Scenarios);
     if steps.is_empty() {
         return Ok(());
     }
@@ -536,7 +541,7 @@ fn scenarios(
             ));
             continue;
         }
-        let several = step.strategies.len() > 1 || step.naive;
+        let several = step.several_strategies();
         // The chart shows wall / ideal, so it ranks by that: the baselines, held to C = 1 and
         // T = 1, are measured against their own (longer) ideal.
         let mut bars_of: Vec<Bar> = medians
@@ -660,10 +665,7 @@ fn put(table: &mut Table, name: &str, i: usize, cell: String) {
 
 /// The C sweeps: pages/s against C for sleep and download, and sleep's peak memory.
 fn sweep_c(results: &[StepResult], parts: &mut Vec<Part>) -> anyhow::Result<()> {
-    let steps: Vec<&StepResult> = results
-        .iter()
-        .filter(|r| r.step.section == Section::SweepC)
-        .collect();
+    let steps = in_section(results, Section::SweepC);
     if steps.is_empty() {
         return Ok(());
     }
@@ -828,10 +830,7 @@ fn per_task_table(rss: &[Series]) -> Table {
 
 /// The T sweep: each contestant's speedup over the sequential baseline at T = 1, per strategy.
 fn sweep_t(results: &[StepResult], parts: &mut Vec<Part>) -> anyhow::Result<()> {
-    let steps: Vec<&StepResult> = results
-        .iter()
-        .filter(|r| r.step.section == Section::SweepT)
-        .collect();
+    let steps = in_section(results, Section::SweepT);
     let Some(first) = steps.first() else {
         return Ok(());
     };
@@ -943,11 +942,8 @@ fn python(results: &[StepResult], parts: &mut Vec<Part>) -> anyhow::Result<()> {
         "peak mem",
         "verified",
     ]);
-    for r in results
-        .iter()
-        .filter(|r| r.step.section == Section::Scenarios)
-    {
-        let several = r.step.strategies.len() > 1 || r.step.naive;
+    for r in in_section(results, Section::Scenarios) {
+        let several = r.step.several_strategies();
         let medians = r.medians();
         let best = sorted(
             medians

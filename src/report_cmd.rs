@@ -118,7 +118,7 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
                         bar.set_message(format!(
                             "{}: {}",
                             step.id,
-                            entry.label(step.scenario, step.strategies.len() > 1)
+                            entry.label(step.scenario, step.several_strategies())
                         ));
                     }
                     measure::Event::Tick => bar.tick(),

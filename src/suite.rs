@@ -87,6 +87,12 @@ impl Step {
         (entries, notes)
     }
 
+    /// Whether its entries parse with more than one strategy (the naive scan included), so
+    /// that a row's name must say which.
+    pub fn several_strategies(&self) -> bool {
+        self.strategies.len() > 1 || self.naive
+    }
+
     /// The `shootout run` command that measures this step alone.
     pub fn command(&self, runs: usize) -> String {
         let p = &self.point;

@@ -180,8 +180,17 @@ fn absurd_values_are_refused_fast_in_one_line() {
             "--runs must be at least 1",
         ),
         (&["tour", "--runs", "0"], "--runs must be at least 1"),
+        // Named, a contestant past its limit is refused; unnamed, it sits out with a note
+        // (`sweeps_respect_each_contestants_limit`).
         (
-            &["tour", "--concurrency", "5000"],
+            &[
+                "run",
+                "download",
+                "--concurrency",
+                "5000",
+                "--contestants",
+                "tokio,rayon",
+            ],
             "--concurrency 5000 is over the limit of 1000 for rayon",
         ),
         (
