@@ -79,21 +79,22 @@ doc *args:
 bench *args:
     cargo bench {{args}}
 
-# Run every bench briefly, for a quick look, not for results. Extra words go to criterion,
+# Run every bench briefly, for a quick look, not for results. Extra words go to criterion
+# (`--bench '*'` keeps them from the library's test harness, which refuses them),
 # e.g. `just bench-quick scrape` (a filter) or `just bench-quick --save-baseline quick`.
 [group('bench')]
 bench-quick *args:
-    cargo bench -- --warm-up-time 0.2 --measurement-time 0.5 {{args}}
+    cargo bench --bench '*' -- --warm-up-time 0.2 --measurement-time 0.5 {{args}}
 
 # Run every bench and keep the results as baseline NAME (criterion's --save-baseline).
 [group('bench')]
 bench-save name *args:
-    cargo bench -- --save-baseline {{name}} {{args}}
+    cargo bench --bench '*' -- --save-baseline {{name}} {{args}}
 
 # Run every bench against baseline NAME (criterion's --baseline), then critcmp's table if it is installed.
 [group('bench')]
 bench-compare name *args:
-    cargo bench -- --baseline {{name}} {{args}}
+    cargo bench --bench '*' -- --baseline {{name}} {{args}}
     @if command -v critcmp >/dev/null; then critcmp {{name}} new; else echo "(cargo install critcmp for a side-by-side table)"; fi
 
 # The report: every published number with its spread, a page of charts (target/report/index.html), docs/results.md's tables, and docs/report.png. About 11 minutes on 2 cores; --quick takes under 2.
