@@ -114,11 +114,7 @@ fn tour(args: &TourArgs) -> anyhow::Result<()> {
             // With the default strategies, `parse` also shows one run of the naive byte scan:
             // faster than either, and marked wrong.
             if scenario == Scenario::Parse && m.knobs.extract.is_empty() {
-                runs.extend(registry::find("sequential").map(|c| harness::Entry {
-                    contestant: c,
-                    offload: None,
-                    extract: Strategy::Naive,
-                }));
+                runs.extend(harness::naive_entry());
             }
             runs
         },

@@ -10,10 +10,10 @@ use std::fmt::Write as _;
 
 use plotters::coord::ranged1d::{AsRangedCoord, Ranged, ValueFormatter};
 use plotters::prelude::*;
-use shootout_core::{Family, Scenario};
+use shootout_core::Scenario;
 
 use crate::harness::Row;
-use crate::report::{human_secs, run_label};
+use crate::report::{human_secs, row_label};
 use crate::suite::{Machine, Section, StepResult, spread};
 
 /// Width of every chart, in pixels.
@@ -292,28 +292,13 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// A row's name in a chart or table.
-fn label(r: &Row, with_strategy: bool) -> String {
-    run_label(
-        &r.contestant,
-        r.variant,
-        r.extractor.filter(|_| with_strategy),
-    )
-}
-
 fn is_python(r: &Row) -> bool {
-    r.family == Family::Python.to_string()
+    crate::python::is_python(&r.contestant)
 }
 
-/// Verified rows first, each group by median wall.
+/// In leaderboard order.
 fn sorted(mut rows: Vec<Row>) -> Vec<Row> {
-    rows.sort_by(|a, b| {
-        b.verified.cmp(&a.verified).then(
-            a.wall_s
-                .unwrap_or(f64::MAX)
-                .total_cmp(&b.wall_s.unwrap_or(f64::MAX)),
-        )
-    });
+    rows.sort_by(crate::report::rank);
     rows
 }
 
@@ -354,7 +339,7 @@ fn scenario_table(rows: &[Row], with_strategy: bool) -> Table {
             })
         };
         t.rows.push(vec![
-            label(r, with_strategy),
+            row_label(r, with_strategy),
             r.threads.to_string(),
             r.concurrency.to_string(),
             opt(r.wall_s, human_secs),
@@ -384,7 +369,7 @@ fn ratio_bar(r: &Row, with_strategy: bool) -> Option<Bar> {
     let ideal = r.ideal_s;
     let value = r.wall_over_ideal?;
     Some(Bar {
-        label: label(r, with_strategy),
+        label: row_label(r, with_strategy),
         value,
         low: r.wall_min_s.map_or(value, |w| w / ideal),
         high: r.wall_max_s.map_or(value, |w| w / ideal),
@@ -604,14 +589,14 @@ fn pitfall(r: &StepResult, several: bool, parts: &mut Vec<Part>) -> anyhow::Resu
             continue;
         };
         table.rows.push(vec![
-            label(&m, several),
+            row_label(&m, several),
             format!("{value:.1} ms"),
             format!("{low:.1} – {high:.1} ms"),
             opt(m.heartbeat_p99_ms, |x| format!("{x:.1} ms")),
         ]);
         if !is_python(&m) {
             lag_bars.push(Bar {
-                label: label(&m, several),
+                label: row_label(&m, several),
                 value,
                 low,
                 high,
@@ -961,7 +946,7 @@ fn python(results: &[StepResult], parts: &mut Vec<Part>) -> anyhow::Result<()> {
             let Some((low, value, high)) = spread(runs.iter().filter_map(|x| x.wall_s)) else {
                 continue;
             };
-            let name = label(&m, false);
+            let name = row_label(&m, false);
             bars_of.push(Bar {
                 label: format!("{}: {name}", r.step.scenario),
                 value: value / best_wall,
@@ -978,7 +963,7 @@ fn python(results: &[StepResult], parts: &mut Vec<Part>) -> anyhow::Result<()> {
                     human_secs(low),
                     human_secs(high)
                 ),
-                label(&best, several),
+                row_label(&best, several),
                 human_secs(best_wall),
                 format!("{:.1}×", value / best_wall),
                 opt(m.peak_rss_mb, |x| format!("{x:.1} MiB")),

@@ -75,8 +75,8 @@ pub fn run_label(contestant: &str, variant: Option<Offload>, extract: Option<Str
     label
 }
 
-/// The name a row goes by in a problem line.
-fn row_label(r: &Row, with_strategy: bool) -> String {
+/// The name a row goes by in a table, a chart or a problem line.
+pub fn row_label(r: &Row, with_strategy: bool) -> String {
     run_label(
         &r.contestant,
         r.variant,
@@ -95,6 +95,15 @@ fn naive_note(rows: &[Row]) -> &'static str {
     }
 }
 
+/// The leaderboard's order: verified rows first, each group by wall time (a crashed run last).
+pub fn rank(a: &Row, b: &Row) -> std::cmp::Ordering {
+    b.verified.cmp(&a.verified).then(
+        a.wall_s
+            .unwrap_or(f64::MAX)
+            .total_cmp(&b.wall_s.unwrap_or(f64::MAX)),
+    )
+}
+
 /// Renders one scenario's leaderboard: verified runs by wall time, then the wrong ones, each
 /// wrong one followed by what was wrong.
 pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[Row]) -> String {
@@ -105,13 +114,7 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
     let several = strategies.len() > 1;
     let note = naive_note(rows);
     let mut rows: Vec<&Row> = rows.iter().collect();
-    rows.sort_by(|a, b| {
-        b.verified.cmp(&a.verified).then(
-            a.wall_s
-                .unwrap_or(f64::MAX)
-                .total_cmp(&b.wall_s.unwrap_or(f64::MAX)),
-        )
-    });
+    rows.sort_by(|a, b| rank(a, b));
     let mut out = String::new();
     let _ = writeln!(
         out,

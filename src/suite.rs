@@ -78,11 +78,7 @@ impl Step {
         let (fit, notes) = crate::measure::within_limits(&chosen, self.point.concurrency);
         let mut entries = runs_for(self.scenario, &fit, &self.strategies);
         if self.naive {
-            entries.extend(crate::registry::find("sequential").map(|c| Entry {
-                contestant: c,
-                offload: None,
-                extract: Strategy::Naive,
-            }));
+            entries.extend(crate::harness::naive_entry());
         }
         (entries, notes)
     }

@@ -206,6 +206,16 @@ impl Entry<'_> {
     }
 }
 
+/// The one run of the naive byte scan that `parse` adds to its defaults, by the sequential
+/// baseline: faster than either sound strategy, and marked wrong.
+pub fn naive_entry() -> Option<Entry<'static>> {
+    crate::registry::find("sequential").map(|contestant| Entry {
+        contestant,
+        offload: None,
+        extract: Strategy::Naive,
+    })
+}
+
 /// Every run a scenario holds: one per contestant and strategy, except in `pitfall`, where
 /// each contestant with an event loop runs once per variant (and strategy) and the others sit
 /// out. A scenario that parses nothing runs once per contestant, whatever the strategies.

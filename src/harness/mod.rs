@@ -25,6 +25,6 @@ pub use child::{
     CHILD_COMMAND, ChildTask, INTERRUPTED, calibrate_in_child, child_main, run_child,
     stop_on_ctrl_c, supervise,
 };
-pub use job::{Entry, Inputs, Job, Ran, Timed, runs_for, time_here};
+pub use job::{Entry, Inputs, Job, Ran, Timed, naive_entry, runs_for, time_here};
 pub use score::{Point, Row, RowKind, median, score};
 pub use truth::{Truth, calibrate, expectation, truth_with};
