@@ -11,7 +11,10 @@ use shootout_core::{Knobs, Scenario};
 
 const PAGES: usize = 20;
 const CONCURRENCY: usize = 10;
-const _: () = assert!(PAGES % CONCURRENCY == 0, "whole rounds of requests");
+const _: () = assert!(
+    PAGES.is_multiple_of(CONCURRENCY),
+    "whole rounds of requests"
+);
 
 fn download(c: &mut Criterion) {
     let knobs = Knobs {

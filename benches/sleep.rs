@@ -11,7 +11,7 @@ use shootout_core::{Knobs, Scenario};
 
 const PAGES: usize = 40;
 const CONCURRENCY: usize = 40;
-const _: () = assert!(PAGES % CONCURRENCY == 0, "one full round of waits");
+const _: () = assert!(PAGES.is_multiple_of(CONCURRENCY), "one full round of waits");
 
 fn sleep(c: &mut Criterion) {
     let knobs = Knobs {

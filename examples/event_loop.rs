@@ -122,12 +122,12 @@ impl EventLoop {
                 let waker = Waker::from(task.clone());
                 let mut cx = Context::from_waker(&waker);
                 let mut slot = task.future.lock().unwrap_or_else(|p| p.into_inner());
-                if let Some(future) = slot.as_mut() {
-                    if future.as_mut().poll(&mut cx).is_ready() {
-                        // Finished: drop the future so a stray wake-up does nothing.
-                        *slot = None;
-                        self.live_tasks -= 1;
-                    }
+                if let Some(future) = slot.as_mut()
+                    && future.as_mut().poll(&mut cx).is_ready()
+                {
+                    // Finished: drop the future so a stray wake-up does nothing.
+                    *slot = None;
+                    self.live_tasks -= 1;
                 }
             }
             // 2. Nothing is ready: sleep until the earliest timer is due, then wake every

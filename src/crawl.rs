@@ -168,16 +168,15 @@ pub fn crawl(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
     spinner.finish_and_clear();
 
     // A root that cannot be reached at all is bad input, not a crawl result.
-    if let [only] = records.as_slice() {
-        if let Some(
+    if let [only] = records.as_slice()
+        && let Some(
             e @ (FetchError::Connect(_)
             | FetchError::Url(_)
             | FetchError::Timeout(_)
             | FetchError::Tls(_)),
         ) = &only.error
-        {
-            bail!("cannot crawl {root}: {e}");
-        }
+    {
+        bail!("cannot crawl {root}: {e}");
     }
     journal.complete(&records);
     report.print(&Tally::of(&records), &records, &cost, None)?;
@@ -203,10 +202,10 @@ fn checked(args: &CrawlArgs) -> anyhow::Result<(Knobs, Option<Duration>)> {
     if args.max_pages == 0 {
         bail!("--max-pages must be at least 1");
     }
-    if let Some(p) = &args.prefix {
-        if !p.starts_with('/') {
-            bail!("--prefix '{p}' must be a path starting with '/', for example /std/");
-        }
+    if let Some(p) = &args.prefix
+        && !p.starts_with('/')
+    {
+        bail!("--prefix '{p}' must be a path starting with '/', for example /std/");
     }
     let deadline = match args.deadline_s {
         Some(s) if !(s.is_finite() && s > 0.0 && s <= 7.0 * 86_400.0) => {

@@ -130,6 +130,9 @@ fn tour(args: &TourArgs) -> anyhow::Result<()> {
 
 const READING_GUIDE: &str = "
 How to read this:
+  driver    what the I/O went through: epoll (a readiness reactor: tokio, smol, async-std),
+            io_uring (a completion reactor: compio), or blocking (threads in their own read);
+            a * marks a fallback, and the line under the table says why
   wall      time the scenario took, set-up excluded (with --runs K: the median run's, between
             the fastest, min, and the slowest, max)
   ideal     the fastest possible: max(waiting, computing). Waiting: ceil(N/C)·L, or for a
@@ -222,6 +225,12 @@ fn checked_points(
                 check_concurrency(*c, knobs.concurrency)?;
             }
         }
+    }
+    // A driver that cannot run here (io_uring required and refused, or a bad
+    // SHOOTOUT_COMPIO_DRIVER) is refused in one line, before any run.
+    for c in contestants {
+        c.driver()
+            .map_err(|e| anyhow::anyhow!("{}: {e}", c.name()))?;
     }
     Ok(points)
 }
@@ -488,14 +497,19 @@ fn print_ca(args: &ServeArgs, port: u16, pem: &str) -> anyhow::Result<()> {
 }
 
 fn list() {
-    println!("Contestants:");
+    println!("Contestants (driver: what their I/O goes through on this machine):");
     for c in registry::all() {
+        let driver = match c.driver() {
+            Ok(d) => d.to_string(),
+            Err(e) => format!("none: {e}"),
+        };
         println!(
             "  {:<22} {:<11} {}",
             c.name(),
             c.family().to_string(),
             c.about()
         );
+        println!("  {:<22} {:<11} driver: {driver}", "", "");
         if let Some(caveat) = c.caveat() {
             println!("  {:<22} {:<11} note: {caveat}", "", "");
         }

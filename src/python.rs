@@ -23,6 +23,7 @@ use std::time::Duration;
 use anyhow::{Context, anyhow, bail};
 use serde::{Deserialize, Serialize};
 use shootout_core::contestant::Effective;
+use shootout_core::driver::{self, Driver};
 use shootout_core::pitfall::{LagStats, Offload, PitfallRun};
 use shootout_core::{
     Contestant, CrawlSpec, Family, FetchError, Journal, Knobs, Page, PageRecord, Runner, Scenario,
@@ -97,6 +98,14 @@ impl Contestant for Python {
 
     fn family(&self) -> Family {
         Family::Python
+    }
+
+    fn driver(&self) -> Result<Driver, String> {
+        // asyncio's loop is a selectors loop (epoll on Linux); requests blocks its thread.
+        Ok(Driver::preferred(match self.program {
+            Program::Asyncio => driver::READINESS,
+            Program::Sequential | Program::Pool => driver::BLOCKING,
+        }))
     }
 
     fn max_concurrency(&self) -> (usize, &'static str) {
@@ -358,6 +367,8 @@ impl PyResult {
             peak_rss,
             heartbeat,
             records: self.records,
+            // The row takes the contestant's own (see `Contestant::driver` above).
+            driver: None,
         }
     }
 }

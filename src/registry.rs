@@ -12,6 +12,7 @@ pub static CONTESTANTS: &[&dyn Contestant] = &[
     &shootout_tokio::TOKIO_CURRENT_THREAD,
     &shootout_async_std::AsyncStd,
     &shootout_smol::Smol,
+    &shootout_compio::Compio,
     &shootout_threads::Threads,
     &shootout_rayon::Rayon,
     &shootout_crossbeam::Crossbeam,

@@ -141,11 +141,12 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
     let (min_head, max_head) = spread_columns("min", "max");
     let _ = writeln!(
         out,
-        "  {:<22}{} {:>2} {:>5}{min_head} {:>10}{max_head} {:>10} {:>7} {:>9} {:>10} {:>9}  verified",
+        "  {:<22}{} {:>2} {:>5} {:<8}{min_head} {:>10}{max_head} {:>10} {:>7} {:>9} {:>10} {:>9}  verified",
         "contestant",
         extract_column("extract"),
         "T",
         "C",
+        "driver",
         if spread { "median" } else { "wall" },
         "ideal",
         "×ideal",
@@ -161,11 +162,12 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
         );
         let _ = writeln!(
             out,
-            "  {:<22}{} {:>2} {:>5}{min} {:>10}{max} {:>10} {:>7} {:>9} {:>10} {:>9}  {}",
+            "  {:<22}{} {:>2} {:>5} {:<8}{min} {:>10}{max} {:>10} {:>7} {:>9} {:>10} {:>9}  {}",
             r.contestant,
             extract_column(r.extractor.map_or("—", Strategy::name)),
             r.threads,
             r.concurrency,
+            driver_cell(r),
             opt(r.wall_s, &human_secs),
             human_secs(r.ideal_s),
             opt(r.wall_over_ideal, &|x| format!("{x:.2}")),
@@ -186,7 +188,35 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
     out.push_str(note);
     out.push_str(&python_note(scenario, rows.iter().copied()));
     out.push_str(&below_ideal_note(&rows, several));
+    out.push_str(&fallback_note(rows.iter().copied()));
     out
+}
+
+/// A row's driver, with a `*` when it is a fallback (explained under the table).
+fn driver_cell(r: &Row) -> String {
+    match r.driver_fallback {
+        Some(_) => format!("{}*", r.driver),
+        None => r.driver.clone(),
+    }
+}
+
+/// One line per contestant that ran on a fallback driver, with the reason: a fallback is
+/// never silent.
+pub fn fallback_note<'a>(rows: impl Iterator<Item = &'a Row>) -> String {
+    let mut seen: Vec<(&str, &str, &str)> = Vec::new();
+    for r in rows {
+        if let Some(why) = &r.driver_fallback {
+            let key = (r.contestant.as_str(), r.driver.as_str(), why.as_str());
+            if !seen.contains(&key) {
+                seen.push(key);
+            }
+        }
+    }
+    seen.into_iter()
+        .map(|(who, driver, why)| {
+            format!("  * {who} ran on {driver}, its fallback driver: {why}\n")
+        })
+        .collect()
 }
 
 /// What a table with Python rows should say about them.
@@ -271,8 +301,8 @@ fn pitfall_table(knobs: &Knobs, rows: &[Row]) -> String {
     let width = if several { 24 } else { 15 };
     let _ = writeln!(
         out,
-        "  {:<22} {:<width$} {:>10} {:>7} {:>12} {:>12}  verified",
-        "contestant", "parsing", "wall", "×ideal", "lag max", "lag p99"
+        "  {:<22} {:<width$} {:<8} {:>10} {:>7} {:>12} {:>12}  verified",
+        "contestant", "parsing", "driver", "wall", "×ideal", "lag max", "lag p99"
     );
     let ms = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |x| format!("{x:.1} ms"));
     for r in rows {
@@ -283,9 +313,10 @@ fn pitfall_table(knobs: &Knobs, rows: &[Row]) -> String {
         };
         let _ = writeln!(
             out,
-            "  {:<22} {:<width$} {:>10} {:>7} {:>12} {:>12}  {}",
+            "  {:<22} {:<width$} {:<8} {:>10} {:>7} {:>12} {:>12}  {}",
             r.contestant,
             parsing,
+            driver_cell(r),
             r.wall_s.map_or_else(|| "—".to_owned(), human_secs),
             r.wall_over_ideal
                 .map_or_else(|| "—".to_owned(), |x| format!("{x:.2}")),
@@ -304,6 +335,7 @@ fn pitfall_table(knobs: &Knobs, rows: &[Row]) -> String {
     }
     out.push_str(naive_note(rows));
     out.push_str(&python_note(Scenario::Pitfall, rows.iter()));
+    out.push_str(&fallback_note(rows.iter()));
     out
 }
 
@@ -338,6 +370,32 @@ mod tests {
         assert!(!note.contains("CPU"), "{note}");
 
         assert_eq!(below_ideal_note(&[&on_time], false), "");
+    }
+
+    #[test]
+    fn a_fallback_driver_is_marked_and_explained_once() {
+        use crate::harness::score::tests::row;
+        let mut fell = row(Some(1.0), true, &[]);
+        fell.contestant = "compio".into();
+        fell.driver_fallback = Some("kernel.io_uring_disabled = 2".into());
+        let table = leaderboard(
+            Scenario::Download,
+            &Knobs::default(),
+            usize::MAX,
+            &[fell.clone(), fell, row(Some(1.1), true, &[])],
+        );
+        assert!(table.contains(" epoll* "), "{table}");
+        assert_eq!(
+            table
+                .matches("* compio ran on epoll, its fallback driver: kernel.io_uring_disabled = 2")
+                .count(),
+            1,
+            "{table}"
+        );
+        assert!(
+            table.contains(" epoll  "),
+            "the tokio row has no mark: {table}"
+        );
     }
 
     #[test]

@@ -404,9 +404,15 @@ fn json_rows_carry_the_documented_fields() {
             "peak_rss_mb",
             "verified",
             "extractor",
+            "driver",
         ] {
             assert!(row.get(field).is_some(), "missing {field} in {row}");
         }
+        // The driver each row names is the one its contestant says it runs on here.
+        let c = shootout::registry::find(row["contestant"].as_str().unwrap_or_default())
+            .expect("a registered contestant");
+        let driver = c.driver().expect("every contestant has a driver here");
+        assert_eq!(row["driver"], driver.name.as_str(), "{row}");
         assert_eq!(row["verified"], true, "{row}");
         assert_eq!(row["scenario"], "scrape");
         // scrape streams unless told otherwise; the Python rows parse with BeautifulSoup.
@@ -799,5 +805,62 @@ fn sweeps_respect_each_contestants_limit() {
     rejects(
         &["run", "sleep", "-c", "10,0"],
         "--concurrency must be at least 1",
+    );
+}
+
+/// compio's fallback, forced: every scenario still verifies, every row names the poll driver
+/// with a mark, the table says why under it, and a JSON row carries the reason. A bad value
+/// of the switch is refused in one line before any run.
+#[test]
+fn compio_falls_back_visibly_and_still_verifies() {
+    let with_env = |value: &str, args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_shootout"))
+            .env(shootout_compio::DRIVER_ENV, value)
+            .args(args)
+            .output()
+            .expect("the binary runs")
+    };
+    let small = ["--pages", "8", "--latency-ms", "2", "--page-kb", "2"];
+    for scenario in ["sleep", "download", "scrape", "crawl", "parse", "pitfall"] {
+        let mut args = vec!["run", scenario, "--contestants", "compio"];
+        args.extend(small);
+        let out = with_env("poll", &args);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{scenario}: {text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(text.contains(" epoll* "), "{scenario}: {text}");
+        assert!(
+            text.contains(
+                "* compio ran on epoll, its fallback driver: SHOOTOUT_COMPIO_DRIVER=poll forced it"
+            ),
+            "{scenario}: {text}"
+        );
+        assert!(!text.contains('✗'), "{scenario}: {text}");
+    }
+    let mut args = vec!["run", "download", "--contestants", "compio", "--json"];
+    args.extend(small);
+    let out = with_env("poll", &args);
+    let row: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON row");
+    assert_eq!(row["driver"], "epoll");
+    assert_eq!(
+        row["driver_fallback"],
+        "SHOOTOUT_COMPIO_DRIVER=poll forced it"
+    );
+    assert_eq!(row["verified"], true);
+
+    let out = with_env("bogus", &["run", "sleep", "--contestants", "compio"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert_eq!(
+        err.trim(),
+        "error: compio: SHOOTOUT_COMPIO_DRIVER=bogus is not a driver (expected auto, io_uring or poll)"
+    );
+    let listed = with_env("poll", &["list"]);
+    assert!(
+        String::from_utf8_lossy(&listed.stdout)
+            .contains("driver: epoll (fallback: SHOOTOUT_COMPIO_DRIVER=poll forced it)")
     );
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use shootout_core::measure::Usage;
 use shootout_core::pitfall::{LagStats, Offload};
 use shootout_core::{
-    Contestant, CrawlSpec, Family, Knobs, Page, PageRecord, Runner, Scenario, Strategy,
+    Contestant, CrawlSpec, Driver, Family, Knobs, Page, PageRecord, Runner, Scenario, Strategy,
 };
 use shootout_site::{Site, SiteSpec, input_urls};
 use url::Url;
@@ -132,6 +132,10 @@ pub struct Timed {
     pub peak_rss: u64,
     /// For `pitfall`: the heartbeat's lag statistics.
     pub heartbeat: Option<LagStats>,
+    /// The driver the run's I/O went through, as its runtime reported it (or as the
+    /// contestant's family fixes it). A Python child does not send one.
+    #[serde(default)]
+    pub driver: Option<Driver>,
 }
 
 /// Runs `job` in this process: set-up first, then the clock runs around the scenario only.
@@ -147,6 +151,8 @@ pub fn time_here(contestant: &dyn Contestant, job: &Job) -> anyhow::Result<Timed
     if job.scenario == Scenario::Parse {
         std::hint::black_box(inputs.run(runner.as_ref()));
     }
+    // Asked of the runtime that will run, not guessed from its name.
+    let driver = runner.driver().or_else(|| contestant.driver().ok());
     let before = Usage::now();
     let start = Instant::now();
     let ran = inputs.run(runner.as_ref());
@@ -167,6 +173,7 @@ pub fn time_here(contestant: &dyn Contestant, job: &Job) -> anyhow::Result<Timed
         cpu: after.cpu.saturating_sub(before.cpu),
         peak_rss: after.peak_rss,
         heartbeat: ran.lags.as_deref().map(LagStats::of),
+        driver,
     })
 }
 

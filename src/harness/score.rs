@@ -73,6 +73,12 @@ pub struct Row {
     pub threads: usize,
     /// Concurrency C the contestant really used.
     pub concurrency: usize,
+    /// The driver its I/O went through: `io_uring`, `epoll` (or the OS's readiness
+    /// reactor), or `blocking`.
+    pub driver: String,
+    /// Why the driver is a fallback, when it is (compio on epoll when io_uring is refused).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub driver_fallback: Option<String>,
     /// Records returned.
     pub records: usize,
     /// Records that carry an error (404s included).
@@ -175,6 +181,9 @@ pub fn score(
             .then_some(job.knobs.extract),
         threads: eff.threads,
         concurrency: eff.concurrency,
+        // Until the run says what it ran on: the contestant's own answer for this machine.
+        driver: String::new(),
+        driver_fallback: None,
         records: 0,
         errors: 0,
         wall_s: None,
@@ -193,6 +202,15 @@ pub fn score(
         runs: 1,
         point: Point::of(&job.knobs),
     };
+    let planned = contestant.driver();
+    let driver = match &run {
+        Ok(t) => t.driver.clone().or_else(|| planned.clone().ok()),
+        Err(_) => planned.clone().ok(),
+    };
+    match driver {
+        Some(d) => (row.driver, row.driver_fallback) = (d.name, d.fallback),
+        None => row.driver = "none".into(),
+    }
     match run {
         Err(e) => row.problems.push(format!("{e:#}")),
         Ok(t) => {
@@ -259,6 +277,8 @@ pub(crate) mod tests {
             extractor: None,
             threads: 2,
             concurrency: 10,
+            driver: "epoll".into(),
+            driver_fallback: None,
             records: 1,
             errors: 0,
             wall_s,
@@ -317,6 +337,7 @@ pub(crate) mod tests {
             cpu: Duration::ZERO,
             peak_rss: 0,
             heartbeat: None,
+            driver: None,
         })
     }
 

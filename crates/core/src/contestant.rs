@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use url::Url;
 
+use crate::driver::{self, Driver};
 use crate::knobs::Knobs;
 use crate::page::Page;
 use crate::pitfall::{Offload, PitfallRun};
@@ -103,6 +104,18 @@ pub trait Contestant: Send + Sync {
             threads: knobs.threads,
         }
     }
+    /// The driver its I/O will go through here. The default is fixed by the family: the
+    /// OS's readiness reactor for the async runtimes (mio and polling both use epoll on
+    /// Linux), none for threads that block. A contestant whose driver is decided at run time
+    /// (compio: io_uring, or epoll when io_uring is refused) finds out here, the same way
+    /// `prepare` does, and its runner reports what really ran ([`Runner::driver`]).
+    /// An error is a driver it cannot run on here, in one line (then `prepare` fails too).
+    fn driver(&self) -> Result<Driver, String> {
+        Ok(Driver::preferred(match self.family() {
+            Family::Sequential | Family::Parallel => driver::BLOCKING,
+            Family::Async | Family::Hybrid | Family::Python => driver::READINESS,
+        }))
+    }
     /// Builds the runtime, pools and client for these knobs. Called outside the timed region.
     fn prepare(&self, knobs: &Knobs) -> Result<Box<dyn Runner>, SetupError>;
 }
@@ -111,6 +124,12 @@ pub trait Contestant: Send + Sync {
 /// input (per admitted URL, for a crawl). Every method must return, never panic, whatever the
 /// server does.
 pub trait Runner {
+    /// The driver this runner's runtime says it runs on, when the runtime can be asked (compio
+    /// reports the driver it built); `None` when it is fixed by the contestant
+    /// ([`Contestant::driver`]).
+    fn driver(&self) -> Option<Driver> {
+        None
+    }
     /// `n` simulated downloads, each a timer wait of `wait`, at most C at once.
     fn sleep(&self, n: usize, wait: Duration) -> Vec<PageRecord>;
     /// GET every URL; record status and size.

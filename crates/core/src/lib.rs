@@ -14,8 +14,10 @@
 //!   by one of three [`Strategy`]s: a DOM, a token stream, or a (wrong) byte scan.
 //! - [`page`]: turning a fetch result into a record, the same way in every contestant.
 //! - [`pitfall`]: the heartbeat scenario's variants and lag statistics.
-//! - [`scope`]: URL normalisation, the crawl's [`Scope`] (one origin, optionally a path prefix)
-//!   and the [`Frontier`] that admits each URL exactly once, within depth and robots.txt.
+//! - [`scope`]: URL normalisation and the crawl's [`Scope`] (one origin, optionally a path
+//!   prefix, robots.txt).
+//! - [`frontier`]: the [`Frontier`] that admits each URL exactly once, within the page cap and
+//!   depth; whole, or split into shards for a thread-per-core crawler.
 //! - [`net`]: what both HTTP engines do alike: redirects, per-host delay, user agent, proxy.
 //! - [`robots`]: a site's robots.txt rules.
 //! - [`journal`]: a crawl's records as they are finished, so a stopped crawl keeps them.
@@ -23,6 +25,7 @@
 //! - [`ideal`]: the ideal-time model, the fastest any contestant could possibly finish.
 //! - [`measure`]: CPU time and peak memory of the current process.
 //! - [`contestant`]: the [`Contestant`] and [`Runner`] traits every concurrency model implements.
+//! - [`driver`]: the kernel interface a run's I/O went through (io_uring, epoll, blocking).
 //!
 //! # What you learn here
 //!
@@ -30,7 +33,9 @@
 
 pub mod charset;
 pub mod contestant;
+pub mod driver;
 pub mod extract;
+pub mod frontier;
 pub mod ideal;
 pub mod journal;
 pub mod knobs;
@@ -44,11 +49,13 @@ pub mod scope;
 pub mod verify;
 
 pub use contestant::{Contestant, Family, Runner, SetupError};
+pub use driver::Driver;
 pub use extract::{Extracted, Strategy};
+pub use frontier::Frontier;
 pub use journal::{Journal, Tally};
 pub use knobs::{Knobs, Scenario};
 pub use net::Net;
 pub use page::Page;
 pub use record::{FetchError, Fetched, PageRecord};
 pub use robots::Robots;
-pub use scope::{CrawlSpec, Frontier, Scope};
+pub use scope::{CrawlSpec, Scope};

@@ -1,14 +1,27 @@
-//! The three runtimes plugged into the async engine. Each is a TCP connect, a detached spawn
-//! and a sleep, and each runtime's own way of handing a plain connection to hyper: that is all
-//! that differs between them as far as HTTP is concerned. TLS is the engine's, the same for
-//! all three.
+//! The runtimes plugged into the async engine. Each is a TCP connect, a detached spawn and a
+//! sleep, and each runtime's own way of handing a plain connection to hyper: that is all that
+//! differs between them as far as HTTP is concerned. TLS is the engine's, the same for all.
+//!
+//! tokio, smol and async-std sit on a readiness reactor (epoll), and their streams go to hyper
+//! as they are. compio sits on a completion reactor (io_uring), whose reads own their buffers:
+//! its stream goes through the owned-buffer adapter in [`crate::completion`].
 
 #[cfg(any(feature = "smol", feature = "async-std"))]
 use std::future::Future;
-#[cfg(any(feature = "smol", feature = "async-std", feature = "tokio"))]
+#[cfg(any(
+    feature = "smol",
+    feature = "async-std",
+    feature = "tokio",
+    feature = "compio"
+))]
 use std::{io, pin::Pin, time::Duration};
 
-#[cfg(any(feature = "smol", feature = "async-std", feature = "tokio"))]
+#[cfg(any(
+    feature = "smol",
+    feature = "async-std",
+    feature = "tokio",
+    feature = "compio"
+))]
 use crate::engine::Runtime;
 
 /// tokio: its own `TcpStream`, into hyper through hyper-util's `TokioIo` for plain http, and
@@ -126,5 +139,98 @@ impl Runtime for AsyncStdRuntime {
 
     async fn sleep(&self, duration: Duration) {
         async_std::task::sleep(duration).await;
+    }
+}
+
+/// compio, one runtime per thread: its `TcpStream` through the owned-buffer adapter
+/// ([`crate::completion::OwnedBufStream`]), and connection tasks spawned on the runtime of
+/// the thread that opened the connection, where they stay. A client over it belongs to one
+/// thread (one core) and is used only there.
+#[cfg(feature = "compio")]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CompioRuntime;
+
+/// compio through its generic `futures-io` layer instead
+/// ([`crate::completion::CompatStream`]): the path cyper-core takes, with a zero-fill and a
+/// boxed future per read. Only for measuring what [`CompioRuntime`]'s adapter saves.
+#[cfg(feature = "compio")]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CompioCompatRuntime;
+
+/// Opens a compio TCP connection with Nagle off, on this thread's runtime.
+#[cfg(feature = "compio")]
+async fn compio_connect(host: String, port: u16) -> io::Result<compio::net::TcpStream> {
+    let stream = compio::net::TcpStream::connect((host.as_str(), port)).await?;
+    stream.set_nodelay(true)?;
+    Ok(stream)
+}
+
+#[cfg(feature = "compio")]
+impl Runtime for CompioRuntime {
+    type Stream = crate::completion::OwnedBufStream;
+    // The same adapter serves hyper directly: it copies into hyper's buffer without zeroing.
+    type Io = crate::completion::OwnedBufStream;
+
+    fn plain(stream: Self::Stream) -> Self::Io {
+        stream
+    }
+
+    fn connect(
+        &self,
+        host: &str,
+        port: u16,
+    ) -> impl std::future::Future<Output = io::Result<Self::Stream>> + Send {
+        // The connect op lives in this thread's ring, so its future is not Send; it is
+        // created, polled and dropped on this thread (see crate::completion).
+        compio_send_wrapper::SendWrapper::new(async move {
+            compio_connect(host.to_owned(), port)
+                .await
+                .map(crate::completion::OwnedBufStream::new)
+        })
+    }
+
+    fn spawn_detached(
+        &self,
+        task: Pin<Box<dyn std::future::Future<Output = ()> + Send + 'static>>,
+    ) {
+        // On the current thread's runtime: the connection's ops are in this thread's ring.
+        compio::runtime::spawn(task).detach();
+    }
+
+    fn sleep(&self, duration: Duration) -> impl std::future::Future<Output = ()> + Send {
+        compio_send_wrapper::SendWrapper::new(compio::time::sleep(duration))
+    }
+}
+
+#[cfg(feature = "compio")]
+impl Runtime for CompioCompatRuntime {
+    type Stream = crate::completion::CompatStream;
+    type Io = smol_hyper::rt::FuturesIo<crate::completion::CompatStream>;
+
+    fn plain(stream: Self::Stream) -> Self::Io {
+        smol_hyper::rt::FuturesIo::new(stream)
+    }
+
+    fn connect(
+        &self,
+        host: &str,
+        port: u16,
+    ) -> impl std::future::Future<Output = io::Result<Self::Stream>> + Send {
+        compio_send_wrapper::SendWrapper::new(async move {
+            compio_connect(host.to_owned(), port)
+                .await
+                .map(crate::completion::CompatStream::new)
+        })
+    }
+
+    fn spawn_detached(
+        &self,
+        task: Pin<Box<dyn std::future::Future<Output = ()> + Send + 'static>>,
+    ) {
+        compio::runtime::spawn(task).detach();
+    }
+
+    fn sleep(&self, duration: Duration) -> impl std::future::Future<Output = ()> + Send {
+        compio_send_wrapper::SendWrapper::new(compio::time::sleep(duration))
     }
 }

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -87,7 +87,9 @@ pub struct AsyncClient<R: Runtime> {
     max_body: usize,
     user_agent: HeaderValue,
     max_redirects: usize,
-    pacer: Pacer,
+    /// Shared by every client of a run that has several (one per core), so `--delay-ms`
+    /// spaces the requests to a host whichever core makes them.
+    pacer: Arc<Pacer>,
     proxy: Option<(String, u16)>,
     ca_pem: Option<String>,
     /// Made on the first https connection (see [`crate::tls::client_config`]).
@@ -103,20 +105,28 @@ struct Exchange {
 impl<R: Runtime> AsyncClient<R> {
     /// A client with the knobs' concurrency C, timeout, body cap and network settings.
     pub fn new(runtime: R, knobs: &Knobs) -> Self {
+        let pacer = Arc::new(Pacer::new(knobs.net.delay_ms));
+        AsyncClient::sharing(runtime, knobs, knobs.concurrency, pacer)
+    }
+
+    /// One of several clients that share a run: a thread-per-core runtime has one per core,
+    /// each with its own connections. This one has `concurrency` of the run's C (the cores'
+    /// shares add up to C), and the `pacer` all of them share.
+    pub fn sharing(runtime: R, knobs: &Knobs, concurrency: usize, pacer: Arc<Pacer>) -> Self {
         let net: &Net = &knobs.net;
         AsyncClient {
             runtime,
             idle: Mutex::new(HashMap::new()),
-            in_flight: Semaphore::new(knobs.concurrency.max(1)),
+            in_flight: Semaphore::new(concurrency.max(1)),
             // At most C requests run at once, so C idle connections cover every reuse.
-            max_idle: knobs.concurrency.max(1),
+            max_idle: concurrency.max(1),
             timeout: knobs.timeout(),
             max_body: knobs.max_body,
             // Checked by `Knobs::validate`; the default is the fallback for one that was not.
             user_agent: HeaderValue::from_str(&net.user_agent)
                 .unwrap_or(HeaderValue::from_static(Net::DEFAULT_USER_AGENT)),
             max_redirects: net.max_redirects,
-            pacer: Pacer::new(net.delay_ms),
+            pacer,
             proxy: net.proxy_address(),
             ca_pem: net.ca_pem.clone(),
             tls: OnceLock::new(),

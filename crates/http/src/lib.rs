@@ -6,8 +6,10 @@
 //!   (sequential, threads, rayon, crossbeam). Each call blocks its thread until the body is in.
 //! - [`engine`] (feature `async`): one hyper 1.x client ([`engine::AsyncClient`]) shared by the
 //!   async contestants, generic over a [`engine::Runtime`].
-//! - [`adapters`] (features `tokio`, `smol`, `async-std`): each runtime's TCP stream, spawner
-//!   and timer, plugged into the engine.
+//! - [`adapters`] (features `tokio`, `smol`, `async-std`, `compio`): each runtime's TCP
+//!   stream, spawner and timer, plugged into the engine.
+//! - [`completion`] (feature `compio`): hyper over a completion reactor, whose reads own their
+//!   buffers: the owned-buffer adapter, and why it costs a copy.
 //!
 //! - [`tls`]: the certificates both engines trust (Mozilla's roots and `--ca-cert`).
 //!
@@ -24,5 +26,7 @@ pub mod tls;
 
 #[cfg(feature = "async")]
 pub mod adapters;
+#[cfg(feature = "compio")]
+pub mod completion;
 #[cfg(feature = "async")]
 pub mod engine;

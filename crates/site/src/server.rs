@@ -112,10 +112,10 @@ impl Server {
     pub fn start(config: ServerConfig) -> Result<Server, ServeError> {
         // Check the content before taking the port, so a bad `--dir` is reported as such even
         // when the port is busy too.
-        if let Content::Dir(d) = &config.content {
-            if !d.is_dir() {
-                return Err(ServeError::NotADirectory(d.clone()));
-            }
+        if let Content::Dir(d) = &config.content
+            && !d.is_dir()
+        {
+            return Err(ServeError::NotADirectory(d.clone()));
         }
         let port = config.port;
         let (listener, addr, ca) = listen(port, config.tls)?;
@@ -317,10 +317,10 @@ async fn synthetic(site: &Site, path: &str) -> Response<Full<Bytes>> {
         tokio::time::sleep(Duration::from_millis(ms)).await;
         return reply(200, HTML, Bytes::from_static(b"<title>late</title>"));
     }
-    if let Some(code) = number("/status/").and_then(|c| u16::try_from(c).ok()) {
-        if StatusCode::from_u16(code).is_ok() {
-            return reply(code, HTML, Bytes::new());
-        }
+    if let Some(code) = number("/status/").and_then(|c| u16::try_from(c).ok())
+        && StatusCode::from_u16(code).is_ok()
+    {
+        return reply(code, HTML, Bytes::new());
     }
     if let Some(n) = number("/bytes/").and_then(|n| usize::try_from(n).ok()) {
         return reply(200, HTML, Bytes::from(vec![b'x'; n.min(256 << 20)]));
