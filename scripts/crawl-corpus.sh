@@ -24,7 +24,9 @@ bin=${BIN:-target/release/shootout}
 
 runs=${RUNS:-5}
 docs=${DOCS:-$(rustc --print sysroot)/share/doc/rust/html}
-contestants=${CONTESTANTS:-$("$bin" list | awk '/^Contestants:/ {on=1; next} /^$/ {on=0} on && NF && $1 != "note:" {print $1}')}
+# A contestant's line starts with its name after two spaces; its driver and notes are indented
+# further.
+contestants=${CONTESTANTS:-$("$bin" list | awk '/^Contestants/ {on=1; next} /^$/ {on=0} on && /^  [^ ]/ {print $1}')}
 strategies=${STRATEGIES:-stream dom}
 if [ -n "${KEEP:-}" ]; then
     out=$KEEP

@@ -323,6 +323,7 @@ fn scenario_table(rows: &[Row], with_strategy: bool) -> Table {
         "contestant",
         "T",
         "C",
+        "driver",
         "median wall",
         "min – max",
         "ideal",
@@ -342,6 +343,7 @@ fn scenario_table(rows: &[Row], with_strategy: bool) -> Table {
             row_label(r, with_strategy),
             r.threads.to_string(),
             r.concurrency.to_string(),
+            crate::report::driver_cell(r),
             opt(r.wall_s, human_secs),
             format!(
                 "{} – {}",
@@ -561,7 +563,11 @@ fn scenarios(
         if step.scenario == Scenario::Pitfall {
             pitfall(r, several, parts)?;
         }
+        let fallbacks = crate::report::fallback_note(medians.iter());
         parts.push(Part::Table(scenario_table(&sorted(medians), several)));
+        for line in fallbacks.lines() {
+            parts.push(Part::Text(line.trim().to_owned()));
+        }
         if !r.complete {
             parts.push(Part::Text(
                 "Incomplete: the report stopped during this step.".into(),

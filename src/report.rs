@@ -193,7 +193,7 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
 }
 
 /// A row's driver, with a `*` when it is a fallback (explained under the table).
-fn driver_cell(r: &Row) -> String {
+pub fn driver_cell(r: &Row) -> String {
     match r.driver_fallback {
         Some(_) => format!("{}*", r.driver),
         None => r.driver.clone(),

@@ -57,6 +57,8 @@ pub struct Plan {
     pub fallback: Option<String>,
     /// Whether a fallback is refused ([`DRIVER_ENV`]`=io_uring`).
     pub required: bool,
+    /// Whether the ring takes the single-thread flags of [`tune`] (Linux 6.1 and later).
+    pub tuned: bool,
 }
 
 impl Plan {
@@ -68,10 +70,11 @@ impl Plan {
             return Ok(Plan::fallback(format!("{DRIVER_ENV}=poll forced it")));
         }
         match probe() {
-            Ok(()) => Ok(Plan {
+            Ok(tuned) => Ok(Plan {
                 driver_type: DriverType::IoUring,
                 fallback: None,
                 required: ask == Ask::IoUring,
+                tuned,
             }),
             Err(why) if ask == Ask::IoUring => Err(refused(&why)),
             Err(why) => Ok(Plan::fallback(why)),
@@ -84,6 +87,7 @@ impl Plan {
             driver_type: DriverType::Poll,
             fallback: Some(why),
             required: false,
+            tuned: false,
         }
     }
 
@@ -93,6 +97,9 @@ impl Plan {
         b.driver_type(self.driver_type);
         if self.driver_type == DriverType::IoUring {
             b.detect_opcode_support(needed());
+            if self.tuned {
+                tune(&mut b);
+            }
         }
         b
     }
@@ -117,21 +124,43 @@ pub fn named(driver_type: DriverType, fallback: Option<String>) -> Driver {
     }
 }
 
+/// The ring set up for one thread, as io_uring's own advice for a single-threaded ring has
+/// it: only this thread submits (`SINGLE_ISSUER`), and completions are handled when it asks
+/// for them (`DEFER_TASKRUN`, `COOP_TASKRUN`) rather than by interrupting it. On this lab's
+/// download at L = 0 that took about a tenth off the wall time (docs/results.md). Kernels
+/// before 6.1 refuse the flags; then the ring is set up without them.
+fn tune(b: &mut ProactorBuilder) {
+    b.coop_taskrun(true)
+        .taskrun_flag(true)
+        .single_issuer(true)
+        .defer_taskrun(true);
+}
+
 /// The opcodes the HTTP engine's I/O uses. Any one missing would run on compio's thread
 /// pool, a blocking read on a thread, which is not what a row saying io_uring means.
 fn needed() -> OpCodeFlag {
     OpCodeFlag::Connect | OpCodeFlag::Recv | OpCodeFlag::Send | OpCodeFlag::AsyncCancel
 }
 
-/// Sets up (and drops) a ring the way a core will, or says why it cannot be.
-fn probe() -> Result<(), String> {
-    let mut b = ProactorBuilder::new();
-    b.driver_type(DriverType::IoUring)
-        .detect_opcode_support(needed())
-        .capacity(8);
-    b.build()
-        .map(drop)
-        .map_err(|e| explain(&e, &Readings::here()))
+/// Sets up (and drops) a ring the way a core will, or says why it cannot be. `Ok(true)` if
+/// the ring takes the single-thread flags ([`tune`]), `Ok(false)` if only a plain one.
+fn probe() -> Result<bool, String> {
+    let ring = |tuned: bool| {
+        let mut b = ProactorBuilder::new();
+        b.driver_type(DriverType::IoUring)
+            .detect_opcode_support(needed())
+            .capacity(8);
+        if tuned {
+            tune(&mut b);
+        }
+        b.build().map(drop)
+    };
+    match ring(true) {
+        Ok(()) => Ok(true),
+        Err(_) => ring(false)
+            .map(|()| false)
+            .map_err(|e| explain(&e, &Readings::here())),
+    }
 }
 
 /// What the machine says about io_uring, read only when setting one up failed.
