@@ -2,7 +2,8 @@
 # Crawl a real documentation tree with every contestant and both sound extraction strategies,
 # several times, interleaved (so a slow minute on a shared machine hits every configuration
 # alike), and print one Markdown table of medians: wall, CPU, CPU per page, peak memory.
-# Then check that `--extract stream` and `--extract dom` gave the same records.
+# Then check that `--extract stream` and `--extract dom` gave the same records, and that every
+# contestant gave the same records as the first.
 #
 # Usage: scripts/crawl-corpus.sh [URL]
 #   URL        a site already being served; default: start `shootout serve --dir DOCS`
@@ -109,4 +110,18 @@ for c in $contestants; do
             echo "$c: stream and dom DIFFER"
         fi
     fi
+done
+# Every contestant against the first, strategy by strategy: the same records, byte for byte
+# (sorted, since each finishes pages in its own order).
+first=$(echo $contestants | awk '{print $1}')
+for s in $strategies; do
+    for c in $contestants; do
+        [ "$c" = "$first" ] && continue
+        [ -f "$out/$c.$s.jsonl" ] && [ -f "$out/$first.$s.jsonl" ] || continue
+        if cmp -s <(sort "$out/$c.$s.jsonl") <(sort "$out/$first.$s.jsonl"); then
+            echo "$c and $first ($s): the same $(wc -l <"$out/$c.$s.jsonl") records"
+        else
+            echo "$c and $first ($s): records DIFFER"
+        fi
+    done
 done
