@@ -64,7 +64,7 @@ async fn fetch_all<R: Runtime>(
 }
 
 fn adapter(c: &mut Criterion) {
-    shootout::alloc::tune();
+    shootout_lab::alloc::tune();
     let spec = SiteSpec {
         pages: PAGES,
         page_kb: PAGE_KB,

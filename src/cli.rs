@@ -5,9 +5,9 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use shootout::harness;
 use shootout_core::knobs::available_threads;
 use shootout_core::{Knobs, Net, Scenario, Strategy};
+use shootout_lab::harness;
 use shootout_site::SiteSpec;
 
 /// Download-and-scrape jobs written once per concurrency model (sequential, async runtimes,

@@ -17,12 +17,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use indicatif::ProgressBar;
-use shootout::{harness, registry, report};
 use shootout_core::measure::Usage;
 use shootout_core::{
     Contestant, CrawlSpec, FetchError, Journal, Knobs, Net, PageRecord, Robots, Tally,
 };
 use shootout_http::blocking::BlockingClient;
+use shootout_lab::label::human_secs;
+use shootout_lab::{harness, registry};
 use url::Url;
 
 use crate::check_concurrency;
@@ -52,7 +53,7 @@ pub fn crawl(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
     })?;
     let (mut knobs, deadline) = checked(args)?;
     check_concurrency(contestant, knobs.concurrency)?;
-    let python = shootout::python::is_python(contestant.name());
+    let python = shootout_lab::python::is_python(contestant.name());
     if python {
         check_python(&knobs).with_context(|| contestant.name())?;
     }
@@ -153,7 +154,7 @@ pub fn crawl(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
     let mut cost = Cost::since(start, &before);
     if python {
         // The Python child's own measurements, around the crawl alone, as for every contestant.
-        if let Some((wall, cpu, peak_rss)) = shootout::python::last_cost() {
+        if let Some((wall, cpu, peak_rss)) = shootout_lab::python::last_cost() {
             cost = Cost {
                 wall,
                 cpu,
@@ -186,7 +187,7 @@ pub fn crawl(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
 /// What a Python contestant's crawl needs, checked before any request: an interpreter, and
 /// no flag it does not honour (the articles' programs neither pace requests nor take a proxy).
 fn check_python(knobs: &Knobs) -> anyhow::Result<()> {
-    shootout::python::interpreter()?;
+    shootout_lab::python::interpreter()?;
     if knobs.net.proxy.is_some() {
         bail!("--proxy is not supported by the python-* contestants; use a Rust contestant");
     }
@@ -370,11 +371,11 @@ impl Report {
             "{} URLs from {} in {} with {} (C={}, T={}, extract={}): {} ok, {} failed{}; cpu {}, peak mem {:.1} MiB",
             tally.records,
             self.root,
-            report::human_secs(cost.wall.as_secs_f64()),
+            human_secs(cost.wall.as_secs_f64()),
             c.name(),
             c.effective(&self.knobs).concurrency,
             c.effective(&self.knobs).threads,
-            if shootout::python::is_python(c.name()) {
+            if shootout_lab::python::is_python(c.name()) {
                 "bs4+lxml".to_owned()
             } else {
                 self.knobs.extract.to_string()
@@ -386,7 +387,7 @@ impl Report {
             } else {
                 format!(" ({})", kinds.join(", "))
             },
-            report::human_secs(cost.cpu.as_secs_f64()),
+            human_secs(cost.cpu.as_secs_f64()),
             cost.peak_rss as f64 / (1024.0 * 1024.0),
         )
     }

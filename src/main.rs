@@ -16,22 +16,23 @@ use anyhow::{Context, bail};
 use clap::Parser;
 use clap::error::ErrorKind;
 use indicatif::{ProgressBar, ProgressStyle};
-use shootout::harness::{self, Row};
-use shootout::{measure, registry, report};
 use shootout_core::knobs::available_threads;
 use shootout_core::{Contestant, Knobs, Scenario, Strategy};
+use shootout_lab::harness::{self, Row};
+use shootout_lab::{measure, registry};
+use shootout_report::leaderboard;
 use shootout_site::{Content, FaultSite, Server, ServerConfig, SiteSpec};
 
 use crate::cli::{Cli, Cmd, MeasureArgs, RunArgs, ServeArgs, TourArgs};
 
 // One allocator for every contestant, since each runs in a child process of this binary: the
-// system's, tuned in `shootout::alloc`, or mimalloc with `--features mimalloc`.
+// system's, tuned in `shootout_lab::alloc`, or mimalloc with `--features mimalloc`.
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    shootout::alloc::tune();
+    shootout_lab::alloc::tune();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         // A bad value gets one line that names the value and what was expected (clap's
@@ -53,7 +54,7 @@ fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     if let Some(path) = &cli.python {
-        shootout::python::choose(path.clone());
+        shootout_lab::python::choose(path.clone());
     }
     let result = match cli.command {
         // No command: the tour, with every default exactly as `shootout tour` has them.
@@ -67,7 +68,7 @@ fn main() -> ExitCode {
         Some(Cmd::Serve(args)) => serve(&args),
         Some(Cmd::Report(args)) => return finish(report_cmd(&args)),
         Some(Cmd::Compare(args)) => {
-            shootout::compare::compare(&args.a, &args.b).map(|table| print!("{table}"))
+            shootout_report::compare::compare(&args.a, &args.b).map(|table| print!("{table}"))
         }
         Some(Cmd::List) => {
             list();
@@ -99,7 +100,7 @@ fn tour(args: &TourArgs) -> anyhow::Result<()> {
             Scenario::ALL.len(),
             contestants.len(),
             available_threads(),
-            shootout::alloc::NAME
+            shootout_lab::alloc::NAME
         );
     }
     skip_note(python_missing.as_deref(), m.json);
@@ -114,7 +115,7 @@ fn tour(args: &TourArgs) -> anyhow::Result<()> {
             // With the default strategies, `parse` also shows one run of the naive byte scan:
             // faster than either, and marked wrong.
             if scenario == Scenario::Parse && m.knobs.extract.is_empty() {
-                runs.extend(harness::naive_entry());
+                runs.extend(registry::naive_entry());
             }
             runs
         },
@@ -181,8 +182,8 @@ fn select(names: &[String], json: bool) -> anyhow::Result<Vec<&'static dyn Conte
             })?;
             // A Python contestant asked for by name needs its interpreter: say so now, in
             // one line, rather than with a ✗ row later.
-            if shootout::python::is_python(c.name()) {
-                shootout::python::interpreter().with_context(|| c.name().to_owned())?;
+            if shootout_lab::python::is_python(c.name()) {
+                shootout_lab::python::interpreter().with_context(|| c.name().to_owned())?;
             }
             Ok(c)
         })
@@ -373,7 +374,7 @@ fn measure<'a>(
             } else if !how.json && !outcome.medians.is_empty() {
                 print!(
                     "{}",
-                    report::leaderboard(scenario, knobs, max_pages, &outcome.medians)
+                    leaderboard::leaderboard(scenario, knobs, max_pages, &outcome.medians)
                 );
             }
             if outcome.interrupted {
@@ -514,7 +515,7 @@ fn list() {
             println!("  {:<22} {:<11} note: {caveat}", "", "");
         }
     }
-    match shootout::python::interpreter() {
+    match shootout_lab::python::interpreter() {
         Ok(p) => println!(
             "  {:<22} {:<11} ready: {} ({}, from {})",
             "",

@@ -9,11 +9,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
-use shootout::harness::{self, Row};
-use shootout::suite::{self, Machine, Record, Size, StepResult};
-use shootout::{measure, page, registry};
 use shootout_core::Scenario;
 use shootout_core::knobs::available_threads;
+use shootout_lab::harness::{self, Row};
+use shootout_lab::{measure, registry};
+use shootout_report::page;
+use shootout_report::suite::{self, Machine, Record, Size, StepResult};
 
 use crate::cli::ReportArgs;
 

@@ -391,7 +391,7 @@ fn json_rows_carry_the_documented_fields() {
         "--json",
     ]);
     // Every Rust contestant, and the Python ones where an interpreter is ready.
-    assert_eq!(rows.len(), shootout::registry::available().0.len());
+    assert_eq!(rows.len(), shootout_lab::registry::available().0.len());
     for row in rows {
         for field in [
             "contestant",
@@ -409,7 +409,7 @@ fn json_rows_carry_the_documented_fields() {
             assert!(row.get(field).is_some(), "missing {field} in {row}");
         }
         // The driver each row names is the one its contestant says it runs on here.
-        let c = shootout::registry::find(row["contestant"].as_str().unwrap_or_default())
+        let c = shootout_lab::registry::find(row["contestant"].as_str().unwrap_or_default())
             .expect("a registered contestant");
         let driver = c.driver().expect("every contestant has a driver here");
         assert_eq!(row["driver"], driver.name.as_str(), "{row}");
@@ -518,7 +518,7 @@ fn crawl_records_are_the_same_with_dom_and_stream() {
     })
     .expect("server starts");
     let url = srv.base_url().to_string();
-    for contestant in shootout::registry::CONTESTANTS {
+    for contestant in shootout_lab::registry::CONTESTANTS {
         let name = contestant.name();
         let stream = crawl_records(&url, name, "stream");
         let dom = crawl_records(&url, name, "dom");
@@ -557,7 +557,7 @@ impl DiskSite {
     /// `shootout crawl --json` of the site with every contestant: (name, records).
     fn crawl_with_every_contestant(&self) -> Vec<(&'static str, Vec<serde_json::Value>)> {
         let url = self.server.base_url().to_string();
-        shootout::registry::CONTESTANTS
+        shootout_lab::registry::CONTESTANTS
             .iter()
             .map(|c| {
                 let records =
@@ -681,7 +681,7 @@ fn list_names_every_contestant_and_scenario() {
     let out = shootout(&["list"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success());
-    for c in shootout::registry::all() {
+    for c in shootout_lab::registry::all() {
         assert!(text.contains(c.name()));
     }
     for s in ["sleep", "download", "scrape", "crawl", "parse"] {

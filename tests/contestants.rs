@@ -6,10 +6,10 @@
 
 use std::time::{Duration, Instant};
 
-use shootout::harness::{self, Job, time_here};
-use shootout::registry::CONTESTANTS;
 use shootout_core::verify::verify;
 use shootout_core::{Contestant, CrawlSpec, FetchError, Knobs, Net, Scenario, Strategy};
+use shootout_lab::harness::{self, Job, time_here};
+use shootout_lab::registry::CONTESTANTS;
 use shootout_site::{Content, Server, ServerConfig, SiteSpec};
 use url::Url;
 

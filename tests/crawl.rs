@@ -14,7 +14,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use shootout::registry::CONTESTANTS;
+use shootout_lab::registry::CONTESTANTS;
 use shootout_site::{Content, FAULTS, FaultSite, Server, ServerConfig, SiteSpec};
 
 fn shootout() -> Command {

@@ -5,11 +5,11 @@
 //! The panic comes from the test hook `SHOOTOUT_TEST_PANIC_URL`, which core reads once per
 //! process; this file is its own test binary so that no other test shares that process.
 
-use shootout::harness::{Job, time_here};
-use shootout::registry::CONTESTANTS;
 use shootout_core::page::PANIC_ON_URL;
 use shootout_core::verify::{Expectation, Fields, verify};
 use shootout_core::{Knobs, PageRecord, Scenario};
+use shootout_lab::harness::{Job, time_here};
+use shootout_lab::registry::CONTESTANTS;
 use shootout_site::{Content, Server, ServerConfig, SiteSpec};
 
 /// Checks `records`: the `doomed` URL failed as `internal`, and the rest are exactly `truth`

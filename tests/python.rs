@@ -9,16 +9,16 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-use shootout::harness::{self, Job, time_here};
-use shootout::registry::PYTHON;
 use shootout_core::pitfall::Offload;
 use shootout_core::verify::verify;
 use shootout_core::{Contestant, Knobs, Scenario};
+use shootout_lab::harness::{self, Job, time_here};
+use shootout_lab::registry::PYTHON;
 use shootout_site::{Content, Server, ServerConfig, SiteSpec};
 
 /// Whether the Python contestants can run here; if not, says why (and fails under CI).
 fn python_ready(test: &str) -> bool {
-    match shootout::python::interpreter() {
+    match shootout_lab::python::interpreter() {
         Ok(_) => true,
         Err(e) if std::env::var_os("SHOOTOUT_REQUIRE_PYTHON").is_some() => {
             panic!("{test}: SHOOTOUT_REQUIRE_PYTHON is set, and {e:#}")

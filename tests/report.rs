@@ -118,7 +118,8 @@ fn open(browser: &Path, page: &Path, screenshot: Option<&Path>) -> Seen {
 }
 
 /// What is wrong with a page as the browser saw it: console messages, charts that did not
-/// render (or a page that never recorded their sizes), and names that do not appear.
+/// render (or a page that never recorded their sizes), bar charts whose bars look alike where
+/// their numbers differ by 20% or more, and names that do not appear.
 fn problems(seen: &Seen, names: &[&str]) -> Vec<String> {
     let mut problems: Vec<String> = seen
         .console
@@ -140,6 +141,15 @@ fn problems(seen: &Seen, names: &[&str]) -> Vec<String> {
             }
         }
     }
+    match seen.dom.split_once("data-bars=\"") {
+        None => problems.push("the page did not record where its bars end".to_owned()),
+        Some((_, rest)) => {
+            let charts = rest.split('"').next().unwrap_or("");
+            for (n, chart) in charts.split_whitespace().enumerate() {
+                problems.extend(bars_look_alike(n + 1, chart));
+            }
+        }
+    }
     for name in names {
         if !seen.dom.contains(name) {
             problems.push(format!("{name} does not appear"));
@@ -148,7 +158,53 @@ fn problems(seen: &Seen, names: &[&str]) -> Vec<String> {
     problems
 }
 
-/// The checks can fail: a page with a console error, a chart of no size and a missing name is
+/// A bar chart's problem, if any: its values, base and bars' ends as the page recorded them
+/// (`1.0000,1.2500/1/218:220,218:700`). The bar of the largest value must end visibly (8 px or
+/// more) apart from the bar of the smallest when the two values differ by 20% or more; a bar
+/// ends on the right when its value is above the base, on the left when below.
+fn bars_look_alike(n: usize, chart: &str) -> Option<String> {
+    let mut fields = chart.split('/');
+    let (values, base, ends) = (fields.next()?, fields.next()?, fields.next().unwrap_or(""));
+    let values: Vec<f64> = values.split(',').filter_map(|v| v.parse().ok()).collect();
+    let base: f64 = base.parse().ok()?;
+    let ends: Vec<(f64, f64)> = ends
+        .split(',')
+        .filter_map(|e| e.split_once(':'))
+        .filter_map(|(l, r)| Some((l.parse().ok()?, r.parse().ok()?)))
+        .collect();
+    if values.len() != ends.len() {
+        return Some(format!(
+            "bar chart {n}: {} values but {} bars drawn",
+            values.len(),
+            ends.len()
+        ));
+    }
+    let by = |f: fn(&f64, &f64) -> bool| {
+        (0..values.len()).reduce(|a, b| if f(&values[b], &values[a]) { b } else { a })
+    };
+    let (hi, lo) = (by(|b, a| b > a)?, by(|b, a| b < a)?);
+    if values[lo] <= 0.0 || values[hi] < values[lo] * 1.2 {
+        return None;
+    }
+    let end = |i: usize| {
+        if values[i] >= base {
+            ends[i].1
+        } else {
+            ends[i].0
+        }
+    };
+    let apart = (end(hi) - end(lo)).abs();
+    (apart < 8.0).then(|| {
+        format!(
+            "bar chart {n}: {} and {} differ by {:.0}% but their bars end {apart:.0} px apart",
+            values[hi],
+            values[lo],
+            (values[hi] / values[lo] - 1.0) * 100.0
+        )
+    })
+}
+
+/// The checks can fail:/// The checks can fail: a page with a console error, a chart of no size and a missing name is
 /// caught on each count.
 #[test]
 fn the_browser_check_catches_a_broken_page() {
@@ -163,6 +219,7 @@ fn the_browser_check_catches_a_broken_page() {
          <p>tokio</p><script>console.error('boom');</script><script>\
          document.body.dataset.rendered=Array.from(document.querySelectorAll('figure svg'),\
          s=>{const r=s.getBoundingClientRect();return Math.round(r.width)+'x'+Math.round(r.height)}).join(' ');\
+         document.body.dataset.bars='1.0000,1.5000/0/10:400,10:402 1.0000,1.5000/1/10:20,10:300';\
          </script>",
     )
     .expect("the page is written");
@@ -170,6 +227,12 @@ fn the_browser_check_catches_a_broken_page() {
     let all = found.join("\n");
     assert!(all.contains("console:") && all.contains("boom"), "{all}");
     assert!(all.contains("a chart rendered at 0x0"), "{all}");
+    // Values 50% apart drawn 2 px apart look alike; drawn 280 px apart they do not.
+    assert!(
+        all.contains("bar chart 1: 1.5 and 1 differ by 50% but their bars end 2 px apart"),
+        "{all}"
+    );
+    assert!(!all.contains("bar chart 2"), "{all}");
     assert!(all.contains("smol does not appear"), "{all}");
     assert!(!all.contains("tokio does not appear"), "{all}");
 }
@@ -225,7 +288,7 @@ fn a_quick_report_renders_in_a_real_browser() {
     let runs = rows.iter().filter(|r| r["kind"] == "run").count();
     assert!(runs > 100, "only {runs} runs");
 
-    let (contestants, _) = shootout::registry::available();
+    let (contestants, _) = shootout_lab::registry::available();
     let names: Vec<&str> = contestants.iter().map(|c| c.name()).collect();
     for name in &names {
         assert!(

@@ -15,10 +15,10 @@
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput};
-use shootout::harness::{self, Inputs, Job};
-use shootout::registry::CONTESTANTS;
 use shootout_core::verify::verify;
 use shootout_core::{Knobs, Scenario, Strategy};
+use shootout_lab::harness::{self, Inputs, Job};
+use shootout_lab::registry::CONTESTANTS;
 use shootout_site::{Content, Server, ServerConfig, SiteSpec};
 
 /// The synthetic site's seed in every bench.
@@ -50,7 +50,7 @@ fn strategies(scenario: Scenario) -> Vec<Strategy> {
 /// Benches `scenario` for every contestant (and strategy) in one group.
 pub fn bench_scenario(c: &mut Criterion, scenario: Scenario, knobs: Knobs) {
     // The allocator as `shootout run` has it, before any thread starts.
-    shootout::alloc::tune();
+    shootout_lab::alloc::tune();
     let server = Server::start(ServerConfig {
         content: Content::Synthetic(SiteSpec {
             pages: knobs.pages,

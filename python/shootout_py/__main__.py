@@ -1,6 +1,6 @@
 """`python -m shootout_py`: run one job for the Rust harness.
 
-The protocol (the Rust side is src/python.rs):
+The protocol (the Rust side is crates/lab/src/python.rs):
 
 - stdin: one JSON object, the job: `contestant`, `scenario`, `knobs` (the lab's `Knobs`), and
   the scenario's inputs, built by the harness so every contestant gets the very same ones:

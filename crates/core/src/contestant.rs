@@ -14,6 +14,7 @@ use crate::page::Page;
 use crate::pitfall::{Offload, PitfallRun};
 use crate::record::PageRecord;
 use crate::scope::CrawlSpec;
+pub use crate::setup::SetupError;
 
 /// Which family a contestant belongs to; decides its HTTP engine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,26 +53,6 @@ pub struct Effective {
     pub concurrency: usize,
     /// The threads that can parse at the same time.
     pub threads: usize,
-}
-
-/// Building a runner failed (a runtime or pool could not start).
-#[derive(Debug, thiserror::Error)]
-#[error("{contestant}: could not set up: {reason}")]
-pub struct SetupError {
-    /// The contestant that failed.
-    pub contestant: &'static str,
-    /// What went wrong.
-    pub reason: String,
-}
-
-impl SetupError {
-    /// `contestant` could not set up, because of `reason`.
-    pub fn new(contestant: &'static str, reason: impl std::fmt::Display) -> SetupError {
-        SetupError {
-            contestant,
-            reason: reason.to_string(),
-        }
-    }
 }
 
 /// A concurrency model taking part in the shootout.

@@ -25,6 +25,7 @@
 //! - [`ideal`]: the ideal-time model, the fastest any contestant could possibly finish.
 //! - [`measure`]: CPU time and peak memory of the current process.
 //! - [`contestant`]: the [`Contestant`] and [`Runner`] traits every concurrency model implements.
+//! - [`setup`]: [`SetupError`], what `prepare` gives when a runtime or pool cannot start.
 //! - [`driver`]: the kernel interface a run's I/O went through (io_uring, epoll, blocking).
 //!
 //! # What you learn here
@@ -46,6 +47,7 @@ pub mod pitfall;
 pub mod record;
 pub mod robots;
 pub mod scope;
+pub mod setup;
 pub mod verify;
 
 pub use contestant::{Contestant, Family, Runner, SetupError};

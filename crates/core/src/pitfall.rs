@@ -14,8 +14,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::Knobs;
-use crate::contestant::SetupError;
 use crate::record::PageRecord;
+use crate::setup::SetupError;
 
 /// How often the heartbeat asks to wake.
 pub const HEARTBEAT_PERIOD: Duration = Duration::from_millis(10);

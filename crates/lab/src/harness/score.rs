@@ -1,0 +1,337 @@
+//! Scoring: a run's records verified, its wall time set against the ideal, as a [`Row`].
+
+use std::time::Duration;
+
+use serde::Serialize;
+use shootout_core::ideal::Ideal;
+use shootout_core::pitfall::Offload;
+use shootout_core::verify::verify;
+use shootout_core::{Contestant, Family, Knobs, Scenario, Strategy};
+
+use super::job::{Job, Timed};
+use super::truth::Truth;
+
+/// What a [`Row`] stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RowKind {
+    /// One run, in one process.
+    Run,
+    /// The run with the median wall time of several runs of one job, with their spread.
+    Median,
+}
+
+/// The knobs a row was asked to run with: the point of a sweep. A contestant may use fewer
+/// (the sequential baseline is held to C = 1, T = 1); [`Row::threads`] and
+/// [`Row::concurrency`] say what it really used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Point {
+    /// N.
+    pub pages: usize,
+    /// L, in ms.
+    pub latency_ms: u64,
+    /// S, in KiB.
+    pub page_kb: usize,
+    /// C.
+    pub concurrency: usize,
+    /// T.
+    pub threads: usize,
+}
+
+impl Point {
+    /// The point `knobs` describe.
+    pub fn of(knobs: &Knobs) -> Point {
+        Point {
+            pages: knobs.pages,
+            latency_ms: knobs.latency_ms,
+            page_kb: knobs.page_kb,
+            concurrency: knobs.concurrency,
+            threads: knobs.threads,
+        }
+    }
+}
+
+/// One leaderboard row (and one `--json` object).
+#[derive(Clone, Debug, Serialize)]
+pub struct Row {
+    /// One run, or the median of several.
+    pub kind: RowKind,
+    /// For a run of a job repeated with `--runs K`: which round it was, from 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub round: Option<usize>,
+    /// Contestant name.
+    pub contestant: String,
+    /// Its family.
+    pub family: String,
+    /// Scenario name.
+    pub scenario: Scenario,
+    /// For `pitfall`: where the parsing went.
+    pub variant: Option<Offload>,
+    /// How pages were parsed; `None` for scenarios that parse nothing.
+    pub extractor: Option<Strategy>,
+    /// Threads T the contestant really used.
+    pub threads: usize,
+    /// Concurrency C the contestant really used.
+    pub concurrency: usize,
+    /// The driver its I/O went through: `io_uring`, `epoll` (or the OS's readiness
+    /// reactor), or `blocking`.
+    pub driver: String,
+    /// Why the driver is a fallback, when it is (compio on epoll when io_uring is refused).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub driver_fallback: Option<String>,
+    /// Records returned.
+    pub records: usize,
+    /// Records that carry an error (404s included).
+    pub errors: usize,
+    /// Wall time of the scenario, or `None` if the run crashed.
+    pub wall_s: Option<f64>,
+    /// For a median row: the fastest wall time of the runs it summarises (crashed runs aside).
+    pub wall_min_s: Option<f64>,
+    /// For a median row: the slowest wall time of the runs it summarises (crashed runs aside).
+    pub wall_max_s: Option<f64>,
+    /// The ideal time: the larger of the two bounds.
+    pub ideal_s: f64,
+    /// Which bound decided the ideal: `latency` or `cpu`.
+    pub bound: &'static str,
+    /// wall / ideal (1.00 is the limit); `None` when the ideal is zero or the run failed.
+    pub wall_over_ideal: Option<f64>,
+    /// Records per second of wall time.
+    pub pages_per_s: Option<f64>,
+    /// CPU time (user + system) of the contestant's process during the scenario.
+    pub cpu_s: Option<f64>,
+    /// Peak resident memory of the contestant's process, in MiB.
+    pub peak_rss_mb: Option<f64>,
+    /// For `pitfall`: the worst heartbeat lag, in ms.
+    pub heartbeat_max_ms: Option<f64>,
+    /// For `pitfall`: the 99th-percentile heartbeat lag, in ms.
+    pub heartbeat_p99_ms: Option<f64>,
+    /// Whether the records matched ground truth (in every run, when repeated).
+    pub verified: bool,
+    /// What was wrong, if anything.
+    pub problems: Vec<String>,
+    /// How many runs this row summarises (the median one is shown).
+    pub runs: usize,
+    /// The knobs asked for.
+    pub point: Point,
+}
+
+impl Row {
+    /// Whether this row fails the command: a wrong answer from a strategy that is meant to be
+    /// right. The `naive` strategy is run to be caught; its ✗ is the lesson, not a failure.
+    pub fn is_failure(&self) -> bool {
+        !self.verified && self.extractor.is_none_or(Strategy::is_sound)
+    }
+}
+
+/// The run with the median wall time of several runs of one job (the lower middle one of an
+/// even count), as a [`RowKind::Median`] row with the fastest and slowest wall; it is verified
+/// only if every run was, and it carries every distinct problem of every run, in the order
+/// first seen. A crashed run sorts last. `None` for no runs.
+pub fn median(rows: &mut [Row]) -> Option<Row> {
+    rows.sort_by(|a, b| {
+        a.wall_s
+            .unwrap_or(f64::MAX)
+            .total_cmp(&b.wall_s.unwrap_or(f64::MAX))
+    });
+    let mut row = rows.get(rows.len().checked_sub(1)? / 2)?.clone();
+    row.kind = RowKind::Median;
+    row.round = None;
+    let walls = || rows.iter().filter_map(|r| r.wall_s);
+    row.wall_min_s = walls().reduce(f64::min);
+    row.wall_max_s = walls().reduce(f64::max);
+    row.verified = rows.iter().all(|r| r.verified);
+    row.problems = Vec::new();
+    for problem in rows.iter().flat_map(|r| &r.problems) {
+        // Runs of one job often repeat a problem, not always next to each other.
+        if !row.problems.contains(problem) {
+            row.problems.push(problem.clone());
+        }
+    }
+    row.runs = rows.len();
+    Some(row)
+}
+
+/// Scores a run: verifies its records and sets it against the ideal time.
+pub fn score(
+    contestant: &dyn Contestant,
+    job: &Job,
+    truth: &Truth,
+    run: anyhow::Result<Timed>,
+) -> Row {
+    let eff = contestant.effective(&job.knobs);
+    // More threads than cores cannot parse faster than one per core.
+    let parallel = eff.threads.min(shootout_core::knobs::available_threads());
+    let ideal = Ideal::new(
+        &truth.levels,
+        eff.concurrency,
+        job.knobs.latency(),
+        truth.single_core,
+        parallel,
+    );
+    let ideal_s = ideal.time().as_secs_f64();
+    let mut row = Row {
+        kind: RowKind::Run,
+        round: None,
+        contestant: contestant.name().to_owned(),
+        family: contestant.family().to_string(),
+        scenario: job.scenario,
+        variant: job.offload,
+        // The Python contestants always parse with BeautifulSoup, whatever the knob says.
+        extractor: (job.scenario.parses() && contestant.family() != Family::Python)
+            .then_some(job.knobs.extract),
+        threads: eff.threads,
+        concurrency: eff.concurrency,
+        // Until the run says what it ran on: the contestant's own answer for this machine.
+        driver: String::new(),
+        driver_fallback: None,
+        records: 0,
+        errors: 0,
+        wall_s: None,
+        wall_min_s: None,
+        wall_max_s: None,
+        ideal_s,
+        bound: ideal.bound_by(),
+        wall_over_ideal: None,
+        pages_per_s: None,
+        cpu_s: None,
+        peak_rss_mb: None,
+        heartbeat_max_ms: None,
+        heartbeat_p99_ms: None,
+        verified: false,
+        problems: Vec::new(),
+        runs: 1,
+        point: Point::of(&job.knobs),
+    };
+    let planned = contestant.driver();
+    let driver = match &run {
+        Ok(t) => t.driver.clone().or_else(|| planned.clone().ok()),
+        Err(_) => planned.clone().ok(),
+    };
+    match driver {
+        Some(d) => (row.driver, row.driver_fallback) = (d.name, d.fallback),
+        None => row.driver = "none".into(),
+    }
+    match run {
+        Err(e) => row.problems.push(format!("{e:#}")),
+        Ok(t) => {
+            let verdict = verify(&t.records, &truth.expectation);
+            let wall = t.wall.as_secs_f64();
+            row.records = t.records.len();
+            row.errors = t.records.iter().filter(|r| !r.is_ok()).count();
+            row.wall_s = Some(wall);
+            row.wall_over_ideal = (ideal_s > 0.0).then(|| wall / ideal_s);
+            row.pages_per_s = (wall > 0.0).then(|| t.records.len() as f64 / wall);
+            row.cpu_s = Some(t.cpu.as_secs_f64());
+            row.peak_rss_mb = Some(t.peak_rss as f64 / (1024.0 * 1024.0));
+            row.heartbeat_max_ms = t.heartbeat.map(|h| h.max_ms);
+            row.heartbeat_p99_ms = t.heartbeat.map(|h| h.p99_ms);
+            let too_fast = under_the_latency_bound(t.wall, ideal.latency_bound);
+            row.verified = verdict.ok() && too_fast.is_none();
+            row.problems = verdict.problems;
+            row.problems.extend(too_fast);
+        }
+    }
+    row
+}
+
+/// How far under its latency bound a run may finish before it is reported wrong: timers and
+/// the two clocks involved are good to well under a millisecond, so 1% (at least 1 ms) is
+/// measurement, and anything faster is a run that did not wait.
+pub const LATENCY_TOLERANCE: f64 = 0.01;
+
+/// A problem if `wall` is under the latency bound. Every response is held L by the server (or
+/// every wait takes L), so no correct run can finish sooner: a run that does skipped waits,
+/// and its records alone cannot show it.
+fn under_the_latency_bound(wall: Duration, bound: Duration) -> Option<String> {
+    let slack = bound
+        .mul_f64(LATENCY_TOLERANCE)
+        .max(Duration::from_millis(1));
+    (wall + slack < bound).then(|| {
+        format!(
+            "finished in {}, under the latency bound of {}: it cannot have waited L for every \
+             request",
+            crate::label::human_secs(wall.as_secs_f64()),
+            crate::label::human_secs(bound.as_secs_f64())
+        )
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use shootout_core::page::sleep_record;
+    use shootout_site::{Site, SiteSpec};
+    use url::Url;
+
+    use super::*;
+    use crate::harness::truth::truth_with;
+
+    /// A sleep job of `n` waits of 100 ms, C = 10, and its truth.
+    fn sleep_job(n: usize) -> (Job, Truth) {
+        let job = Job {
+            contestant: "tokio".into(),
+            scenario: Scenario::Sleep,
+            knobs: Knobs {
+                pages: n,
+                latency_ms: 100,
+                concurrency: 10,
+                ..Knobs::default()
+            },
+            seed: 1,
+            max_pages: usize::MAX,
+            base_url: "http://127.0.0.1:1/".into(),
+            offload: None,
+            quirks: false,
+        };
+        let origin = Url::parse(&job.base_url).expect("a valid URL");
+        let site = Site::generate(
+            SiteSpec {
+                pages: n,
+                page_kb: 1,
+                seed: 1,
+                quirks: false,
+            },
+            &origin,
+        );
+        let truth = truth_with(&site, &job, |_| Duration::ZERO);
+        (job, truth)
+    }
+
+    fn timed(job: &Job, wall: Duration) -> anyhow::Result<Timed> {
+        Ok(Timed {
+            records: (0..job.knobs.pages).map(sleep_record).collect(),
+            wall,
+            cpu: Duration::ZERO,
+            peak_rss: 0,
+            heartbeat: None,
+            driver: None,
+        })
+    }
+
+    #[test]
+    fn a_run_faster_than_its_latency_bound_is_wrong() {
+        // 40 waits of 100 ms, 10 at a time: no correct run ends before 400 ms.
+        let (job, truth) = sleep_job(40);
+        let tokio = crate::registry::find("tokio").expect("tokio is registered");
+        let fair = score(tokio, &job, &truth, timed(&job, Duration::from_millis(402)));
+        assert!(fair.verified, "{:?}", fair.problems);
+        let measured = score(tokio, &job, &truth, timed(&job, Duration::from_millis(398)));
+        assert!(
+            measured.verified,
+            "1% under is timer noise: {:?}",
+            measured.problems
+        );
+        // The right records, but too soon: it cannot have waited.
+        let skipped = score(tokio, &job, &truth, timed(&job, Duration::from_millis(150)));
+        assert!(!skipped.verified);
+        assert!(
+            skipped.problems[0].contains("under the latency bound of 400.0 ms"),
+            "{:?}",
+            skipped.problems
+        );
+    }
+
+    #[test]
+    fn median_of_nothing_is_none() {
+        assert!(median(&mut []).is_none());
+    }
+}

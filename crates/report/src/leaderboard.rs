@@ -1,0 +1,384 @@
+//! The leaderboard: one table per scenario, fastest verified run first.
+
+use std::fmt::Write as _;
+
+use shootout_core::{Knobs, Scenario, Strategy};
+
+use shootout_lab::harness::Row;
+use shootout_lab::harness::score::LATENCY_TOLERANCE;
+
+pub use shootout_lab::label::{human_secs, run_label};
+
+/// The line that says what every contestant was given, `strategies` included for scenarios
+/// that parse.
+pub fn knobs_line(
+    scenario: Scenario,
+    knobs: &Knobs,
+    max_pages: usize,
+    strategies: &[Strategy],
+) -> String {
+    let mut line = match scenario {
+        Scenario::Sleep => format!("{} waits of L={} ms", knobs.pages, knobs.latency_ms),
+        Scenario::Parse => format!("{} pages of {} KiB in memory", knobs.pages, knobs.page_kb),
+        Scenario::Crawl => format!(
+            "site of {} pages of {} KiB, L={} ms per response",
+            knobs.pages, knobs.page_kb, knobs.latency_ms
+        ),
+        Scenario::Download | Scenario::Scrape | Scenario::Pitfall => format!(
+            "{} pages of {} KiB, L={} ms per response",
+            knobs.pages, knobs.page_kb, knobs.latency_ms
+        ),
+    };
+    if scenario == Scenario::Crawl && max_pages < usize::MAX {
+        let _ = write!(line, ", at most {max_pages} pages");
+    }
+    let _ = write!(
+        line,
+        "; C={} in flight, T={} threads",
+        knobs.concurrency, knobs.threads
+    );
+    if scenario.parses() && !strategies.is_empty() {
+        let names: Vec<&str> = strategies.iter().map(|s| s.name()).collect();
+        let _ = write!(line, "; extract={}", names.join(","));
+    }
+    line
+}
+
+/// The strategies the rows used, each once, in [`Strategy::ALL`] order.
+fn strategies_of(rows: &[Row]) -> Vec<Strategy> {
+    let mut all: Vec<Strategy> = rows.iter().filter_map(|r| r.extractor).collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
+/// The name a row goes by in a table, a chart or a problem line.
+pub fn row_label(r: &Row, with_strategy: bool) -> String {
+    run_label(
+        &r.contestant,
+        r.variant,
+        r.extractor.filter(|_| with_strategy),
+    )
+}
+
+/// What a leaderboard with `naive` rows says about them.
+fn naive_note(rows: &[Row]) -> &'static str {
+    if rows.iter().any(|r| r.extractor == Some(Strategy::Naive)) {
+        "  note: naive scans the bytes for <a and <title>, so it also counts the anchors inside \
+         comments, <script> and <style>. It is fast, it is wrong, and the verifier says so: \
+         a wrong answer fast is not a result.\n"
+    } else {
+        ""
+    }
+}
+
+/// The leaderboard's order: verified rows first, each group by wall time (a crashed run last).
+pub fn rank(a: &Row, b: &Row) -> std::cmp::Ordering {
+    b.verified.cmp(&a.verified).then(
+        a.wall_s
+            .unwrap_or(f64::MAX)
+            .total_cmp(&b.wall_s.unwrap_or(f64::MAX)),
+    )
+}
+
+/// Renders one scenario's leaderboard: verified runs by wall time, then the wrong ones, each
+/// wrong one followed by what was wrong.
+pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[Row]) -> String {
+    if scenario == Scenario::Pitfall {
+        return pitfall_table(knobs, rows);
+    }
+    let strategies = strategies_of(rows);
+    let several = strategies.len() > 1;
+    let note = naive_note(rows);
+    let mut rows: Vec<&Row> = rows.iter().collect();
+    rows.sort_by(|a, b| rank(a, b));
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\n{scenario}: {}",
+        knobs_line(scenario, knobs, max_pages, &strategies)
+    );
+    // A strategy column only when the table mixes strategies; the header names a single one.
+    let extract_column = |s: &str| {
+        if several {
+            format!(" {s:<7}")
+        } else {
+            String::new()
+        }
+    };
+    // With --runs K, the wall is the median run's, between the fastest and the slowest.
+    let spread = rows.iter().any(|r| r.runs > 1);
+    let spread_columns = |min: &str, max: &str| {
+        if spread {
+            (format!(" {min:>10}"), format!(" {max:>10}"))
+        } else {
+            (String::new(), String::new())
+        }
+    };
+    let (min_head, max_head) = spread_columns("min", "max");
+    let _ = writeln!(
+        out,
+        "  {:<22}{} {:>2} {:>5} {:<8}{min_head} {:>10}{max_head} {:>10} {:>7} {:>9} {:>10} {:>9}  verified",
+        "contestant",
+        extract_column("extract"),
+        "T",
+        "C",
+        "driver",
+        if spread { "median" } else { "wall" },
+        "ideal",
+        "×ideal",
+        "pages/s",
+        "cpu",
+        "peak mem"
+    );
+    for r in &rows {
+        let opt = |v: Option<f64>, f: &dyn Fn(f64) -> String| v.map_or_else(|| "—".to_owned(), f);
+        let (min, max) = spread_columns(
+            &opt(r.wall_min_s, &human_secs),
+            &opt(r.wall_max_s, &human_secs),
+        );
+        let _ = writeln!(
+            out,
+            "  {:<22}{} {:>2} {:>5} {:<8}{min} {:>10}{max} {:>10} {:>7} {:>9} {:>10} {:>9}  {}",
+            r.contestant,
+            extract_column(r.extractor.map_or("—", Strategy::name)),
+            r.threads,
+            r.concurrency,
+            driver_cell(r),
+            opt(r.wall_s, &human_secs),
+            human_secs(r.ideal_s),
+            opt(r.wall_over_ideal, &|x| format!("{x:.2}")),
+            opt(r.pages_per_s, &|x| format!("{x:.0}")),
+            opt(r.cpu_s, &human_secs),
+            opt(r.peak_rss_mb, &|x| format!("{x:.1} MiB")),
+            if r.verified { "✓" } else { "✗" },
+        );
+    }
+    for r in rows.iter().filter(|r| !r.verified) {
+        let _ = writeln!(
+            out,
+            "  ✗ {}: {}",
+            row_label(r, several),
+            r.problems.join("; ")
+        );
+    }
+    out.push_str(note);
+    out.push_str(&python_note(scenario, rows.iter().copied()));
+    out.push_str(&below_ideal_note(&rows, several));
+    out.push_str(&fallback_note(rows.iter().copied()));
+    out
+}
+
+/// A row's driver, with a `*` when it is a fallback (explained under the table).
+pub fn driver_cell(r: &Row) -> String {
+    match r.driver_fallback {
+        Some(_) => format!("{}*", r.driver),
+        None => r.driver.clone(),
+    }
+}
+
+/// One line per contestant that ran on a fallback driver, with the reason: a fallback is
+/// never silent.
+pub fn fallback_note<'a>(rows: impl Iterator<Item = &'a Row>) -> String {
+    let mut seen: Vec<(&str, &str, &str)> = Vec::new();
+    for r in rows {
+        if let Some(why) = &r.driver_fallback {
+            let key = (r.contestant.as_str(), r.driver.as_str(), why.as_str());
+            if !seen.contains(&key) {
+                seen.push(key);
+            }
+        }
+    }
+    seen.into_iter()
+        .map(|(who, driver, why)| {
+            format!("  * {who} ran on {driver}, its fallback driver: {why}\n")
+        })
+        .collect()
+}
+
+/// What a table with Python rows should say about them.
+fn python_note<'a>(scenario: Scenario, rows: impl Iterator<Item = &'a Row>) -> String {
+    let names: Vec<&str> = rows
+        .filter(|r| r.family == "python")
+        .map(|r| r.contestant.as_str())
+        .collect();
+    let mut note = String::new();
+    if names.is_empty() {
+        return note;
+    }
+    if scenario == Scenario::Pitfall {
+        note.push_str(
+            "  note: for python-asyncio, spawn-blocking is asyncio.to_thread (T threads) and \
+             rayon is a ProcessPoolExecutor (T processes).\n",
+        );
+    } else if scenario.parses() {
+        note.push_str(
+            "  note: python-* rows parse with BeautifulSoup and lxml, whatever --extract says.\n",
+        );
+    }
+    if names.contains(&"python-pool") {
+        note.push_str(
+            "  note: python-pool's cpu and peak mem add up its worker processes (each worker's \
+             own peak, so an upper bound).\n",
+        );
+    }
+    note
+}
+
+/// A note for runs that came in under their ideal, worded by the bound that applied. Under a
+/// CPU bound it means the machine ran faster during the run than while the single-core
+/// reference was measured. Under a latency bound no correct run can (the server holds every
+/// response), so a run more than 1% under is marked wrong by the harness; within 1% it is
+/// timer resolution. Said, not hidden.
+fn below_ideal_note(rows: &[&Row], with_strategy: bool) -> String {
+    let below = |bound: &str| -> Vec<String> {
+        rows.iter()
+            .filter(|r| r.verified && r.bound == bound)
+            .filter(|r| r.wall_over_ideal.is_some_and(|x| x < 0.995))
+            .map(|r| row_label(r, with_strategy))
+            .collect()
+    };
+    let mut out = String::new();
+    let cpu = below("cpu");
+    if !cpu.is_empty() {
+        let _ = writeln!(
+            out,
+            "  note: {} finished under the ideal. The CPU-bound ideal comes from a single-core \
+             reference measured just before; a value under 1.00 means the machine ran faster \
+             during that run (CPU speed varies on shared VMs; see docs/methodology.md).",
+            cpu.join(", ")
+        );
+    }
+    let latency = below("latency");
+    if !latency.is_empty() {
+        let _ = writeln!(
+            out,
+            "  note: {} finished just under the latency-bound ideal, by less than the {:.0}% that \
+             timers and clocks allow (more would be marked ✗: no run that waits can beat it).",
+            latency.join(", "),
+            LATENCY_TOLERANCE * 100.0
+        );
+    }
+    out
+}
+
+/// The pitfall table: per runtime, each variant's heartbeat lag next to its wall time, in
+/// variant order, so the lesson reads down each runtime's block.
+fn pitfall_table(knobs: &Knobs, rows: &[Row]) -> String {
+    let strategies = strategies_of(rows);
+    let several = strategies.len() > 1;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\npitfall: {}; a heartbeat asks to wake every {} ms",
+        knobs_line(Scenario::Pitfall, knobs, usize::MAX, &strategies),
+        shootout_core::pitfall::HEARTBEAT_PERIOD.as_millis()
+    );
+    // "spawn-blocking / stream" needs more room than "spawn-blocking".
+    let width = if several { 24 } else { 15 };
+    let _ = writeln!(
+        out,
+        "  {:<22} {:<width$} {:<8} {:>10} {:>7} {:>12} {:>12}  verified",
+        "contestant", "parsing", "driver", "wall", "×ideal", "lag max", "lag p99"
+    );
+    let ms = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |x| format!("{x:.1} ms"));
+    for r in rows {
+        let parsing = match (r.variant, r.extractor) {
+            (Some(v), Some(s)) if several => format!("{v} / {s}"),
+            (Some(v), _) => v.name().to_owned(),
+            (None, _) => "—".to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "  {:<22} {:<width$} {:<8} {:>10} {:>7} {:>12} {:>12}  {}",
+            r.contestant,
+            parsing,
+            driver_cell(r),
+            r.wall_s.map_or_else(|| "—".to_owned(), human_secs),
+            r.wall_over_ideal
+                .map_or_else(|| "—".to_owned(), |x| format!("{x:.2}")),
+            ms(r.heartbeat_max_ms),
+            ms(r.heartbeat_p99_ms),
+            if r.verified { "✓" } else { "✗" },
+        );
+    }
+    for r in rows.iter().filter(|r| !r.verified) {
+        let _ = writeln!(
+            out,
+            "  ✗ {}: {}",
+            row_label(r, several),
+            r.problems.join("; ")
+        );
+    }
+    out.push_str(naive_note(rows));
+    out.push_str(&python_note(Scenario::Pitfall, rows.iter()));
+    out.push_str(&fallback_note(rows.iter()));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn under_the_ideal_is_explained_by_the_bound_that_applied() {
+        use shootout_lab::testing::row;
+        let mut cpu = row(Some(0.9), true, &[]);
+        cpu.contestant = "rayon".into();
+        cpu.bound = "cpu";
+        cpu.wall_over_ideal = Some(0.9);
+        let mut latency = row(Some(0.993), true, &[]);
+        latency.contestant = "smol".into();
+        latency.wall_over_ideal = Some(0.993);
+        let on_time = row(Some(1.2), true, &[]);
+
+        let note = below_ideal_note(&[&cpu, &on_time], false);
+        assert!(
+            note.contains("rayon finished under the ideal. The CPU-bound"),
+            "{note}"
+        );
+        assert!(!note.contains("latency"), "{note}");
+
+        let note = below_ideal_note(&[&latency, &on_time], false);
+        assert!(
+            note.contains("smol finished just under the latency-bound"),
+            "{note}"
+        );
+        assert!(!note.contains("CPU"), "{note}");
+
+        assert_eq!(below_ideal_note(&[&on_time], false), "");
+    }
+
+    #[test]
+    fn a_fallback_driver_is_marked_and_explained_once() {
+        use shootout_lab::testing::row;
+        let mut fell = row(Some(1.0), true, &[]);
+        fell.contestant = "compio".into();
+        fell.driver_fallback = Some("kernel.io_uring_disabled = 2".into());
+        let table = leaderboard(
+            Scenario::Download,
+            &Knobs::default(),
+            usize::MAX,
+            &[fell.clone(), fell, row(Some(1.1), true, &[])],
+        );
+        assert!(table.contains(" epoll* "), "{table}");
+        assert_eq!(
+            table
+                .matches("* compio ran on epoll, its fallback driver: kernel.io_uring_disabled = 2")
+                .count(),
+            1,
+            "{table}"
+        );
+        assert!(
+            table.contains(" epoll  "),
+            "the tokio row has no mark: {table}"
+        );
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(human_secs(0.000_5), "500 µs");
+        assert_eq!(human_secs(0.042_1), "42.1 ms");
+        assert_eq!(human_secs(2.004), "2.004 s");
+    }
+}

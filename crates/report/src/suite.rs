@@ -1,0 +1,506 @@
+//! The report's suite: which scenarios run at which points, with whom; the machine it ran
+//! on; and the records of `results.jsonl`.
+//!
+//! A suite is a list of [`Step`]s. Each step is one scenario at one point (N, L, S, C, T), run
+//! by a set of contestants, every entry `--runs` times in rounds (see [`shootout_lab::measure`]).
+//! Sweeps are steps that differ only in C, or only in T.
+
+use std::fmt::Write as _;
+use std::process::Command;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+use shootout_core::knobs::available_threads;
+use shootout_core::{Contestant, Family, Knobs, Scenario, Strategy};
+
+use shootout_lab::harness::{Entry, Point, Row, runs_for};
+
+/// Which part of the report a step feeds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Section {
+    /// Every scenario once, at the tour's knobs: bars of wall / ideal per contestant.
+    Scenarios,
+    /// Pages/s (and, for sleep, peak memory) against C.
+    SweepC,
+    /// Speedup against T for `parse`, per strategy.
+    SweepT,
+}
+
+/// One scenario at one point.
+#[derive(Clone, Debug, Serialize)]
+pub struct Step {
+    /// A name unique in the suite, such as `sleep-c100`.
+    pub id: String,
+    /// The part of the report it feeds.
+    pub section: Section,
+    /// The scenario.
+    pub scenario: Scenario,
+    /// The point.
+    pub point: Point,
+    /// The extraction strategies its entries use (each contestant runs once per strategy).
+    pub strategies: Vec<Strategy>,
+    /// Whether the naive byte scan runs too (once, by the sequential baseline), to be caught.
+    pub naive: bool,
+    /// Whether contestants that ignore C (the sequential baselines) sit out: in a C sweep
+    /// they would run N·L whatever C is.
+    pub concurrent_only: bool,
+    /// Whether the Python contestants take part (when an interpreter is ready).
+    pub python: bool,
+}
+
+impl Step {
+    /// The knobs of this step.
+    pub fn knobs(&self) -> Knobs {
+        Knobs {
+            pages: self.point.pages,
+            latency_ms: self.point.latency_ms,
+            page_kb: self.point.page_kb,
+            concurrency: self.point.concurrency,
+            threads: self.point.threads,
+            extract: self.strategies.first().copied().unwrap_or_default(),
+            ..Knobs::default()
+        }
+    }
+
+    /// The entries this step runs, from `contestants`; and a note for each contestant left
+    /// out because C is past its limit.
+    pub fn plan<'a>(&self, contestants: &[&'a dyn Contestant]) -> (Vec<Entry<'a>>, Vec<String>) {
+        let chosen: Vec<&dyn Contestant> = contestants
+            .iter()
+            .copied()
+            .filter(|c| self.python || c.family() != Family::Python)
+            .filter(|c| {
+                !self.concurrent_only
+                    || c.effective(&self.knobs()).concurrency == self.point.concurrency
+            })
+            .collect();
+        let (fit, notes) = shootout_lab::measure::within_limits(&chosen, self.point.concurrency);
+        let mut entries = runs_for(self.scenario, &fit, &self.strategies);
+        if self.naive {
+            entries.extend(shootout_lab::registry::naive_entry());
+        }
+        (entries, notes)
+    }
+
+    /// Whether its entries parse with more than one strategy (the naive scan included), so
+    /// that a row's name must say which.
+    pub fn several_strategies(&self) -> bool {
+        self.strategies.len() > 1 || self.naive
+    }
+
+    /// The `shootout run` command that measures this step alone.
+    pub fn command(&self, runs: usize) -> String {
+        let p = &self.point;
+        let mut cmd = format!(
+            "shootout run {} -n {} -l {} -s {} -c {} -t {} --runs {runs}",
+            self.scenario, p.pages, p.latency_ms, p.page_kb, p.concurrency, p.threads
+        );
+        if self.scenario.parses() {
+            let names: Vec<&str> = self.strategies.iter().map(|s| s.name()).collect();
+            let _ = write!(cmd, " --extract {}", names.join(","));
+        }
+        cmd
+    }
+}
+
+/// A suite's size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Size {
+    /// Every published number (about 10–20 minutes on 2 cores with 5 runs).
+    Full,
+    /// A first look, and what CI runs: smaller pages and waits, C up to 100 (under 2 minutes
+    /// on 2 cores).
+    Quick,
+}
+
+/// The values of T the T sweep runs: 1, 2, 4, … and every core.
+pub fn thread_counts(cores: usize) -> Vec<usize> {
+    let mut ts: Vec<usize> = std::iter::successors(Some(1usize), |t| t.checked_mul(2))
+        .take_while(|&t| t < cores)
+        .collect();
+    ts.push(cores.max(1));
+    ts
+}
+
+/// The suite of `size` on a machine with `cores` cores.
+pub fn suite(size: Size, cores: usize) -> Vec<Step> {
+    // The tour's knobs for the full suite; smaller pages and waits for the quick one.
+    let (base, concurrencies, parse_pages) = match size {
+        Size::Full => (
+            Point {
+                pages: 40,
+                latency_ms: 50,
+                page_kb: 64,
+                concurrency: 10,
+                threads: cores,
+            },
+            &[1, 10, 100, 1_000, 10_000][..],
+            200,
+        ),
+        Size::Quick => (
+            Point {
+                pages: 20,
+                latency_ms: 20,
+                page_kb: 16,
+                concurrency: 10,
+                threads: cores,
+            },
+            &[1, 10, 100][..],
+            40,
+        ),
+    };
+    let mut steps = Vec::new();
+    for scenario in Scenario::ALL {
+        steps.push(Step {
+            id: scenario.name().to_owned(),
+            section: Section::Scenarios,
+            scenario,
+            point: base,
+            strategies: scenario.default_strategies().to_vec(),
+            naive: scenario == Scenario::Parse,
+            concurrent_only: false,
+            python: true,
+        });
+    }
+    // The C sweeps: one wave of N = C requests (at least 20), 20 ms each, so the ideal rate
+    // is C / L and what falls short of it is the cost of C tasks or threads.
+    for scenario in [Scenario::Sleep, Scenario::Download] {
+        for &c in concurrencies {
+            steps.push(Step {
+                id: format!("{scenario}-c{c}"),
+                section: Section::SweepC,
+                scenario,
+                point: Point {
+                    pages: c.max(20),
+                    latency_ms: 20,
+                    page_kb: 4,
+                    concurrency: c,
+                    threads: cores,
+                },
+                strategies: vec![Strategy::Stream],
+                naive: false,
+                concurrent_only: true,
+                // Each Python run starts an interpreter (python-pool, C of them): the quick
+                // suite leaves them to its scenario section to stay under 2 minutes.
+                python: size == Size::Full,
+            });
+        }
+    }
+    // The T sweep: pages in memory, no waiting, every Rust contestant at each T. (The Python
+    // rows of `parse` are in the scenario section; a sweep of them would take most of the
+    // suite's time.)
+    for t in thread_counts(cores) {
+        steps.push(Step {
+            id: format!("parse-t{t}"),
+            section: Section::SweepT,
+            scenario: Scenario::Parse,
+            point: Point {
+                pages: parse_pages,
+                latency_ms: 0,
+                page_kb: 64,
+                concurrency: 10,
+                threads: t,
+            },
+            strategies: vec![Strategy::Dom, Strategy::Stream],
+            naive: false,
+            concurrent_only: false,
+            python: false,
+        });
+    }
+    steps
+}
+
+/// A rough guess of one run's seconds, for the progress bar's estimate of the time left (it
+/// corrects itself as runs finish: the bar moves by guessed seconds, and the rate is real).
+pub fn guess_secs(entry: &Entry<'_>, step: &Step) -> f64 {
+    let knobs = step.knobs();
+    let eff = entry.contestant.effective(&knobs);
+    let python = entry.contestant.family() == Family::Python;
+    let start = if python { 0.8 } else { 0.05 };
+    let p = &step.point;
+    let waves = p.pages.div_ceil(eff.concurrency.max(1)) as f64;
+    let waiting = match step.scenario {
+        Scenario::Parse => 0.0,
+        _ => waves * p.latency_ms as f64 / 1e3,
+    };
+    // About 17 µs per KiB to build a DOM on one core, a fifth of it to stream, ten times it
+    // for BeautifulSoup; none for scenarios that parse nothing.
+    let per_kib = match (step.scenario.parses(), python, entry.extract) {
+        (false, _, _) => 0.0,
+        (true, true, _) => 170e-6,
+        (true, false, Strategy::Dom) => 17e-6,
+        (true, false, _) => 4e-6,
+    };
+    let computing = per_kib * (p.pages * p.page_kb) as f64 / eff.threads.max(1) as f64;
+    // Each request or wait costs some CPU too: measured, about 0.2 ms a request (more for
+    // the thread-per-request contestants and for Python), much less a wait.
+    let per_request = match (step.scenario, python) {
+        (Scenario::Parse, _) => 0.0,
+        (Scenario::Sleep, false) => 20e-6,
+        (_, false) => 200e-6,
+        (_, true) => 1e-3,
+    };
+    start + waiting.max(computing) + per_request * p.pages as f64
+}
+
+/// The machine a report ran on, and what ran: the first record of `results.jsonl`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Machine {
+    /// Always `machine`.
+    pub kind: &'static str,
+    /// The CPU's model name.
+    pub cpu: String,
+    /// Cores this process may use.
+    pub cores: usize,
+    /// Total memory, in GiB.
+    pub memory_gib: f64,
+    /// The OS and its kernel.
+    pub os: String,
+    /// The compiler that built this binary.
+    pub rustc: &'static str,
+    /// The project's git commit (`-dirty` with uncommitted changes).
+    pub commit: String,
+    /// When the report started, UTC.
+    pub date: String,
+    /// The allocator every contestant used.
+    pub allocator: &'static str,
+    /// The suite's size.
+    pub suite: Size,
+    /// Runs per entry.
+    pub runs: usize,
+    /// The command that made the report.
+    pub command: String,
+    /// Every step and its knobs.
+    pub steps: Vec<Step>,
+}
+
+impl Machine {
+    /// This machine, now.
+    pub fn here(suite: Size, runs: usize, command: String, steps: Vec<Step>) -> Machine {
+        Machine {
+            kind: "machine",
+            cpu: cpu_model(),
+            cores: available_threads(),
+            memory_gib: memory_gib(),
+            os: os(),
+            rustc: shootout_lab::build::RUSTC,
+            commit: git_commit(),
+            date: utc_now(),
+            allocator: shootout_lab::alloc::NAME,
+            suite,
+            runs,
+            command,
+            steps,
+        }
+    }
+
+    /// One line for people: `Intel Xeon … · 2 cores · 23.4 GiB · Debian … · rustc 1.95.0 ·
+    /// commit abc123 · 2026-11-28 03:10 UTC`.
+    pub fn line(&self) -> String {
+        format!(
+            "{} · {} core(s) · {:.1} GiB · {} · {} · commit {} · {} · {} allocator",
+            self.cpu,
+            self.cores,
+            self.memory_gib,
+            self.os,
+            self.rustc,
+            self.commit,
+            self.date,
+            self.allocator
+        )
+    }
+}
+
+/// One line of `results.jsonl` after the machine: a row, tagged with its step.
+#[derive(Serialize)]
+pub struct Record<'a> {
+    /// The step's id.
+    pub step: &'a str,
+    /// The row (a `run` row per run; a `median` row per entry once its step is done).
+    #[serde(flatten)]
+    pub row: &'a Row,
+}
+
+/// What one step gave: every run of every entry, and what was left out.
+#[derive(Clone, Debug)]
+pub struct StepResult {
+    /// The step.
+    pub step: Step,
+    /// Per entry: its runs, in round order (empty if the report stopped before it ran).
+    pub runs: Vec<Vec<Row>>,
+    /// Contestants left out, and notes to print.
+    pub notes: Vec<String>,
+    /// Whether every round of every entry ran.
+    pub complete: bool,
+}
+
+impl StepResult {
+    /// The median row of each entry that ran, with the spread of its runs.
+    pub fn medians(&self) -> Vec<Row> {
+        self.runs
+            .iter()
+            .filter_map(|runs| shootout_lab::harness::median(&mut runs.clone()))
+            .collect()
+    }
+
+    /// Each entry's median row with its runs, for entries that ran.
+    pub fn entries(&self) -> Vec<(Row, &[Row])> {
+        self.runs
+            .iter()
+            .filter_map(|runs| {
+                shootout_lab::harness::median(&mut runs.clone()).map(|m| (m, runs.as_slice()))
+            })
+            .collect()
+    }
+}
+
+/// The median of some values (the lower middle one of an even count), with the least and the
+/// most: `(min, median, max)`. `None` for none.
+pub fn spread(values: impl IntoIterator<Item = f64>) -> Option<(f64, f64, f64)> {
+    let mut v: Vec<f64> = values.into_iter().filter(|x| x.is_finite()).collect();
+    v.sort_by(f64::total_cmp);
+    let mid = *v.get(v.len().checked_sub(1)? / 2)?;
+    Some((v[0], mid, v[v.len() - 1]))
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_owned())
+        })
+        .unwrap_or_else(|| std::env::consts::ARCH.to_owned())
+}
+
+fn memory_gib() -> f64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|info| {
+            let line = info.lines().find(|l| l.starts_with("MemTotal:"))?;
+            let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kib / (1024.0 * 1024.0))
+        })
+        .unwrap_or(0.0)
+}
+
+fn os() -> String {
+    let name = std::fs::read_to_string("/etc/os-release")
+        .ok()
+        .and_then(|r| {
+            r.lines()
+                .find_map(|l| l.strip_prefix("PRETTY_NAME="))
+                .map(|v| v.trim_matches('"').to_owned())
+        })
+        .unwrap_or_else(|| std::env::consts::OS.to_owned());
+    match std::fs::read_to_string("/proc/sys/kernel/osrelease") {
+        Ok(kernel) => format!("{name}, kernel {}", kernel.trim()),
+        Err(_) => name,
+    }
+}
+
+/// The checkout's commit, from git (the binary may be older than the checkout, but `just
+/// results` builds it first).
+fn git_commit() -> String {
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    };
+    match git(&["rev-parse", "--short=10", "HEAD"]) {
+        Some(commit) => {
+            let dirty = git(&["status", "--porcelain", "--untracked-files=no"])
+                .is_some_and(|s| !s.is_empty());
+            if dirty {
+                format!("{commit}-dirty")
+            } else {
+                commit
+            }
+        }
+        None => "unknown (not a git checkout)".to_owned(),
+    }
+}
+
+/// Now, as `2026-11-28 03:10 UTC`.
+fn utc_now() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        rest / 3600,
+        rest % 3600 / 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn threads_sweep_doubles_up_to_every_core() {
+        assert_eq!(thread_counts(1), [1]);
+        assert_eq!(thread_counts(2), [1, 2]);
+        assert_eq!(thread_counts(6), [1, 2, 4, 6]);
+        assert_eq!(thread_counts(8), [1, 2, 4, 8]);
+    }
+
+    #[test]
+    fn step_ids_are_unique_and_commands_name_their_point() {
+        for size in [Size::Full, Size::Quick] {
+            let steps = suite(size, 2);
+            let mut ids: Vec<&str> = steps.iter().map(|s| s.id.as_str()).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            assert_eq!(ids.len(), steps.len(), "{size:?}");
+        }
+        let parse = &suite(Size::Full, 2)[4];
+        assert_eq!(
+            parse.command(5),
+            "shootout run parse -n 40 -l 50 -s 64 -c 10 -t 2 --runs 5 --extract dom,stream"
+        );
+    }
+
+    #[test]
+    fn a_c_sweep_leaves_out_who_ignores_c_and_who_is_over_its_limit() {
+        let step = suite(Size::Full, 2)
+            .into_iter()
+            .find(|s| s.id == "sleep-c10000")
+            .expect("the full suite sweeps sleep to C = 10,000");
+        let (entries, notes) = step.plan(shootout_lab::registry::CONTESTANTS);
+        let names: Vec<&str> = entries.iter().map(|e| e.contestant.name()).collect();
+        assert!(!names.contains(&"sequential"), "{names:?}");
+        assert!(!names.contains(&"rayon"), "{names:?}");
+        assert!(names.contains(&"tokio"), "{names:?}");
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.starts_with("rayon skipped at C=10000"))
+        );
+    }
+
+    #[test]
+    fn dates_are_civil() {
+        let d = utc_now();
+        assert!(d.starts_with("20") && d.ends_with(" UTC"), "{d}");
+        assert_eq!(d.len(), "2026-11-28 03:10 UTC".len());
+    }
+}
