@@ -5,6 +5,7 @@
 mod cli;
 mod crawl;
 mod report_cmd;
+mod serve;
 
 use report_cmd::report as report_cmd;
 
@@ -21,9 +22,8 @@ use shootout_core::{Contestant, Knobs, Scenario, Strategy};
 use shootout_lab::harness::{self, Row};
 use shootout_lab::{measure, registry};
 use shootout_report::leaderboard;
-use shootout_site::{Content, FaultSite, Server, ServerConfig, SiteSpec};
 
-use crate::cli::{Cli, Cmd, MeasureArgs, RunArgs, ServeArgs, TourArgs};
+use crate::cli::{Cli, Cmd, MeasureArgs, RunArgs, TourArgs};
 
 // One allocator for every contestant, since each runs in a child process of this binary: the
 // system's, tuned in `shootout_lab::alloc`, or mimalloc with `--features mimalloc`.
@@ -65,7 +65,7 @@ fn main() -> ExitCode {
         Some(Cmd::Tour(args)) => tour(&args),
         Some(Cmd::Run(args)) => run(&args),
         Some(Cmd::Crawl(args)) => return finish(crawl::crawl(&args)),
-        Some(Cmd::Serve(args)) => serve(&args),
+        Some(Cmd::Serve(args)) => serve::serve(&args),
         Some(Cmd::Report(args)) => return finish(report_cmd(&args)),
         Some(Cmd::Compare(args)) => {
             shootout_report::compare::compare(&args.a, &args.b).map(|table| print!("{table}"))
@@ -391,110 +391,6 @@ fn measure<'a>(
         }
     }
     Ok(all_ok)
-}
-
-fn serve(args: &ServeArgs) -> anyhow::Result<()> {
-    // The same limits as a measured run's site, with the same flag names.
-    Knobs {
-        pages: args.pages,
-        latency_ms: args.latency_ms,
-        page_kb: args.page_kb,
-        threads: args.threads.unwrap_or_else(available_threads),
-        ..Knobs::default()
-    }
-    .validate()?;
-    check_server(args.jitter_ms, None)?;
-    if args.dir.is_none() {
-        Knobs::check_memory(args.pages, args.page_kb)?;
-    }
-    if args.faults {
-        return serve_faults(args);
-    }
-    let content = match &args.dir {
-        Some(d) => Content::Dir(d.clone()),
-        None => Content::Synthetic(SiteSpec {
-            pages: args.pages,
-            page_kb: args.page_kb,
-            seed: args.seed,
-            quirks: args.quirks,
-        }),
-    };
-    let server = Server::start(ServerConfig {
-        content,
-        port: args.port,
-        latency: Duration::from_millis(args.latency_ms),
-        jitter: Duration::from_millis(args.jitter_ms),
-        threads: args.threads.unwrap_or_else(available_threads),
-        tls: args.tls,
-    })
-    .map_err(|e| with_port_hint(e, args.port))?;
-    match &args.dir {
-        Some(d) => println!(
-            "serving {} at {} (latency {} ms)",
-            d.display(),
-            server.base_url(),
-            args.latency_ms
-        ),
-        None => println!(
-            "serving a synthetic site of {} pages of {} KiB at {} (latency {} ms)",
-            args.pages,
-            args.page_kb,
-            server.base_url(),
-            args.latency_ms
-        ),
-    }
-    if let Some(pem) = server.ca_pem() {
-        print_ca(args, server.addr().port(), pem)?;
-    }
-    println!("press Ctrl-C to stop");
-    server.wait();
-    Ok(())
-}
-
-/// A server that could not start, with a hint where a fixed port may be the reason.
-fn with_port_hint(e: shootout_site::server::ServeError, port: u16) -> anyhow::Error {
-    let hint = if port != 0 {
-        " (use --port 0 for any free port)"
-    } else {
-        ""
-    };
-    anyhow::anyhow!("{e}{hint}")
-}
-
-/// `serve --faults`: the fault site, each page failing its own way (docs/scenarios.md).
-fn serve_faults(args: &ServeArgs) -> anyhow::Result<()> {
-    let site = FaultSite::start(args.port, args.tls).map_err(|e| with_port_hint(e, args.port))?;
-    println!(
-        "serving the fault site ({} faulty pages, listed on its index) at {}",
-        shootout_site::FAULTS.len(),
-        site.base_url()
-    );
-    if let Some(pem) = site.ca_pem() {
-        print_ca(args, site.base_url().port().unwrap_or(args.port), pem)?;
-    }
-    println!("press Ctrl-C to stop");
-    site.wait();
-    Ok(())
-}
-
-/// Writes a `--tls` server's CA certificate where `crawl --ca-cert` can read it.
-fn print_ca(args: &ServeArgs, port: u16, pem: &str) -> anyhow::Result<()> {
-    let path = args
-        .cert_out
-        .clone()
-        .unwrap_or_else(|| std::env::temp_dir().join(format!("shootout-ca-{port}.pem")));
-    std::fs::write(&path, pem).with_context(|| {
-        format!(
-            "--cert-out {}: cannot write the CA certificate",
-            path.display()
-        )
-    })?;
-    println!(
-        "CA certificate: {} (crawl with --ca-cert {})",
-        path.display(),
-        path.display()
-    );
-    Ok(())
 }
 
 fn list() {

@@ -13,8 +13,9 @@ use shootout_core::Scenario;
 use shootout_core::knobs::available_threads;
 use shootout_lab::harness::{self, Row};
 use shootout_lab::{measure, registry};
+use shootout_report::machine::Machine;
 use shootout_report::page;
-use shootout_report::suite::{self, Machine, Record, Size, StepResult};
+use shootout_report::suite::{self, Record, Size, StepResult};
 
 use crate::cli::ReportArgs;
 

@@ -8,12 +8,14 @@
 //! - [`leaderboard`]: the tour's and `run`'s table per scenario, fastest verified row first,
 //!   with the notes under it (fallback drivers, Python, runs under the ideal).
 //! - [`suite`]: the report's plan (every scenario, the C and T sweeps, the pitfall, the Python
-//!   rows) and the machine a report ran on.
+//!   rows).
+//! - [`machine`]: the machine a report ran on, and what ran.
 //! - [`page`]: the report's self-contained HTML page with its charts, and its Markdown tables
 //!   for docs/results.md (and the splice that puts them there).
 //! - [`compare`]: two results files side by side, B / A per row.
 
 pub mod compare;
 pub mod leaderboard;
+pub mod machine;
 pub mod page;
 pub mod suite;

@@ -5,7 +5,8 @@
 use maud::{DOCTYPE, PreEscaped, html};
 
 use super::{Drawn, Part, parts};
-use crate::suite::{Machine, StepResult};
+use crate::machine::Machine;
+use crate::suite::StepResult;
 
 /// Renders the whole page from what ran (all of the suite, or what finished before a stop).
 pub fn render(

@@ -4,7 +4,8 @@
 use std::fmt::Write as _;
 
 use super::{Part, parts};
-use crate::suite::{Machine, StepResult};
+use crate::machine::Machine;
+use crate::suite::StepResult;
 
 /// The generated part of docs/results.md: the same tables, in Markdown, each under its
 /// command, with the machine and the command that made them all on top.

@@ -38,7 +38,8 @@ pub use table::Table;
 
 use shootout_lab::harness::Row;
 
-use crate::suite::{Machine, Section, StepResult};
+use crate::machine::Machine;
+use crate::suite::{Section, StepResult};
 use chart::{BarChart, Series};
 
 /// A drawn chart: bars (with their values, for the browser test) or lines.

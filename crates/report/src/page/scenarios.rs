@@ -7,7 +7,8 @@ use super::chart::{Axis, Bar, bars};
 use super::table::Table;
 use super::{Part, in_section, is_python, opt, sorted, verdict};
 use crate::leaderboard::{human_secs, row_label};
-use crate::suite::{Machine, Section, StepResult, spread};
+use crate::machine::Machine;
+use crate::suite::{Section, StepResult, spread};
 
 /// The table of a scenario: every median row, with the spread of wall and of wall / ideal.
 fn scenario_table(rows: &[Row], with_strategy: bool) -> Table {

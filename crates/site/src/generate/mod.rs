@@ -9,9 +9,15 @@
 //! With [`SiteSpec::quirks`] on, the site also serves the [`QUIRKS`]: small pages of markup
 //! that the HTML5 tree builder rewrites (so a DOM and a token stream disagree on them) and
 //! markup that only looks as if they might. Their ground truth is what a browser's DOM holds.
+//!
+//! # Layout
+//!
+//! This file: the [`Site`] (every resource and the ground truth of each scenario) and its
+//! URLs. `pages.rs` writes the index, the content pages and the data files; `writer.rs` is
+//! the page writer that counts what it writes; `rng.rs` the deterministic generator and its
+//! words; `quirks.rs` the [`QUIRKS`] pages.
 
 use std::collections::{HashMap, VecDeque};
-use std::fmt::Write as _;
 
 use bytes::Bytes;
 use shootout_core::Strategy;
@@ -19,6 +25,15 @@ use shootout_core::page::{Page, scrape_page};
 use shootout_core::record::{FetchError, Fetched, PageRecord};
 use shootout_core::verify::{CrawlGraph, Expectation, Fields};
 use url::Url;
+
+mod pages;
+mod quirks;
+mod rng;
+mod writer;
+
+use pages::{content_page, data_file, index_page};
+use quirks::quirk_page;
+pub use quirks::{QUIRKS, Quirk};
 
 /// What the synthetic site looks like.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,85 +59,6 @@ impl Default for SiteSpec {
         }
     }
 }
-
-/// A page of markup where a tree builder and a tokeniser may part ways.
-#[derive(Clone, Copy, Debug)]
-pub struct Quirk {
-    /// Where it is served: `/quirks/{name}`.
-    pub path: &'static str,
-    /// The whole document.
-    pub html: &'static str,
-    /// Ground truth: the first `<title>`'s text in a browser's DOM.
-    pub title: Option<&'static str>,
-    /// Ground truth: the `<a>` elements in a browser's DOM.
-    pub links: usize,
-    /// Whether the `stream` strategy gets it wrong (the tree builder changed the markup).
-    pub splits: bool,
-}
-
-/// Every quirk page. Each links only to `/`, so a crawl reaches the same URLs whichever way
-/// the links are counted; only the counts (and so the verdict) differ.
-pub const QUIRKS: &[Quirk] = &[
-    Quirk {
-        path: "/quirks/reopened-anchor",
-        html: "<!DOCTYPE html><html><head><title>An anchor reopened</title></head><body>\
-               <p><a href=\"/\">one</p><p>two</a></p></body></html>",
-        title: Some("An anchor reopened"),
-        // The tree builder reopens the <a> still open when the first <p> closed.
-        links: 2,
-        splits: true,
-    },
-    Quirk {
-        path: "/quirks/adopted-anchor",
-        html: "<!DOCTYPE html><html><head><title>An anchor around a block</title></head><body>\
-               <a href=\"/\"><div>block</a>after</div></body></html>",
-        title: Some("An anchor around a block"),
-        // The adoption agency splits the <a> at the <div>.
-        links: 2,
-        splits: true,
-    },
-    Quirk {
-        path: "/quirks/frameset",
-        html: "<!DOCTYPE html><html><head><title>A frameset</title></head>\
-               <frameset><a href=\"/\">dropped</a></frameset></html>",
-        title: Some("A frameset"),
-        // A frameset document has no body; the tree builder drops the <a>.
-        links: 0,
-        splits: true,
-    },
-    Quirk {
-        path: "/quirks/title-in-body",
-        html: "<!DOCTYPE html><html><head></head><body><p>text first</p>\
-               <title>A title in the body</title><a href=\"/\">home</a></body></html>",
-        title: Some("A title in the body"),
-        links: 1,
-        splits: false,
-    },
-    Quirk {
-        path: "/quirks/two-titles",
-        html: "<!DOCTYPE html><html><head><title>The first title</title>\
-               <title>The second title</title></head><body><a href=\"/\">home</a></body></html>",
-        title: Some("The first title"),
-        links: 1,
-        splits: false,
-    },
-    Quirk {
-        path: "/quirks/template-anchor",
-        html: "<!DOCTYPE html><html><head><title>An anchor in a template</title></head><body>\
-               <template><a href=\"/\">inert</a></template><a href=\"/\">home</a></body></html>",
-        title: Some("An anchor in a template"),
-        links: 2,
-        splits: false,
-    },
-    Quirk {
-        path: "/quirks/unclosed-title",
-        html: "<!DOCTYPE html><html><head><title>An unclosed title <a href=\"/\">not a link</a>",
-        // The title is raw text up to `</title>`, or to the end of the document.
-        title: Some("An unclosed title <a href=\"/\">not a link</a>"),
-        links: 0,
-        splits: false,
-    },
-];
 
 /// How many children each page links to; the site is a tree of this fan-out plus cross links,
 /// so a crawl has several levels to discover.
@@ -369,271 +305,6 @@ fn input_paths(spec: &SiteSpec) -> impl Iterator<Item = String> + use<> {
 
 fn page_path(i: usize) -> String {
     format!("/page/{i}")
-}
-
-/// A splitmix64 generator: tiny, deterministic and good enough for test data.
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64, stream: u64) -> Rng {
-        Rng(seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15))
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        // n is small (page counts, word lists); modulo bias is irrelevant here.
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn word(&mut self) -> &'static str {
-        WORDS[self.below(WORDS.len())]
-    }
-}
-
-const WORDS: &[&str] = &[
-    "async",
-    "await",
-    "future",
-    "waker",
-    "thread",
-    "pool",
-    "channel",
-    "mutex",
-    "socket",
-    "reactor",
-    "executor",
-    "task",
-    "join",
-    "select",
-    "stream",
-    "buffer",
-    "latency",
-    "parse",
-    "crawl",
-    "scrape",
-    "rayon",
-    "tokio",
-    "smol",
-    "crossbeam",
-    "hyper",
-    "tree",
-    "queue",
-    "steal",
-];
-
-/// Builds one HTML page and counts its anchors as it writes them.
-struct PageWriter {
-    html: String,
-    links: usize,
-    targets: Vec<String>,
-}
-
-impl PageWriter {
-    fn new(title_html: &str) -> PageWriter {
-        let mut html = String::with_capacity(4096);
-        html.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-        // Whitespace around the title text: the record wants it trimmed.
-        let _ = write!(html, "<title>\n    {title_html}\n  </title>\n");
-        // Anchors inside <style>, <script> and comments are text, not elements: a regex
-        // scraper counts them, a real parser does not.
-        html.push_str(
-            "<style>nav a[href] { color: #036 } /* <a href=\"/style-trap\"> */</style>\n",
-        );
-        html.push_str(
-            "<script>var trap = \"<a href='/script-trap'>not a link</a>\"; if (1 < 2) {}</script>\n",
-        );
-        html.push_str("</head>\n<body>\n<!-- <a href=\"/comment-trap\">commented out</a> -->\n");
-        PageWriter {
-            html,
-            links: 0,
-            targets: Vec::new(),
-        }
-    }
-
-    /// An `<a>` with this href; `target` is the same-origin path it leads to, if any.
-    fn link(&mut self, href: &str, text: &str, target: Option<String>) {
-        let _ = write!(self.html, "<a href=\"{href}\">{text}</a>");
-        self.links += 1;
-        if let Some(t) = target {
-            self.targets.push(t);
-        }
-    }
-
-    /// An `<a>` without href: it still counts as a link, as in the Python original.
-    fn bare_anchor(&mut self, name: &str) {
-        let _ = write!(self.html, "<a id=\"{name}\" name=\"{name}\"></a>");
-        self.links += 1;
-    }
-
-    fn raw(&mut self, s: &str) {
-        self.html.push_str(s);
-    }
-
-    fn pad_to(&mut self, bytes: usize, rng: &mut Rng) {
-        let closing = "</main>\n</body>\n</html>\n";
-        let mut block = 0;
-        while self.html.len() + closing.len() < bytes {
-            let _ = write!(self.html, "<section class=\"block-{block}\"><div><p>");
-            for _ in 0..40 {
-                self.html.push_str(rng.word());
-                self.html.push(' ');
-            }
-            // Entities and inline markup a parser must cope with.
-            self.html
-                .push_str("&lt;T&gt; &amp; <em>emphasis</em> <code>x &lt; y</code></p>\n");
-            self.html.push_str(
-                "<ul><li>one</li><li>two<ul><li>nested</li></ul></li></ul></div></section>\n",
-            );
-            block += 1;
-        }
-        self.html.push_str(closing);
-    }
-
-    fn finish(self, title: String) -> Resource {
-        Resource {
-            status: 200,
-            content_type: HTML,
-            body: Bytes::from(self.html),
-            title: Some(title),
-            links: self.links,
-            targets: self.targets,
-        }
-    }
-}
-
-fn children(i: Option<usize>, pages: usize) -> impl Iterator<Item = usize> {
-    let first = i.map_or(0, |i| FAN_OUT * (i + 1));
-    (first..first + FAN_OUT).filter(move |c| *c < pages)
-}
-
-fn index_page(spec: SiteSpec) -> Resource {
-    let title = "Shootout synthetic site".to_owned();
-    let mut w = PageWriter::new(&title);
-    w.raw("<main>\n<h1>Index</h1>\n<ul>\n");
-    w.bare_anchor("top");
-    for c in children(None, spec.pages) {
-        w.raw("<li>");
-        w.link(&page_path(c), &format!("Page {c}"), Some(page_path(c)));
-        w.raw("</li>\n");
-    }
-    if spec.quirks {
-        for q in QUIRKS {
-            w.raw("<li>");
-            w.link(q.path, q.path, Some(q.path.to_owned()));
-            w.raw("</li>\n");
-        }
-    }
-    w.raw("</ul>\n</main>\n</body>\n</html>\n");
-    w.finish(title)
-}
-
-fn quirk_page(q: &Quirk) -> Resource {
-    Resource {
-        status: 200,
-        content_type: HTML,
-        body: Bytes::from_static(q.html.as_bytes()),
-        title: q.title.map(str::to_owned),
-        links: q.links,
-        targets: if q.links > 0 {
-            vec!["/".to_owned()]
-        } else {
-            Vec::new()
-        },
-    }
-}
-
-fn content_page(spec: SiteSpec, i: usize, origin: &str) -> Resource {
-    let mut rng = Rng::new(spec.seed, i as u64);
-    let (a, b) = (rng.word(), rng.word());
-    let title = format!("Page {i} & {a} {b}");
-    let mut w = PageWriter::new(&format!("Page {i} &amp; {a} {b}"));
-
-    w.raw("<header><nav><ul><li>");
-    w.link("/", "Home", Some("/".to_owned()));
-    w.raw("</li><li>");
-    w.link("#content", "Skip to content", Some(page_path(i)));
-    w.raw("</li></ul></nav></header>\n<main id=\"content\">\n");
-    w.bare_anchor("top");
-    let _ = write!(
-        w.html,
-        "<h1>Page {i}</h1>\n<article>\n<p>Children:</p>\n<ol>\n"
-    );
-
-    // Children in four spellings of the same kind of URL; the first one twice.
-    for (k, c) in children(Some(i), spec.pages).enumerate() {
-        let path = page_path(c);
-        let href = match k % 4 {
-            0 => path.clone(),
-            1 => format!("./{c}"),
-            2 => format!("{origin}/page/{c}"),
-            _ => format!("{path}#details"),
-        };
-        w.raw("<li>");
-        w.link(&href, &format!("Child {c}"), Some(path.clone()));
-        if k == 0 {
-            w.raw(" ");
-            w.link(&format!("{path}#again"), "(again)", Some(path));
-        }
-        w.raw("</li>\n");
-    }
-    w.raw("</ol>\n<p>See also: ");
-    // Two cross links, in a dot-segment and an upper-case-scheme spelling.
-    if spec.pages > 0 {
-        let r1 = rng.below(spec.pages);
-        w.link(&format!("../page/./{r1}"), "related", Some(page_path(r1)));
-        w.raw(", ");
-        let r2 = rng.below(spec.pages);
-        let upper = origin.replacen("http://", "HTTP://", 1);
-        w.link(&format!("{upper}/page/{r2}"), "more", Some(page_path(r2)));
-    }
-    w.raw(".</p>\n<p>Elsewhere: ");
-    // Other origins and schemes: counted as links, never followed.
-    w.link(
-        &format!("https://external.invalid/page/{i}"),
-        "external",
-        None,
-    );
-    w.raw(" ");
-    w.link("mailto:nobody@example.invalid", "mail", None);
-    w.raw(" ");
-    w.link("javascript:void(0)", "script", None);
-    w.raw("</p>\n");
-    if i % 7 == 3 {
-        let path = format!("/missing/{i}");
-        w.link(&path, "a broken link", Some(path.clone()));
-    }
-    if i % 5 == 2 {
-        let path = format!("/data/{i}.txt");
-        w.link(&path, "raw data", Some(path.clone()));
-    }
-    w.raw("</article>\n");
-    w.pad_to(spec.page_kb * 1024, &mut rng);
-    w.finish(title)
-}
-
-fn data_file(n: &str) -> Resource {
-    let mut body = String::new();
-    for k in 0..16 {
-        let _ = writeln!(
-            body,
-            "data file {n}, line {k}: <a href=\"/not-html\">not parsed</a>"
-        );
-    }
-    Resource {
-        status: 200,
-        content_type: "text/plain; charset=utf-8",
-        body: Bytes::from(body),
-        title: None,
-        links: 0,
-        targets: Vec::new(),
-    }
 }
 
 /// What a client extracting with `extract` records for `resource`: used by tests that check

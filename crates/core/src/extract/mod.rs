@@ -26,14 +26,23 @@
 //! `<a>` inside `<a>` closes the first; `<a>` in `<template>` counts; the first of several
 //! `<title>`s wins, wherever it is, and a `<title>` that is never closed runs to the end of the
 //! document.
+//!
+//! Each strategy has its file: `dom.rs`, `stream.rs`, `naive.rs`; this one holds what they
+//! share (the [`Extractor`] trait, [`Extracted`], [`Strategy`]) and the tests that pin them
+//! against each other.
 
-use std::cell::RefCell;
 use std::fmt;
 use std::str::FromStr;
-use std::sync::{LazyLock, Mutex, MutexGuard, PoisonError};
 
-use scraper::{Html, Selector};
 use serde::{Deserialize, Serialize};
+
+mod dom;
+mod naive;
+mod stream;
+
+pub use dom::{DomExtractor, LARGE_DOCUMENT};
+pub use naive::NaiveExtractor;
+pub use stream::StreamExtractor;
 
 /// What extraction finds in one HTML body.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -147,198 +156,6 @@ impl FromStr for Strategy {
     }
 }
 
-/// The DOM strategy: html5ever (through `scraper`) builds the whole tree, then CSS selectors
-/// query it. Spec-compliant: `<a>` inside `<script>` or comments is not counted.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct DomExtractor;
-
-// Build each selector once for the whole process. smol's crawler example re-parses its
-// selector on every page; that is wasted CPU inside the very work we measure.
-static TITLE: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("title").expect("'title' is a valid CSS selector"));
-static ANCHOR: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("a").expect("'a' is a valid CSS selector"));
-static BASE: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("base[href]").expect("'base[href]' is a valid CSS selector"));
-
-/// Bodies at least this large are built into a DOM one at a time, process-wide.
-///
-/// A DOM takes about ten times its page (the Rust docs' largest page, 8.5 MB of HTML, becomes
-/// a 90 MB tree), so two threads building trees of multi-megabyte pages at once double a
-/// crawl's peak memory. One large document is built at a time; a smaller one (at most about
-/// 10 MB of tree) never waits, so the many small pages keep every core busy. The lock is held
-/// only while parsing, which waits on nothing else, so it cannot deadlock. Before and after
-/// each large tree, freed memory is handed back to the system.
-pub const LARGE_DOCUMENT: usize = 1 << 20;
-
-static BUILDING_A_LARGE_DOM: Mutex<()> = Mutex::new(());
-
-/// Held while a large document is built into a tree (see [`LARGE_DOCUMENT`]).
-struct LargeDom {
-    _one_at_a_time: MutexGuard<'static, ()>,
-}
-
-impl LargeDom {
-    /// Waits for any other large tree to be done, if `body` is large; `None` otherwise.
-    fn enter(body: &[u8]) -> Option<LargeDom> {
-        (body.len() >= LARGE_DOCUMENT).then(|| {
-            let one_at_a_time = BUILDING_A_LARGE_DOM
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            // What the small trees before freed is spread over every thread's arena; return
-            // it now, before the peak this tree is about to make (measured: 10 MiB lower
-            // with C = 10 threads that each parse).
-            give_back_free_memory();
-            LargeDom {
-                _one_at_a_time: one_at_a_time,
-            }
-        })
-    }
-}
-
-impl Drop for LargeDom {
-    fn drop(&mut self) {
-        // The tree was dropped just before: return its memory before the next one is built.
-        give_back_free_memory();
-    }
-}
-
-/// After a large tree is dropped, hands the memory it freed back to the system. glibc keeps
-/// freed memory in the freeing thread's arena, where another thread's next large tree cannot
-/// use it; `malloc_trim` releases the free pages of every arena. A no-op elsewhere.
-fn give_back_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free memory; it is thread-safe and has no
-    // preconditions.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
-impl Extractor for DomExtractor {
-    fn extract(&self, body: &[u8]) -> Extracted {
-        // Declared before the tree, so dropped after it.
-        let _large = LargeDom::enter(body);
-        // Invalid UTF-8 is replaced rather than rejected, as browsers do.
-        let text = String::from_utf8_lossy(body);
-        // `Html` is !Send (it uses non-atomic reference counts), so it never leaves this
-        // function: callers on other threads get plain owned data back.
-        let doc = Html::parse_document(&text);
-        let title = doc
-            .select(&TITLE)
-            .next()
-            .map(|t| t.text().collect::<String>().trim().to_owned());
-        let mut links = 0;
-        let mut hrefs = Vec::new();
-        for a in doc.select(&ANCHOR) {
-            links += 1;
-            if let Some(href) = a.value().attr("href") {
-                hrefs.push(href.to_owned());
-            }
-        }
-        let base = doc
-            .select(&BASE)
-            .next()
-            .and_then(|b| b.value().attr("href"))
-            .map(str::to_owned);
-        Extracted {
-            title,
-            links,
-            hrefs,
-            base,
-        }
-    }
-}
-
-/// The streaming strategy: lol_html's tokeniser, which tracks just enough of the tree
-/// builder's state to know when it is inside `<script>`, `<style>`, `<title>` or a comment,
-/// and calls a handler for each `<a>` start tag and each piece of `<title>` text. Nothing is
-/// kept but the fields we want.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct StreamExtractor;
-
-/// What the handlers gather while the tokens go by.
-#[derive(Default)]
-struct Gathered {
-    titles: usize,
-    raw_title: String,
-    links: usize,
-    hrefs: Vec<String>,
-    base: Option<String>,
-}
-
-// Compiled once, like the DOM strategy's selectors.
-static STREAM_ANCHOR: LazyLock<lol_html::Selector> =
-    LazyLock::new(|| "a".parse().expect("'a' is a valid CSS selector"));
-static STREAM_TITLE: LazyLock<lol_html::Selector> =
-    LazyLock::new(|| "title".parse().expect("'title' is a valid CSS selector"));
-static STREAM_BASE: LazyLock<lol_html::Selector> = LazyLock::new(|| {
-    "base[href]"
-        .parse()
-        .expect("'base[href]' is a valid CSS selector")
-});
-
-impl Extractor for StreamExtractor {
-    fn extract(&self, body: &[u8]) -> Extracted {
-        use std::borrow::Cow;
-
-        use lol_html::html_content::{Element, TextChunk};
-        use lol_html::{ElementContentHandlers, HtmlRewriter, Settings};
-
-        // The handlers share one record; lol_html calls them one at a time on this thread.
-        let gathered = RefCell::new(Gathered::default());
-        let on_anchor = ElementContentHandlers::default().element(|a: &mut Element<'_, '_>| {
-            let mut g = gathered.borrow_mut();
-            g.links += 1;
-            if let Some(href) = a.get_attribute("href") {
-                // lol_html hands attributes over as written: `&amp;` is still `&amp;`.
-                g.hrefs.push(decode(href, true));
-            }
-            Ok(())
-        });
-        let on_title = ElementContentHandlers::default()
-            .element(|_: &mut Element<'_, '_>| {
-                gathered.borrow_mut().titles += 1;
-                Ok(())
-            })
-            .text(|t: &mut TextChunk<'_>| {
-                let mut g = gathered.borrow_mut();
-                // Only the first <title> counts, as in the DOM strategy.
-                if g.titles == 1 {
-                    g.raw_title.push_str(t.as_str());
-                }
-                Ok(())
-            });
-        let on_base = ElementContentHandlers::default().element(|b: &mut Element<'_, '_>| {
-            let mut g = gathered.borrow_mut();
-            // The first one counts, as in the DOM.
-            if g.base.is_none() {
-                g.base = b.get_attribute("href").map(|href| decode(href, true));
-            }
-            Ok(())
-        });
-        let settings = Settings::new()
-            // Not strict: lol_html would otherwise stop at markup whose meaning it cannot
-            // decide without a tree (rare, such as `<select><xmp>`). Keep going, like a browser.
-            .with_strict(false)
-            .append_element_content_handler((Cow::Borrowed(&*STREAM_ANCHOR), on_anchor))
-            .append_element_content_handler((Cow::Borrowed(&*STREAM_TITLE), on_title))
-            .append_element_content_handler((Cow::Borrowed(&*STREAM_BASE), on_base));
-        // The rewriter's output is the document itself, which we do not need: drop it.
-        let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
-        // lol_html fails only on a memory limit (none is set) or a handler error (ours never
-        // fail); should it fail anyway, what was gathered up to that point stands.
-        let _ = rewriter.write(body).and_then(|()| rewriter.end());
-        let g = gathered.into_inner();
-        Extracted {
-            title: (g.titles > 0).then(|| decode(g.raw_title, false).trim().to_owned()),
-            links: g.links,
-            hrefs: g.hrefs,
-            base: g.base,
-        }
-    }
-}
-
 /// What the tree builder does to text that a tokeniser passes through raw: character
 /// references are decoded (by the attribute rules inside attributes), line breaks are
 /// normalised to `\n`, and NUL becomes U+FFFD. Most text has none of these, and is returned
@@ -358,68 +175,6 @@ fn decode(raw: String, attribute: bool) -> String {
     text.replace("\r\n", "\n")
         .replace('\r', "\n")
         .replace('\0', "\u{FFFD}")
-}
-
-/// The naive strategy: find `<a` and `<title>` in the bytes, as a quick regex scraper does.
-/// It does not know that comments, `<script>` and `<style>` hold text, not tags, so it counts
-/// the anchors in them and follows their hrefs. It exists to be caught by the verifier.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct NaiveExtractor;
-
-impl Extractor for NaiveExtractor {
-    fn extract(&self, body: &[u8]) -> Extracted {
-        let mut out = Extracted::default();
-        let mut at = 0;
-        while let Some(offset) = memchr::memchr(b'<', &body[at..]) {
-            let tag = &body[at + offset + 1..];
-            let end = memchr::memchr(b'>', tag).unwrap_or(tag.len());
-            let head = &tag[..end];
-            if is_tag(head, b"a") {
-                out.links += 1;
-                if let Some(href) = attribute(head, b"href") {
-                    out.hrefs
-                        .push(decode(String::from_utf8_lossy(href).into_owned(), true));
-                }
-            } else if out.title.is_none() && is_tag(head, b"title") {
-                let text = &tag[(end + 1).min(tag.len())..];
-                let close = memchr::memmem::find(text, b"</title").unwrap_or(text.len());
-                let raw = String::from_utf8_lossy(&text[..close]).into_owned();
-                out.title = Some(decode(raw, false).trim().to_owned());
-            }
-            at += offset + 1;
-        }
-        out
-    }
-}
-
-/// Whether `head` (what follows a `<`) starts the tag `name`, in any case.
-fn is_tag(head: &[u8], name: &[u8]) -> bool {
-    head.len() >= name.len()
-        && head[..name.len()].eq_ignore_ascii_case(name)
-        && head
-            .get(name.len())
-            .is_none_or(|b| b.is_ascii_whitespace() || *b == b'/')
-}
-
-/// The value of `name="…"` (or `'…'`, or unquoted) inside a tag's head.
-fn attribute<'a>(head: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
-    let lower = head.to_ascii_lowercase();
-    let mut needle = name.to_vec();
-    needle.push(b'=');
-    let start = memchr::memmem::find(&lower, &needle)? + needle.len();
-    let rest = &head[start..];
-    match rest.first() {
-        Some(&q @ (b'"' | b'\'')) => {
-            let value = &rest[1..];
-            Some(&value[..memchr::memchr(q, value).unwrap_or(value.len())])
-        }
-        _ => Some(
-            &rest[..rest
-                .iter()
-                .position(u8::is_ascii_whitespace)
-                .unwrap_or(rest.len())],
-        ),
-    }
 }
 
 #[cfg(test)]

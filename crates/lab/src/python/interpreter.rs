@@ -1,0 +1,101 @@
+//! Finding and checking the Python interpreter, once per process.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+use anyhow::anyhow;
+
+use crate::harness::process::crash_cause;
+
+use super::{PACKAGE_DIR, PYTHON_ENV, SETUP_HINT};
+
+/// An interpreter that can run the Python contestants.
+#[derive(Debug)]
+pub struct Interpreter {
+    /// Its path.
+    pub path: PathBuf,
+    /// Where it was found: `--python`, `SHOOTOUT_PYTHON` or `.venv`.
+    pub from: &'static str,
+    /// What `python -m shootout_py --check` printed: the versions of Python and its libraries.
+    pub versions: String,
+}
+
+static CHOSEN: OnceLock<PathBuf> = OnceLock::new();
+static READY: OnceLock<Result<Interpreter, String>> = OnceLock::new();
+
+/// Uses `path` as the interpreter (`--python`). Call before anything asks for one.
+pub fn choose(path: PathBuf) {
+    let _ = CHOSEN.set(path);
+}
+
+/// The interpreter, found and checked once per process; or one line that says why there is
+/// none and how to get one.
+pub fn interpreter() -> anyhow::Result<&'static Interpreter> {
+    READY
+        .get_or_init(discover)
+        .as_ref()
+        .map_err(|e| anyhow!("{e}"))
+}
+
+fn discover() -> Result<Interpreter, String> {
+    let venv = if cfg!(windows) {
+        ".venv/Scripts/python.exe"
+    } else {
+        ".venv/bin/python"
+    };
+    let (path, from) = if let Some(p) = CHOSEN.get() {
+        (p.clone(), "--python")
+    } else if let Some(p) = std::env::var_os(PYTHON_ENV).filter(|p| !p.is_empty()) {
+        (PathBuf::from(p), PYTHON_ENV)
+    } else if let Some(p) = [
+        PathBuf::from(venv),
+        Path::new(crate::build::WORKSPACE).join(venv),
+    ]
+    .into_iter()
+    .find(|p| p.exists())
+    {
+        (p, ".venv")
+    } else {
+        return Err(format!(
+            "no Python interpreter for the python-* contestants: {SETUP_HINT}, or set {PYTHON_ENV}"
+        ));
+    };
+    if !Path::new(PACKAGE_DIR).join("shootout_py").is_dir() {
+        return Err(format!(
+            "the Python contestants' package is missing: no {PACKAGE_DIR}/shootout_py"
+        ));
+    }
+    let shown = path.display();
+    let out = command(&path)
+        .arg("--check")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run {shown} (from {from}): {e}; {SETUP_HINT}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{shown} (from {from}) cannot run the Python contestants: {}; {SETUP_HINT}",
+            crash_cause(&String::from_utf8_lossy(&out.stderr))
+        ));
+    }
+    Ok(Interpreter {
+        versions: String::from_utf8_lossy(&out.stdout).trim().to_owned(),
+        path,
+        from,
+    })
+}
+
+/// `python -m shootout_py`, with the package on the module path.
+pub(super) fn command(python: &Path) -> Command {
+    let mut path = std::ffi::OsString::from(PACKAGE_DIR);
+    if let Some(old) = std::env::var_os("PYTHONPATH").filter(|p| !p.is_empty()) {
+        path.push(if cfg!(windows) { ";" } else { ":" });
+        path.push(old);
+    }
+    let mut c = Command::new(python);
+    c.arg("-m").arg("shootout_py").env("PYTHONPATH", path);
+    c
+}
+
+// ---------------------------------------------------------------------------------------------
+// The protocol
