@@ -113,6 +113,11 @@ report *args:
 compare a b:
     cargo run --release -- compare {{a}} {{b}}
 
+# A flame graph of one job's CPU (perf + inferno, installed when missing): `just profile download`, `just profile corpus`; CONTESTANT=smol picks whose code runs. Writes target/profile/SCENARIO.svg.
+[group('bench')]
+profile scenario *out:
+    scripts/profile.sh {{scenario}} {{out}}
+
 # Crawl the Rust toolchain's HTML docs with every contestant and strategy (medians of RUNS=5).
 [group('bench')]
 corpus *args:
