@@ -11,10 +11,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// One source file of a crate, with the module path it defines.
+/// One source file of a crate, with the module path it defines and its text.
 struct File {
     path: PathBuf,
     module: Vec<String>,
+    text: String,
 }
 
 /// Every `.rs` file under `src`, with its module path (`lib.rs`/`main.rs` is the root;
@@ -50,7 +51,8 @@ fn files(src: &Path) -> Vec<File> {
             if module.len() == 1 && (module[0] == "lib" || module[0] == "main") {
                 module.clear();
             }
-            out.push(File { path, module });
+            let text = std::fs::read_to_string(&path).expect("a source file reads");
+            out.push(File { path, module, text });
         }
     }
     out
@@ -182,8 +184,7 @@ fn reexports(
     files
         .iter()
         .map(|f| {
-            let text = std::fs::read_to_string(&f.path).expect("a source file reads");
-            let code: String = text.lines().map(code).collect::<Vec<_>>().join(" ");
+            let code: String = f.text.lines().map(code).collect::<Vec<_>>().join(" ");
             let mut out = BTreeMap::new();
             for opener in ["pub use ", "pub(crate) use "] {
                 let mut from = 0;
@@ -246,12 +247,11 @@ fn imports(files: &[File]) -> Vec<BTreeMap<usize, (usize, String)>> {
         .iter()
         .enumerate()
         .map(|(me, f)| {
-            let text = std::fs::read_to_string(&f.path).expect("a source file reads");
             let mut edges = BTreeMap::new();
             // Inline modules (`mod tests {`): their `super` is this file's module.
             let mut inline: Vec<(String, usize)> = Vec::new();
             let mut depth = 0usize;
-            for (n, line) in text.lines().enumerate() {
+            for (n, line) in f.text.lines().enumerate() {
                 let c = code(line);
                 let trimmed = c.trim_start();
                 let opens_inline = (trimmed.starts_with("mod ") || trimmed.starts_with("pub mod "))
@@ -480,20 +480,20 @@ fn dependencies(manifest: &str) -> Vec<String> {
 #[test]
 fn crates_depend_only_downward_and_the_lab_never_on_the_report() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut manifests = vec![("shootout".to_owned(), root.join("Cargo.toml"))];
+    let read = |p: &Path| std::fs::read_to_string(p).expect("a manifest reads");
+    let mut manifests = vec![("shootout".to_owned(), read(&root.join("Cargo.toml")))];
     for entry in std::fs::read_dir(root.join("crates"))
         .expect("crates/ lists")
         .flatten()
     {
-        let manifest = entry.path().join("Cargo.toml");
-        let text = std::fs::read_to_string(&manifest).expect("a manifest reads");
+        let text = read(&entry.path().join("Cargo.toml"));
         let name = text
             .lines()
             .find_map(|l| l.strip_prefix("name = \""))
             .and_then(|l| l.strip_suffix('"'))
             .expect("a package name")
             .to_owned();
-        manifests.push((name, manifest));
+        manifests.push((name, text));
     }
     assert!(
         manifests.len() > 10,
@@ -501,9 +501,8 @@ fn crates_depend_only_downward_and_the_lab_never_on_the_report() {
         manifests.len()
     );
     let mut problems = Vec::new();
-    for (name, manifest) in &manifests {
-        let text = std::fs::read_to_string(manifest).expect("a manifest reads");
-        for dep in dependencies(&text) {
+    for (name, text) in &manifests {
+        for dep in dependencies(text) {
             if layer(&dep) > layer(name) {
                 problems.push(format!(
                     "{name} (layer {}) depends on {dep} (layer {}), which sits above it",
@@ -514,9 +513,12 @@ fn crates_depend_only_downward_and_the_lab_never_on_the_report() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-    let lab = std::fs::read_to_string(root.join("crates/lab/Cargo.toml")).expect("lab's manifest");
+    let (_, lab) = manifests
+        .iter()
+        .find(|(name, _)| name == "shootout-lab")
+        .expect("the lab's manifest");
     assert!(
-        !dependencies(&lab).iter().any(|d| d == "shootout-report"),
+        !dependencies(lab).iter().any(|d| d == "shootout-report"),
         "the lab sits below the report"
     );
 }

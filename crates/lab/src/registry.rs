@@ -24,11 +24,7 @@ pub static CONTESTANTS: &[&dyn Contestant] = &[
 /// The articles' own Python programs, run as child processes (see [`crate::python`]). They
 /// take part wherever an interpreter is ready; the Rust test bodies run over [`CONTESTANTS`],
 /// and tests/python.rs runs the same checks over these.
-pub static PYTHON: &[&dyn Contestant] = &[
-    &crate::python::PYTHON_SEQUENTIAL,
-    &crate::python::PYTHON_ASYNCIO,
-    &crate::python::PYTHON_POOL,
-];
+pub static PYTHON: &[&dyn Contestant] = crate::python::ALL;
 
 /// Every registered contestant, Rust then Python, whether or not it can run here.
 pub fn all() -> impl Iterator<Item = &'static dyn Contestant> {

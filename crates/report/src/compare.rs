@@ -12,8 +12,8 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use serde::Deserialize;
 
-use crate::leaderboard::human_secs;
 use crate::suite::spread;
+use shootout_lab::label::human_secs;
 
 /// What tells two rows apart.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]

@@ -7,7 +7,7 @@ use shootout_core::{Knobs, Scenario, Strategy};
 use shootout_lab::harness::Row;
 use shootout_lab::harness::score::LATENCY_TOLERANCE;
 
-pub use shootout_lab::label::{human_secs, run_label};
+use shootout_lab::label::{human_secs, run_label};
 
 /// The line that says what every contestant was given, `strategies` included for scenarios
 /// that parse.

@@ -79,11 +79,12 @@ pub static PYTHON_POOL: Python = Python {
     program: Program::Pool,
 };
 
+/// The three, in the order the registry lists them (`registry::PYTHON` is this list).
+pub static ALL: &[&dyn Contestant] = &[&PYTHON_SEQUENTIAL, &PYTHON_ASYNCIO, &PYTHON_POOL];
+
 /// Whether `name` is a Python contestant's.
 pub fn is_python(name: &str) -> bool {
-    [&PYTHON_SEQUENTIAL, &PYTHON_ASYNCIO, &PYTHON_POOL]
-        .iter()
-        .any(|p| p.name() == name)
+    ALL.iter().any(|p| p.name() == name)
 }
 
 impl Contestant for Python {

@@ -49,6 +49,12 @@ impl Axis {
             Axis::FromOne | Axis::LogFromOne => 1.0,
         }
     }
+
+    /// Where the dashed reference line goes: at the base, when the base means something
+    /// (the ideal, or parity).
+    fn reference(self) -> Option<f64> {
+        (self != Axis::FromZero).then(|| self.base())
+    }
 }
 
 /// A drawn bar chart: its SVG and, for the page, its bars' values in drawing order.
@@ -100,30 +106,20 @@ pub(super) fn bars(
     let svg = match axis {
         Axis::FromZero => {
             let x_max = if hi > 0.0 { hi * 1.12 } else { 1.0 };
-            draw_bars(title, x_desc, bars, 0.0..x_max, base, None, |v| {
-                v + x_max * 0.01
-            })?
+            draw_bars(title, x_desc, bars, 0.0..x_max, axis, |v| v + x_max * 0.01)?
         }
         Axis::FromOne => {
             // A little room on both sides, and never a range so small that noise looks big.
             let pad = ((hi - lo) * 0.08).max(0.01);
             let (x_lo, x_hi) = ((lo - pad).max(0.0), (hi + pad * 1.5).max(lo + 0.1));
             let text_gap = (x_hi - x_lo) * 0.01;
-            draw_bars(title, x_desc, bars, x_lo..x_hi, base, Some(1.0), move |v| {
-                v + text_gap
-            })?
+            draw_bars(title, x_desc, bars, x_lo..x_hi, axis, move |v| v + text_gap)?
         }
         Axis::LogFromOne => {
             let (x_lo, x_hi) = ((lo / 1.4).max(1e-3), (hi * 1.6).max(2.0));
-            draw_bars(
-                title,
-                x_desc,
-                bars,
-                (x_lo..x_hi).log_scale(),
-                base,
-                Some(1.0),
-                |v| v * 1.04,
-            )?
+            draw_bars(title, x_desc, bars, (x_lo..x_hi).log_scale(), axis, |v| {
+                v * 1.04
+            })?
         }
     };
     Ok(BarChart {
@@ -133,15 +129,14 @@ pub(super) fn bars(
     })
 }
 
-/// Draws `bars` from `base` on the x axis `x_range`, with a dashed line at `reference`;
-/// `after` is where a bar's ✓ or ✗ goes, given the bar's right end.
+/// Draws `bars` from the axis's base on the x axis `x_range`, with a dashed line at its
+/// reference; `after` is where a bar's ✓ or ✗ goes, given the bar's right end.
 fn draw_bars<X>(
     title: &str,
     x_desc: &str,
     bars: &[Bar],
     x_range: X,
-    base: f64,
-    reference: Option<f64>,
+    axis: Axis,
     after: impl Fn(f64) -> f64,
 ) -> anyhow::Result<String>
 where
@@ -149,6 +144,7 @@ where
     X::CoordDescType: Ranged + ValueFormatter<f64>,
 {
     let mut svg = String::new();
+    let base = axis.base();
     let n = bars.len().max(1);
     let height = 70 + 24 * n as u32;
     {
@@ -189,6 +185,7 @@ where
                     (from, SegmentValue::Exact(i)),
                     (to, SegmentValue::Exact(i + 1)),
                 ],
+                // The page's script finds the bars by this opacity (page/html.rs).
                 fill.mix(0.8).filled(),
             );
             bar.set_margin(4, 4, 0, 0);
@@ -213,7 +210,7 @@ where
                 )))?;
             }
         }
-        if let Some(r) = reference {
+        if let Some(r) = axis.reference() {
             chart.draw_series(DashedLineSeries::new(
                 [
                     (r, SegmentValue::Exact(0)),

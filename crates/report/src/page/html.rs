@@ -96,7 +96,8 @@ nav a{margin-right:1em}";
 
 /// Records, for the browser test, every chart's rendered size on `<body data-rendered>` (a
 /// chart that did not render reads `0x0`), and where each bar of every bar chart ends, with
-/// the chart's values and base, on `<body data-bars>`.
+/// the chart's values and base, on `<body data-bars>`. A bar is a `rect` of opacity 0.8,
+/// the fill `chart.rs` gives bars and nothing else.
 const RENDER_CHECK: &str = "\
 document.body.dataset.rendered=Array.from(document.querySelectorAll('figure svg'),\
 s=>{const r=s.getBoundingClientRect();return Math.round(r.width)+'x'+Math.round(r.height)}).join(' ');\

@@ -3,8 +3,9 @@
 use super::chart::{Axis, Bar, bars};
 use super::table::Table;
 use super::{Part, in_section, is_python, opt, sorted};
-use crate::leaderboard::{human_secs, row_label};
+use crate::leaderboard::row_label;
 use crate::suite::{Section, StepResult, spread};
+use shootout_lab::label::human_secs;
 
 /// The Python rows: each one's wall against the best verified Rust row of its scenario.
 pub(super) fn python(results: &[StepResult], parts: &mut Vec<Part>) -> anyhow::Result<()> {

@@ -6,9 +6,10 @@ use shootout_lab::harness::Row;
 use super::chart::{Axis, Bar, bars};
 use super::table::Table;
 use super::{Part, in_section, is_python, opt, sorted, verdict};
-use crate::leaderboard::{human_secs, row_label};
+use crate::leaderboard::row_label;
 use crate::machine::Machine;
 use crate::suite::{Section, StepResult, spread};
+use shootout_lab::label::human_secs;
 
 /// The table of a scenario: every median row, with the spread of wall and of wall / ideal.
 fn scenario_table(rows: &[Row], with_strategy: bool) -> Table {

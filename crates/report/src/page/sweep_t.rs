@@ -3,8 +3,8 @@
 use super::chart::{Series, lines};
 use super::table::Table;
 use super::{Part, in_section, push};
-use crate::leaderboard::human_secs;
 use crate::suite::{Section, StepResult};
+use shootout_lab::label::human_secs;
 
 /// The T sweep: each contestant's speedup over the sequential baseline at T = 1, per strategy.
 pub(super) fn sweep_t(results: &[StepResult], parts: &mut Vec<Part>) -> anyhow::Result<()> {
