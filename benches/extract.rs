@@ -11,8 +11,8 @@
 //! (`std/collections`, the corner `scripts/run-examples.sh` uses), or of the directory in
 //! `SHOOTOUT_CORPUS`; where neither exists, 100 pages of 64 KiB from the synthetic site. The
 //! group's name says which, and the first line printed says where the files came from.
-//! Before anything is timed, `dom` and `stream` must agree on every page, or the bench
-//! stops: a fast wrong answer is not a result.
+//! Before anything is timed, `dom`, `stream` and `tokenize` must agree on every page, or the
+//! bench stops: a fast wrong answer is not a result.
 //!
 //! Run with: `cargo bench --bench extract` (criterion prints each strategy's MB/s).
 
@@ -109,11 +109,14 @@ fn extract(c: &mut Criterion) {
     let (name, pages) = pages();
     let bytes: u64 = pages.iter().map(|p| p.len() as u64).sum();
     for (i, page) in pages.iter().enumerate() {
-        let (dom, stream) = (Strategy::Dom.extract(page), Strategy::Stream.extract(page));
-        assert_eq!(
-            dom, stream,
-            "dom and stream disagree on page {i} of {name}: fix that before timing them"
-        );
+        let dom = Strategy::Dom.extract(page);
+        for strategy in [Strategy::Stream, Strategy::Tokenize] {
+            assert_eq!(
+                dom,
+                strategy.extract(page),
+                "dom and {strategy} disagree on page {i} of {name}: fix that before timing them"
+            );
+        }
     }
     let mut group = c.benchmark_group(format!("extract {name}"));
     group.throughput(Throughput::Bytes(bytes));

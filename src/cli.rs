@@ -299,9 +299,10 @@ pub struct CrawlArgs {
     pub max_pages: usize,
     #[command(flatten)]
     pub client: ClientArgs,
-    /// How pages are parsed: stream (lol_html handlers, no tree), dom (a full html5ever tree)
-    /// or naive (a byte scan that also follows links in comments and scripts).
-    #[arg(long, default_value_t = Strategy::Stream, value_name = "STRATEGY")]
+    /// How pages are parsed: tokenize (the lab's own tokeniser, no tree), stream (lol_html
+    /// handlers, no tree), dom (a full html5ever tree) or naive (a byte scan that also follows
+    /// links in comments and scripts).
+    #[arg(long, default_value_t = Strategy::default(), value_name = "STRATEGY")]
     pub extract: Strategy,
     /// Print JSON Lines records (one object per URL, each as soon as it is done) instead of
     /// a summary; the totals go to stderr.

@@ -77,9 +77,9 @@ fn for_every_contestant(check: impl Fn(&dyn Contestant) -> Result<(), String>) {
 /// exactly the ground truth.
 fn matches_ground_truth(scenario: Scenario, max_pages: usize) {
     let strategies: &[Strategy] = if scenario.parses() {
-        &[Strategy::Dom, Strategy::Stream]
+        &[Strategy::Dom, Strategy::Stream, Strategy::Tokenize]
     } else {
-        &[Strategy::Stream]
+        &[Strategy::Tokenize]
     };
     let k = knobs(30, 2);
     let srv = server(&k);

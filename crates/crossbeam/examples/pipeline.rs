@@ -54,7 +54,7 @@ fn main() -> anyhow::Result<()> {
             let (fetched_rx, done_tx) = (fetched_rx.clone(), done_tx.clone());
             s.spawn(move || {
                 for (url, page) in fetched_rx {
-                    let _ = done_tx.send(scrape_page(url.as_str(), page, Strategy::Stream));
+                    let _ = done_tx.send(scrape_page(url.as_str(), page, Strategy::Tokenize));
                 }
             });
         }

@@ -176,7 +176,7 @@ pub fn suite(size: Size, cores: usize) -> Vec<Step> {
                     concurrency: c,
                     threads: cores,
                 },
-                strategies: vec![Strategy::Stream],
+                strategies: vec![Strategy::default()],
                 naive: false,
                 concurrent_only: true,
                 // Each Python run starts an interpreter (python-pool, C of them): the quick
@@ -200,7 +200,7 @@ pub fn suite(size: Size, cores: usize) -> Vec<Step> {
                 concurrency: 10,
                 threads: t,
             },
-            strategies: vec![Strategy::Dom, Strategy::Stream],
+            strategies: vec![Strategy::Dom, Strategy::default()],
             naive: false,
             concurrent_only: false,
             python: false,

@@ -36,7 +36,7 @@ fn main() -> anyhow::Result<()> {
         for (input, output) in [(pages_a, links_a), (pages_b, links_b)] {
             s.spawn(move || {
                 for (page, slot) in input.iter().zip(output.iter_mut()) {
-                    *slot = Strategy::Stream.extract(&page.body).links;
+                    *slot = Strategy::Tokenize.extract(&page.body).links;
                 }
             });
         }

@@ -61,7 +61,7 @@ type Client = AsyncClient<TokioRuntime>;
 async fn scrape(client: Arc<Client>, url: url::Url) {
     let start = Instant::now();
     debug!("fetching");
-    let record = scrape_page(url.as_str(), client.get(&url).await, Strategy::Stream);
+    let record = scrape_page(url.as_str(), client.get(&url).await, Strategy::Tokenize);
     let took = start.elapsed();
     info!(status = ?record.status, title = ?record.title, ms = took.as_millis() as u64, "done");
     if took > SLOW {

@@ -30,7 +30,7 @@ use url::Url;
 async fn scrape(url: Url) -> PageRecord {
     let client = AsyncClient::new(TokioRuntime::new(Handle::current()), &Knobs::default());
     let fetched = client.get(&url).await;
-    scrape_page(url.as_str(), fetched, Strategy::Stream)
+    scrape_page(url.as_str(), fetched, Strategy::Tokenize)
 }
 
 /// Sync code that needs an async result, written the way the panic below invites: it

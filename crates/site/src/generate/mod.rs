@@ -359,9 +359,9 @@ mod tests {
     }
 
     #[test]
-    fn ground_truth_agrees_with_both_real_parsers() {
+    fn ground_truth_agrees_with_every_sound_parser() {
         let s = site(30);
-        for extract in [Strategy::Dom, Strategy::Stream] {
+        for extract in [Strategy::Dom, Strategy::Stream, Strategy::Tokenize] {
             for (path, want, got) in scraped(&s, extract) {
                 assert_eq!(got, want, "{extract} on {path}");
             }
@@ -380,7 +380,7 @@ mod tests {
     }
 
     #[test]
-    fn quirk_pages_split_dom_and_stream_exactly_where_marked() {
+    fn quirk_pages_split_dom_and_the_tokenisers_exactly_where_marked() {
         let s = with_quirks(4, true);
         let (expect, _) = s.expect_crawl(usize::MAX);
         for q in QUIRKS {
@@ -394,10 +394,16 @@ mod tests {
         for (path, want, got) in scraped(&s, Strategy::Dom) {
             assert_eq!(got, want, "dom on {path}");
         }
-        // The stream is right everywhere but on the pages the tree builder rewrites.
-        for (path, want, got) in scraped(&s, Strategy::Stream) {
-            let splits = QUIRKS.iter().any(|q| q.path == path && q.splits);
-            assert_eq!(got != want, splits, "stream on {path}: {got:?} vs {want:?}");
+        // The tokenisers are right everywhere but on the pages the tree builder rewrites.
+        for extract in [Strategy::Stream, Strategy::Tokenize] {
+            for (path, want, got) in scraped(&s, extract) {
+                let splits = QUIRKS.iter().any(|q| q.path == path && q.splits);
+                assert_eq!(
+                    got != want,
+                    splits,
+                    "{extract} on {path}: {got:?} vs {want:?}"
+                );
+            }
         }
         // The quirks join every scenario's inputs.
         assert_eq!(s.page_urls().len(), 4 + QUIRKS.len());
