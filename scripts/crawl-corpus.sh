@@ -2,7 +2,7 @@
 # Crawl a real documentation tree with every contestant and both sound extraction strategies,
 # several times, interleaved (so a slow minute on a shared machine hits every configuration
 # alike), and print one Markdown table of medians: wall, CPU, CPU per page, peak memory.
-# Then check that `--extract stream` and `--extract dom` gave the same records, and that every
+# Then check that every sound strategy gave the same records as `--extract dom`, and that every
 # contestant gave the same records as the first.
 #
 # Usage: scripts/crawl-corpus.sh [URL]
@@ -10,7 +10,10 @@
 #   RUNS=5     runs per configuration (the median is reported)
 #   DOCS=...   the tree to serve; default: the Rust toolchain's HTML docs
 #   CONTESTANTS="tokio hybrid ..."  default: every registered contestant
-#   STRATEGIES="stream dom"         default: both sound strategies
+#   STRATEGIES="tokenize stream dom" default: every sound strategy
+#   BEFORE=/path/to/old/shootout    also crawl with an older build, in the same rounds, with
+#                                   the same contestants and BEFORE_STRATEGIES (default: stream);
+#                                   its rows are marked "before"
 #   SPIDER=/path/to/spider          also time spider_cli (`cargo install spider_cli
 #                                   --no-default-features`), counting only runs that list
 #                                   every URL our crawlers found
@@ -28,7 +31,8 @@ docs=${DOCS:-$(rustc --print sysroot)/share/doc/rust/html}
 # A contestant's line starts with its name after two spaces; its driver and notes are indented
 # further.
 contestants=${CONTESTANTS:-$("$bin" list | awk '/^Contestants/ {on=1; next} /^$/ {on=0} on && /^  [^ ]/ {print $1}')}
-strategies=${STRATEGIES:-stream dom}
+strategies=${STRATEGIES:-tokenize stream dom}
+before_strategies=${BEFORE_STRATEGIES:-stream}
 if [ -n "${KEEP:-}" ]; then
     out=$KEEP
     mkdir -p "$out"
@@ -51,10 +55,11 @@ echo "# $(date -u +%F) $(nproc) cores, $(awk -F: '/model name/ {print $2; exit}'
 echo "# $url ($docs), $runs runs each, interleaved; rustc $(rustc --version | cut -d' ' -f2); commit $(git rev-parse --short HEAD); $bin"
 
 # One crawl: JSON Lines to a file, the totals line (wall, cpu, peak mem) kept for the table.
-crawl() { # contestant strategy run
-    "$bin" crawl --url "$url" --contestant "$1" --extract "$2" --max-pages 10000000 --json \
-        >"$out/$1.$2.jsonl" 2>"$out/$1.$2.$3.err"
-    tail -n 1 "$out/$1.$2.$3.err" >>"$out/$1.$2.totals"
+crawl() { # contestant strategy run [binary label]
+    local b=${4:-$bin} tag=${5:-}
+    "$b" crawl --url "$url" --contestant "$1" --extract "$2" --max-pages 10000000 --json \
+        >"$out/$1$tag.$2.jsonl" 2>"$out/$1$tag.$2.$3.err"
+    tail -n 1 "$out/$1$tag.$2.$3.err" >>"$out/$1$tag.$2.totals"
 }
 
 for r in $(seq "$runs"); do
@@ -62,6 +67,11 @@ for r in $(seq "$runs"); do
         for s in $strategies; do
             crawl "$c" "$s" "$r"
         done
+        if [ -n "${BEFORE:-}" ]; then
+            for s in $before_strategies; do
+                crawl "$c" "$s" "$r" "$BEFORE" "@before"
+            done
+        fi
     done
     if [ -n "${SPIDER:-}" ]; then
         start=$(date +%s.%N)
@@ -77,18 +87,34 @@ secs() { awk '{ v = $1; if ($2 == "ms") v /= 1000; if ($2 == "µs") v /= 1e6; pr
 median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 
 echo
-echo "| contestant | extract | URLs | wall (median) | CPU (median) | CPU per page | peak mem (max) |"
-echo "|---|---|---:|---:|---:|---:|---:|"
+echo "| contestant | extract | URLs | wall (median) | CPU (median) | CPU per page | server CPU (median) | peak mem (max) |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|"
+rows=""
 for c in $contestants; do
-    for s in $strategies; do
-        t="$out/$c.$s.totals"
+    for s in $strategies; do rows="$rows $c.$s"; done
+    if [ -n "${BEFORE:-}" ]; then
+        for s in $before_strategies; do rows="$rows $c@before.$s"; done
+    fi
+done
+for row in $rows; do
+    c=${row%%.*} s=${row#*.}
+    [ "$c" != "${c%@before}" ] && c="${c%@before} (before)"
+    {
+        t="$out/$row.totals"
         urls=$(head -n 1 "$t" | awk '{print $1}')
         wall=$(sed -E 's/.* in ([0-9.]+ (s|ms|µs)) with.*/\1/' "$t" | secs | median)
         cpu=$(sed -E 's/.*; cpu ([0-9.]+ (s|ms|µs)),.*/\1/' "$t" | secs | median)
-        mem=$(sed -E 's/.*peak mem ([0-9.]+) MiB/\1/' "$t" | sort -g | tail -n 1)
-        printf '| %s | %s | %s | %.2f s | %.2f s | %.0f µs | %.1f MiB |\n' \
-            "$c" "$s" "$urls" "$wall" "$cpu" "$(awk -v c="$cpu" -v n="$urls" 'BEGIN { print c * 1e6 / n }')" "$mem"
-    done
+        mem=$(sed -E 's/.*peak mem ([0-9.]+) MiB.*/\1/' "$t" | sort -g | tail -n 1)
+        # The server's CPU, which `crawl` reads from the local listener's process (a build
+        # from before that reading printed none).
+        server=""
+        if grep -q 'server cpu' "$t"; then
+            server=$(sed -E 's/.*server cpu ([0-9.]+ (s|ms|µs)).*/\1/' "$t" | secs | median)
+        fi
+        printf '| %s | %s | %s | %.2f s | %.2f s | %.0f µs | %s | %.1f MiB |\n' \
+            "$c" "$s" "$urls" "$wall" "$cpu" "$(awk -v c="$cpu" -v n="$urls" 'BEGIN { print c * 1e6 / n }')" \
+            "${server:+$(printf '%.2f s' "$server")}" "$mem"
+    }
 done
 
 if [ -n "${SPIDER:-}" ]; then
@@ -102,12 +128,14 @@ if [ -n "${SPIDER:-}" ]; then
 fi
 
 echo
-for c in $contestants; do
-    if [ -f "$out/$c.stream.jsonl" ] && [ -f "$out/$c.dom.jsonl" ]; then
-        if cmp -s <(sort "$out/$c.stream.jsonl") <(sort "$out/$c.dom.jsonl"); then
-            echo "$c: stream and dom gave the same $(wc -l <"$out/$c.stream.jsonl") records"
+for row in $rows; do
+    c=${row%%.*} s=${row#*.}
+    [ "$s" = dom ] && continue
+    if [ -f "$out/$row.jsonl" ] && [ -f "$out/${c%@before}.dom.jsonl" ]; then
+        if cmp -s <(sort "$out/$row.jsonl") <(sort "$out/${c%@before}.dom.jsonl"); then
+            echo "$c: $s and dom gave the same $(wc -l <"$out/$row.jsonl") records"
         else
-            echo "$c: stream and dom DIFFER"
+            echo "$c: $s and dom DIFFER"
         fi
     fi
 done

@@ -101,6 +101,7 @@ pub fn crawl(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
     let spinner = ProgressBar::new_spinner();
     spinner.enable_steady_tick(Duration::from_millis(100));
     harness::stop_on_ctrl_c();
+    let server = LocalServer::of(&root);
     let before = Usage::now();
     let start = Instant::now();
 
@@ -140,7 +141,7 @@ pub fn crawl(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
                     if let Some(Stop { why, status }) = stop() {
                         spinner.finish_and_clear();
                         let (tally, records) = journal.close(why);
-                        let cost = Cost::since(start, &before);
+                        let cost = Cost::since(start, &before, server.as_ref());
                         let _ = report.print(&tally, &records, &cost, Some(why));
                         // The contestant is mid-crawl; its threads end with the process.
                         std::process::exit(status);
@@ -151,7 +152,7 @@ pub fn crawl(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
     };
 
     let records = runner.crawl(&root, &spec);
-    let mut cost = Cost::since(start, &before);
+    let mut cost = Cost::since(start, &before, server.as_ref());
     if python {
         // The Python child's own measurements, around the crawl alone, as for every contestant.
         if let Some((wall, cpu, peak_rss)) = shootout_lab::python::last_cost() {
@@ -159,6 +160,7 @@ pub fn crawl(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
                 wall,
                 cpu,
                 peak_rss,
+                ..cost
             };
         }
     }
@@ -298,16 +300,44 @@ fn fetch_robots(root: &Url, knobs: &Knobs) -> anyhow::Result<Robots> {
     }
 }
 
-/// What a crawl cost: its wall time, the CPU time of this process meanwhile, and the
-/// process's peak resident memory.
+/// A server on this machine that the crawl fetches from: its process, and the CPU time it had
+/// used when the crawl started.
+#[derive(Clone, Copy)]
+struct LocalServer {
+    pid: u32,
+    cpu_before: Duration,
+}
+
+impl LocalServer {
+    /// The process listening on `root`'s port, if `root` is on this machine and the process
+    /// can be read (see `listening_process`).
+    fn of(root: &Url) -> Option<LocalServer> {
+        let local = match root.host()? {
+            url::Host::Domain(d) => d == "localhost",
+            url::Host::Ipv4(ip) => ip.is_loopback(),
+            url::Host::Ipv6(ip) => ip.is_loopback(),
+        };
+        let pid = shootout_core::measure::listening_process(root.port_or_known_default()?)
+            .filter(|_| local)?;
+        Some(LocalServer {
+            pid,
+            cpu_before: shootout_core::measure::process_cpu(pid)?,
+        })
+    }
+}
+
+/// What a crawl cost: its wall time, the CPU time of this process meanwhile, the process's
+/// peak resident memory, and, for a server on this machine, that server's CPU time meanwhile.
 struct Cost {
     wall: Duration,
     cpu: Duration,
     peak_rss: u64,
+    /// The local server's pid and the CPU it spent during the crawl.
+    server: Option<(u32, Duration)>,
 }
 
 impl Cost {
-    fn since(start: Instant, before: &Usage) -> Cost {
+    fn since(start: Instant, before: &Usage, server: Option<&LocalServer>) -> Cost {
         let wall = start.elapsed();
         let after = Usage::now();
         // A Python contestant crawls in a child process: once it has been waited for, its CPU
@@ -319,6 +349,10 @@ impl Cost {
             cpu: after.cpu.saturating_sub(before.cpu) + children.cpu,
             // The whole process's peak: the crawl's, plus the few MiB the runner started with.
             peak_rss: after.peak_rss.max(children.peak_rss),
+            server: server.and_then(|s| {
+                let now = shootout_core::measure::process_cpu(s.pid)?;
+                Some((s.pid, now.saturating_sub(s.cpu_before)))
+            }),
         }
     }
 }
@@ -368,7 +402,7 @@ impl Report {
         let c = self.contestant;
         let kinds: Vec<&str> = tally.kinds.iter().copied().collect();
         format!(
-            "{} URLs from {} in {} with {} (C={}, T={}, extract={}): {} ok, {} failed{}; cpu {}, peak mem {:.1} MiB",
+            "{} URLs from {} in {} with {} (C={}, T={}, extract={}): {} ok, {} failed{}; cpu {}{}, peak mem {:.1} MiB",
             tally.records,
             self.root,
             human_secs(cost.wall.as_secs_f64()),
@@ -388,6 +422,11 @@ impl Report {
                 format!(" ({})", kinds.join(", "))
             },
             human_secs(cost.cpu.as_secs_f64()),
+            // The server shares the machine: its CPU is beside the client's, not in it.
+            cost.server.map_or_else(String::new, |(pid, cpu)| format!(
+                ", server cpu {} (pid {pid})",
+                human_secs(cpu.as_secs_f64())
+            )),
             cost.peak_rss as f64 / (1024.0 * 1024.0),
         )
     }

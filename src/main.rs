@@ -140,10 +140,13 @@ How to read this:
             crawl max over depth k of (k + ceil(N≥k/C))·L. Computing: single-core parse time / T
   ×ideal    wall / ideal: 1.00 is the limit; the sequential baseline is held to C=1, T=1
   cpu       user+system CPU time of the contestant's own process during the scenario
+  srv cpu   CPU time of the embedded server's threads meanwhile: it shares the same cores,
+            so cpu + srv cpu is what the machine spent, and cpu alone what the client costs
   peak mem  peak resident memory of the contestant's process
   verified  ✓ every record matched the site's ground truth; ✗ something was wrong (listed)
-  extract   how pages were parsed: dom builds the tree, stream reads the tokens, naive scans
-            the bytes (fast, and wrong on purpose)
+  extract   how pages were parsed: dom builds the tree, stream (lol_html) and tokenize (the
+            lab's own tokeniser, the default) read the tokens, naive scans the bytes (fast,
+            and wrong on purpose)
 Try: shootout run download --pages 200 --concurrency 50   ·   shootout list   ·   shootout --help";
 
 fn run(args: &RunArgs) -> anyhow::Result<()> {

@@ -15,11 +15,11 @@
 //! journal. This is how distributed crawlers split their work, by host rather than by URL:
 //! see docs/concepts.md.
 
-use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use foldhash::HashMap;
 use url::Url;
 
 use crate::journal::Journal;
@@ -106,7 +106,8 @@ pub struct Links {
     /// Where the page was redirected to, if this shard owns that URL: it is fetched now, so a
     /// link to it is not fetched again.
     moved: Option<String>,
-    urls: Vec<Url>,
+    /// Each as the string its `Url` serialises to ([`crate::scope::resolve`]).
+    urls: Vec<String>,
 }
 
 impl Links {
@@ -144,7 +145,7 @@ impl Frontier {
         let mut all: Vec<Frontier> = (0..shards)
             .map(|shard| Frontier {
                 scope: scope.clone(),
-                depth: HashMap::new(),
+                depth: HashMap::default(),
                 cap: cap.clone(),
                 max_depth: spec.max_depth.unwrap_or(usize::MAX),
                 robots: spec.robots.clone(),
@@ -211,14 +212,10 @@ impl Frontier {
         records.push(page.record);
         let open = depth <= self.max_depth && self.cap.admitted() < self.cap.max;
         for url in page.links {
-            if open && self.scope.contains(&url) {
-                batch(
-                    &mut out,
-                    Frontier::shard_of(url.as_str(), self.shards),
-                    depth,
-                )
-                .urls
-                .push(url);
+            if open && self.scope.contains_str(&url) {
+                batch(&mut out, Frontier::shard_of(&url, self.shards), depth)
+                    .urls
+                    .push(url);
             }
         }
         out
@@ -245,11 +242,20 @@ impl Frontier {
 
     /// Admits `url` (a normalised link found `depth` hops from the root) if it is in scope,
     /// new, within the depth limit and under the page cap, and robots.txt allows it.
-    fn admit(&mut self, url: Url, depth: usize, records: &mut Vec<PageRecord>) -> Option<Url> {
+    ///
+    /// "Seen?" is asked of the string, before anything is parsed: on the Rust docs a crawl
+    /// meets each URL about thirty times, and only the first is parsed into a `Url`.
+    fn admit(&mut self, link: String, depth: usize, records: &mut Vec<PageRecord>) -> Option<Url> {
         if depth > self.max_depth
-            || !self.scope.contains(&url)
-            || self.depth.contains_key(url.as_str())
+            || self.depth.contains_key(link.as_str())
+            || !self.scope.contains_str(&link)
         {
+            return None;
+        }
+        let url = Url::parse(&link).ok()?;
+        // `resolve` makes the string a `Url` serialises to; should one ever differ, the
+        // `Url`'s own form is the key, so the same page is still admitted once.
+        if url.as_str() != link && self.depth.contains_key(url.as_str()) {
             return None;
         }
         // A stopped crawl takes no new URLs.
@@ -289,6 +295,7 @@ impl Frontier {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scope::resolve;
 
     fn url(s: &str) -> Url {
         Url::parse(s).expect("test URL")
@@ -299,7 +306,7 @@ mod tests {
         let at = url(at);
         Scraped {
             record: PageRecord::failed(at.as_str(), FetchError::Status(200)),
-            links: links.iter().filter_map(|h| normalise(&at, h)).collect(),
+            links: links.iter().filter_map(|h| resolve(&at, h)).collect(),
         }
     }
 

@@ -70,6 +70,11 @@ impl Scenario {
         }
     }
 
+    /// Whether the scenario fetches pages from the server (all but `sleep` and `parse`).
+    pub fn fetches(self) -> bool {
+        !matches!(self, Scenario::Sleep | Scenario::Parse)
+    }
+
     /// Whether the scenario parses HTML, so that the extraction strategy matters.
     pub fn parses(self) -> bool {
         matches!(

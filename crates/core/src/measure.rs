@@ -129,6 +129,60 @@ pub fn pin_to_cpu(cpu: usize) -> bool {
     }
 }
 
+/// The process on this machine that listens on TCP `port` (IPv4 or IPv6), found through
+/// `/proc/net/tcp*` and the socket links in `/proc/*/fd` (Linux; `None` elsewhere, or when the
+/// listener belongs to a process this user may not inspect).
+///
+/// `shootout crawl` uses it to report the CPU time of a server on the same machine beside its
+/// own: on a small machine the two share the cores, so the crawl's wall time holds both.
+pub fn listening_process(port: u16) -> Option<u32> {
+    // The socket's inode: in /proc/net/tcp, column 2 is `ADDR:PORT` in hex, column 4 the
+    // state (0A: LISTEN) and column 10 the inode.
+    let inode = ["/proc/net/tcp", "/proc/net/tcp6"]
+        .iter()
+        .find_map(|table| {
+            let text = std::fs::read_to_string(table).ok()?;
+            text.lines().skip(1).find_map(|line| {
+                let cols: Vec<&str> = line.split_whitespace().collect();
+                let local_port = cols.get(1)?.rsplit(':').next()?;
+                (u16::from_str_radix(local_port, 16).ok()? == port && *cols.get(3)? == "0A")
+                    .then(|| cols.get(9).map(|i| (*i).to_owned()))
+                    .flatten()
+            })
+        })?;
+    let target = format!("socket:[{inode}]");
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .find_map(|proc_dir| {
+            let pid: u32 = proc_dir.file_name().to_str()?.parse().ok()?;
+            let fds = std::fs::read_dir(proc_dir.path().join("fd")).ok()?;
+            fds.flatten()
+                .any(|fd| {
+                    std::fs::read_link(fd.path()).is_ok_and(|l| l.as_os_str() == target.as_str())
+                })
+                .then_some(pid)
+        })
+}
+
+/// The user plus system CPU time process `pid` has used so far (Linux, from
+/// `/proc/PID/stat`, in clock ticks of usually 10 ms), or `None`.
+pub fn process_cpu(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) may hold spaces; the fields after its `)` are plain.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the name.
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    #[cfg(unix)]
+    // SAFETY: sysconf has no preconditions.
+    let per_sec = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    #[cfg(not(unix))]
+    let per_sec = 100;
+    let per_sec = u64::try_from(per_sec).ok().filter(|&t| t > 0)?;
+    Some(Duration::from_nanos(ticks * 1_000_000_000 / per_sec))
+}
+
 /// The peak resident set of this address space (`VmHWM`), in bytes, where the OS reports it.
 fn own_peak_rss() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -153,6 +207,23 @@ mod tests {
         let after = Usage::now();
         assert!(after.cpu > before.cpu);
         assert!(after.peak_rss > 0);
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn the_listener_of_a_port_is_found_and_its_cpu_read() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        assert_eq!(listening_process(port), Some(std::process::id()));
+        let mine = process_cpu(std::process::id()).expect("own stat");
+        let start = std::time::Instant::now();
+        let mut x = 0u64;
+        while start.elapsed() < Duration::from_millis(60) {
+            x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(7));
+        }
+        assert!(process_cpu(std::process::id()).expect("own stat") > mine);
+        drop(listener);
+        assert_eq!(listening_process(port), None);
     }
 
     #[test]

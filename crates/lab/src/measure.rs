@@ -147,11 +147,16 @@ pub fn scenario(
                 .expect("a truth was computed for every strategy in the plan")
                 .1;
             let mut tick_error = None;
+            let served_before = server.cpu();
             let ran = harness::run_child(job, settings.limit, || {
                 if let Err(e) = on(Event::Tick) {
                     tick_error.get_or_insert(e);
                 }
             });
+            let served = server
+                .cpu()
+                .zip(served_before)
+                .map(|(after, before)| after.saturating_sub(before).as_secs_f64());
             if let Some(e) = tick_error {
                 return Err(e);
             }
@@ -162,6 +167,8 @@ pub fn scenario(
                 break 'rounds;
             }
             let mut row = harness::score(entry.contestant, job, truth, ran);
+            // sleep fetches nothing: its server idles, and a zero would only be noise.
+            row.server_cpu_s = served.filter(|_| job.scenario.fetches());
             row.round = (settings.rounds > 1).then_some(round);
             on(Event::Done(&row))?;
             runs.push(row);

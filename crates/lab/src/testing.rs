@@ -29,6 +29,7 @@ pub fn row(wall_s: Option<f64>, verified: bool, problems: &[&str]) -> Row {
         wall_over_ideal: None,
         pages_per_s: None,
         cpu_s: None,
+        server_cpu_s: None,
         peak_rss_mb: None,
         heartbeat_max_ms: None,
         heartbeat_p99_ms: None,

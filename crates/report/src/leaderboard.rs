@@ -116,9 +116,18 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
         }
     };
     let (min_head, max_head) = spread_columns("min", "max");
+    // The server's CPU, where one served the run: it shares the cores with the client.
+    let served = rows.iter().any(|r| r.server_cpu_s.is_some());
+    let server_column = |cell: &str| {
+        if served {
+            format!(" {cell:>9}")
+        } else {
+            String::new()
+        }
+    };
     let _ = writeln!(
         out,
-        "  {:<22}{} {:>2} {:>5} {:<8}{min_head} {:>10}{max_head} {:>10} {:>7} {:>9} {:>10} {:>9}  verified",
+        "  {:<22}{} {:>2} {:>5} {:<8}{min_head} {:>10}{max_head} {:>10} {:>7} {:>9} {:>10}{} {:>9}  verified",
         "contestant",
         extract_column("extract"),
         "T",
@@ -129,6 +138,7 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
         "×ideal",
         "pages/s",
         "cpu",
+        server_column("srv cpu"),
         "peak mem"
     );
     for r in &rows {
@@ -139,7 +149,7 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
         );
         let _ = writeln!(
             out,
-            "  {:<22}{} {:>2} {:>5} {:<8}{min} {:>10}{max} {:>10} {:>7} {:>9} {:>10} {:>9}  {}",
+            "  {:<22}{} {:>2} {:>5} {:<8}{min} {:>10}{max} {:>10} {:>7} {:>9} {:>10}{} {:>9}  {}",
             r.contestant,
             extract_column(r.extractor.map_or("—", Strategy::name)),
             r.threads,
@@ -150,6 +160,7 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
             opt(r.wall_over_ideal, &|x| format!("{x:.2}")),
             opt(r.pages_per_s, &|x| format!("{x:.0}")),
             opt(r.cpu_s, &human_secs),
+            server_column(&opt(r.server_cpu_s, &human_secs)),
             opt(r.peak_rss_mb, &|x| format!("{x:.1} MiB")),
             if r.verified { "✓" } else { "✗" },
         );

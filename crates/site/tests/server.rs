@@ -60,6 +60,24 @@ fn serves_exactly_the_generated_pages() {
     assert!(srv.base_url().as_str().starts_with("http://127.0.0.1:"));
 }
 
+/// The server's threads' CPU time is counted, and grows with the requests it serves.
+#[test]
+#[cfg(target_os = "linux")]
+fn counts_the_cpu_its_threads_spend() {
+    let srv = start(0);
+    let before = srv.cpu().expect("Linux threads have CPU clocks");
+    for _ in 0..200 {
+        assert_eq!(get(&srv, "/page/3").0, 200);
+    }
+    let after = srv.cpu().expect("still counted");
+    assert!(after > before, "{before:?} -> {after:?}");
+    // Generous: 200 small responses are far from a second of CPU.
+    assert!(
+        after - before < Duration::from_secs(10),
+        "{before:?} -> {after:?}"
+    );
+}
+
 #[test]
 fn holds_each_response_for_the_latency() {
     let srv = start(200);

@@ -99,6 +99,11 @@ pub struct Row {
     pub pages_per_s: Option<f64>,
     /// CPU time (user + system) of the contestant's process during the scenario.
     pub cpu_s: Option<f64>,
+    /// CPU time of the embedded server's threads while the contestant's process ran (its set-up
+    /// included, in which the server is idle): what serving cost, on the same cores. `None`
+    /// where no server ran, or threads have no CPU clocks.
+    #[serde(default)]
+    pub server_cpu_s: Option<f64>,
     /// Peak resident memory of the contestant's process, in MiB.
     pub peak_rss_mb: Option<f64>,
     /// For `pitfall`: the worst heartbeat lag, in ms.
@@ -194,6 +199,7 @@ pub fn score(
         wall_over_ideal: None,
         pages_per_s: None,
         cpu_s: None,
+        server_cpu_s: None,
         peak_rss_mb: None,
         heartbeat_max_ms: None,
         heartbeat_p99_ms: None,

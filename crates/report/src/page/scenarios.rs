@@ -24,6 +24,7 @@ fn scenario_table(rows: &[Row], with_strategy: bool) -> Table {
         "×ideal (min – max)",
         "pages/s",
         "cpu",
+        "server cpu",
         "peak mem",
         "verified",
     ]);
@@ -53,6 +54,7 @@ fn scenario_table(rows: &[Row], with_strategy: bool) -> Table {
             ),
             opt(r.pages_per_s, |x| format!("{x:.0}")),
             opt(r.cpu_s, human_secs),
+            opt(r.server_cpu_s, human_secs),
             opt(r.peak_rss_mb, |x| format!("{x:.1} MiB")),
             verdict(r),
         ]);
