@@ -14,6 +14,8 @@
 #   BEFORE=/path/to/old/shootout    also crawl with an older build, in the same rounds, with
 #                                   the same contestants and BEFORE_STRATEGIES (default: stream);
 #                                   its rows are marked "before"
+#   BEFORE_URL=http://...           the site BEFORE crawls (default: URL), for example one
+#                                   served by the old build, to time the old server too
 #   SPIDER=/path/to/spider          also time spider_cli (`cargo install spider_cli
 #                                   --no-default-features`), counting only runs that list
 #                                   every URL our crawlers found
@@ -53,11 +55,12 @@ fi
 
 echo "# $(date -u +%F) $(nproc) cores, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | xargs)"
 echo "# $url ($docs), $runs runs each, interleaved; rustc $(rustc --version | cut -d' ' -f2); commit $(git rev-parse --short HEAD); $bin"
+[ -n "${BEFORE:-}" ] && echo "# before: $BEFORE against ${BEFORE_URL:-$url}"
 
 # One crawl: JSON Lines to a file, the totals line (wall, cpu, peak mem) kept for the table.
 crawl() { # contestant strategy run [binary label]
-    local b=${4:-$bin} tag=${5:-}
-    "$b" crawl --url "$url" --contestant "$1" --extract "$2" --max-pages 10000000 --json \
+    local b=${4:-$bin} tag=${5:-} from=${6:-$url}
+    "$b" crawl --url "$from" --contestant "$1" --extract "$2" --max-pages 10000000 --json \
         >"$out/$1$tag.$2.jsonl" 2>"$out/$1$tag.$2.$3.err"
     tail -n 1 "$out/$1$tag.$2.$3.err" >>"$out/$1$tag.$2.totals"
 }
@@ -69,7 +72,7 @@ for r in $(seq "$runs"); do
         done
         if [ -n "${BEFORE:-}" ]; then
             for s in $before_strategies; do
-                crawl "$c" "$s" "$r" "$BEFORE" "@before"
+                crawl "$c" "$s" "$r" "$BEFORE" "@before" "${BEFORE_URL:-$url}"
             done
         fi
     done
