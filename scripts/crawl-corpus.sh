@@ -85,6 +85,10 @@ for r in $(seq "$runs"); do
     echo "# run $r of $runs done" >&2
 done
 
+# A crawl's records, sorted, with the site's origin cut from every URL: the before build may
+# crawl its own server, on another port.
+records() { sed -E 's#https?://[^/"]*/#/#g' "$1" | sort; }
+
 # Medians from lines like "... in 3.210 s with ...: ... ok, 0 failed; cpu 4.5 s, peak mem 52.6 MiB".
 secs() { awk '{ v = $1; if ($2 == "ms") v /= 1000; if ($2 == "µs") v /= 1e6; print v }'; }
 median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
@@ -135,7 +139,7 @@ for row in $rows; do
     c=${row%%.*} s=${row#*.}
     [ "$s" = dom ] && continue
     if [ -f "$out/$row.jsonl" ] && [ -f "$out/${c%@before}.dom.jsonl" ]; then
-        if cmp -s <(sort "$out/$row.jsonl") <(sort "$out/${c%@before}.dom.jsonl"); then
+        if cmp -s <(records "$out/$row.jsonl") <(records "$out/${c%@before}.dom.jsonl"); then
             echo "$c: $s and dom gave the same $(wc -l <"$out/$row.jsonl") records"
         else
             echo "$c: $s and dom DIFFER"
@@ -149,7 +153,7 @@ for s in $strategies; do
     for c in $contestants; do
         [ "$c" = "$first" ] && continue
         [ -f "$out/$c.$s.jsonl" ] && [ -f "$out/$first.$s.jsonl" ] || continue
-        if cmp -s <(sort "$out/$c.$s.jsonl") <(sort "$out/$first.$s.jsonl"); then
+        if cmp -s <(records "$out/$c.$s.jsonl") <(records "$out/$first.$s.jsonl"); then
             echo "$c and $first ($s): the same $(wc -l <"$out/$c.$s.jsonl") records"
         else
             echo "$c and $first ($s): records DIFFER"

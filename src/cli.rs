@@ -55,7 +55,7 @@ pub enum Cmd {
     ///
     /// The suite: every scenario at the tour's knobs (Python rows included when an interpreter
     /// is ready); pages/s against C = 1 … 10,000 for sleep and download, with sleep's peak
-    /// memory; and parse's speedup against T = 1 … every core, for dom and stream. Each entry
+    /// memory; and parse's speedup against T = 1 … every core, for dom and tokenize. Each entry
     /// runs --runs times, in rounds, each run in a fresh process and verified.
     ///
     /// It writes DIR/results.jsonl (a machine record, then every run as it ends, then one
@@ -103,8 +103,9 @@ pub struct KnobArgs {
     #[command(flatten)]
     pub limits: LimitArgs,
     /// How pages are parsed: dom (a full html5ever tree, like BeautifulSoup), stream (lol_html
-    /// handlers, no tree) or naive (a byte scan: fast and wrong, to be caught). Comma separated
-    /// to compare [default: stream for scrape and crawl, dom,stream for parse, dom for pitfall]
+    /// handlers, no tree), tokenize (the lab's own tokeniser, no tree: the fastest) or naive (a
+    /// byte scan: fast and wrong, to be caught). Comma separated to compare [default: tokenize
+    /// for scrape and crawl, dom,stream,tokenize for parse, dom for pitfall]
     #[arg(long, value_delimiter = ',', value_name = "STRATEGY")]
     pub extract: Vec<Strategy>,
 }

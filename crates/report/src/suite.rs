@@ -318,7 +318,7 @@ mod tests {
         let parse = &suite(Size::Full, 2)[4];
         assert_eq!(
             parse.command(5),
-            "shootout run parse -n 40 -l 50 -s 64 -c 10 -t 2 --runs 5 --extract dom,stream"
+            "shootout run parse -n 40 -l 50 -s 64 -c 10 -t 2 --runs 5 --extract dom,stream,tokenize"
         );
     }
 
