@@ -99,9 +99,16 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
         knobs_line(scenario, knobs, max_pages, &strategies)
     );
     // A strategy column only when the table mixes strategies; the header names a single one.
+    // As wide as the longest strategy's name (or the header's).
+    let width = Strategy::ALL
+        .iter()
+        .map(|s| s.name().len())
+        .max()
+        .unwrap_or(0)
+        .max("extract".len());
     let extract_column = |s: &str| {
         if several {
-            format!(" {s:<7}")
+            format!(" {s:<width$}")
         } else {
             String::new()
         }
