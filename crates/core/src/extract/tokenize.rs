@@ -41,7 +41,7 @@ fn scan(body: &[u8]) -> (Extracted, bool) {
         b: body,
         out: Extracted::default(),
         title: Title::NotYet,
-        ns: vec![(Ns::Html, &[])],
+        ns: vec![Level::new(Ns::Html, &[])],
         foreign_title: false,
     };
     scan.run();
@@ -97,7 +97,7 @@ struct Scan<'a> {
     /// The namespace stack of lol_html's tree-builder simulator: the bottom is HTML, and
     /// `<svg>`, `<math>` and integration points push. An integration point's entry keeps its
     /// name, so that only its own end tag leaves it (lol_html leaves on any point's name).
-    ns: Vec<(Ns, &'static [u8])>,
+    ns: Vec<Level>,
     /// Whether the first `<title>` was foreign.
     foreign_title: bool,
 }
@@ -259,6 +259,55 @@ const BREAKS_OUT: &[&[u8]] = &[
 ];
 /// SVG's HTML integration points: inside them, tags are HTML again.
 const SVG_HTML_POINTS: &[&[u8]] = &[b"desc", b"title", b"foreignobject"];
+/// Every integration point, so a namespace level can name its own in four bits.
+const POINTS: [&[u8]; 9] = [
+    b"desc",
+    b"title",
+    b"foreignobject",
+    b"mi",
+    b"mo",
+    b"mn",
+    b"ms",
+    b"mtext",
+    b"annotation-xml",
+];
+
+/// One level of the namespace stack in one byte: the namespace, and the integration point
+/// that opened it, if any. One byte, as lol_html's, because a page of nothing but `<svg>`s
+/// pushes a level per five bytes of input (32 MiB of them: 6.7 million levels).
+#[derive(Clone, Copy, Debug)]
+struct Level(u8);
+
+impl Level {
+    fn new(ns: Ns, point: &[u8]) -> Level {
+        let ns = match ns {
+            Ns::Html => 0,
+            Ns::Svg => 1,
+            Ns::MathMl => 2,
+        };
+        let point = POINTS
+            .iter()
+            .position(|p| *p == point)
+            .map_or(0, |i| i as u8 + 1);
+        Level(ns << 4 | point)
+    }
+
+    fn ns(self) -> Ns {
+        match self.0 >> 4 {
+            1 => Ns::Svg,
+            2 => Ns::MathMl,
+            _ => Ns::Html,
+        }
+    }
+
+    /// The integration point that opened this level, or empty.
+    fn point(self) -> &'static [u8] {
+        match self.0 & 0xF {
+            0 => &[],
+            i => POINTS[usize::from(i) - 1],
+        }
+    }
+}
 /// MathML's text integration points.
 const MATHML_TEXT_POINTS: &[&[u8]] = &[b"mi", b"mo", b"mn", b"ms", b"mtext"];
 
@@ -267,7 +316,7 @@ impl Scan<'_> {
         self.ns
             .last()
             .expect("the namespace stack keeps its HTML bottom")
-            .0
+            .ns()
     }
 
     fn leave_ns(&mut self) {
@@ -394,14 +443,14 @@ impl Scan<'_> {
         match self.current_ns() {
             Ns::Html => {
                 // Leaving an integration point returns to the namespace around it.
-                let point = self.ns.last().map_or(&[][..], |&(_, point)| point);
+                let point = self.ns.last().map_or(&[][..], |l| l.point());
                 if !point.is_empty() && point.eq_ignore_ascii_case(name) {
                     self.leave_ns();
                     return;
                 }
                 // Directly inside a point, an end tag follows the foreign rules: `</svg>`
                 // closes the point and the `<svg>` around it.
-                let outer = self.ns.len().checked_sub(2).map(|n| self.ns[n].0);
+                let outer = self.ns.len().checked_sub(2).map(|n| self.ns[n].ns());
                 if !point.is_empty()
                     && (outer == Some(Ns::Svg) && name.eq_ignore_ascii_case(b"svg")
                         || outer == Some(Ns::MathMl) && name.eq_ignore_ascii_case(b"math"))
@@ -488,11 +537,11 @@ impl Scan<'_> {
         let mut text_kind = None;
         if name.eq_ignore_ascii_case(b"svg") {
             if !self_closing {
-                self.ns.push((Ns::Svg, &[]));
+                self.ns.push(Level::new(Ns::Svg, &[]));
             }
         } else if name.eq_ignore_ascii_case(b"math") {
             if !self_closing {
-                self.ns.push((Ns::MathMl, &[]));
+                self.ns.push(Level::new(Ns::MathMl, &[]));
             }
         } else if ns != Ns::Html {
             if one_of(name, BREAKS_OUT) || is_font && breaks_out {
@@ -513,7 +562,7 @@ impl Scan<'_> {
                     .or((ns == Ns::MathMl && is_annotation && html_encoding)
                         .then_some(&b"annotation-xml"[..]));
                 if let Some(point) = point {
-                    self.ns.push((Ns::Html, point));
+                    self.ns.push(Level::new(Ns::Html, point));
                 }
             }
         } else {
