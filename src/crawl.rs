@@ -317,8 +317,10 @@ impl LocalServer {
             url::Host::Ipv4(ip) => ip.is_loopback(),
             url::Host::Ipv6(ip) => ip.is_loopback(),
         };
-        let pid = shootout_core::measure::listening_process(root.port_or_known_default()?)
-            .filter(|_| local)?;
+        if !local {
+            return None;
+        }
+        let pid = shootout_core::measure::listening_process(root.port_or_known_default()?)?;
         Some(LocalServer {
             pid,
             cpu_before: shootout_core::measure::process_cpu(pid)?,

@@ -58,28 +58,43 @@ impl Drop for Killed {
 /// each one's output. One that is still running after `patience` is killed and reported as
 /// hung: a crawl must end however the site behaves.
 fn crawl_all(args: &[&str], patience: Duration) -> Vec<(&'static str, Result<Output, String>)> {
+    crawl_each(
+        CONTESTANTS.iter().map(|c| {
+            let mut own = vec!["--contestant", c.name()];
+            own.extend_from_slice(args);
+            (c.name(), own)
+        }),
+        patience,
+    )
+}
+
+/// [`crawl_all`] for any set of runs: `crawl` with each one's args, all at once, each output
+/// under its name, and each still running after `patience` killed and reported as hung.
+fn crawl_each<'a>(
+    runs: impl IntoIterator<Item = (&'static str, Vec<&'a str>)>,
+    patience: Duration,
+) -> Vec<(&'static str, Result<Output, String>)> {
     let (tx, rx) = mpsc::channel();
     let mut pids = HashMap::new();
-    for c in CONTESTANTS {
+    for (name, args) in runs {
         let child = shootout()
             .arg("crawl")
-            .args(["--contestant", c.name()])
             .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .expect("the binary starts");
-        pids.insert(c.name(), child.id());
+        pids.insert(name, child.id());
         let tx = tx.clone();
-        let name = c.name();
         std::thread::spawn(move || {
             let _ = tx.send((name, child.wait_with_output()));
         });
     }
     drop(tx);
+    let started = pids.len();
     let deadline = Instant::now() + patience;
     let mut results = Vec::new();
-    while results.len() < CONTESTANTS.len() {
+    while results.len() < started {
         let left = deadline.saturating_duration_since(Instant::now());
         match rx.recv_timeout(left) {
             Ok((name, out)) => {
@@ -229,39 +244,15 @@ fn the_fault_site_gives_one_typed_record_per_url_from_every_contestant() {
 fn the_fault_site_gives_the_same_records_with_every_strategy() {
     let site = FaultSite::start(0, false).expect("fault site starts");
     let base = site.base_url();
-    let children: Vec<_> = Strategy::ALL
-        .iter()
-        .map(|s| {
-            let child = shootout()
-                .args([
-                    "crawl",
-                    "--contestant",
-                    "sequential",
-                    "--url",
-                    base.as_str(),
-                ])
-                .args(["--extract", s.name()])
-                .args(FAULT_FLAGS)
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("the binary starts");
-            (s, child)
-        })
-        .collect();
-    let failures: Vec<String> = children
-        .into_iter()
-        .filter_map(|(s, child)| {
-            let out = child.wait_with_output().expect("the crawl finishes");
-            fault_site_records(&out, &base).err().map(|e| {
-                format!(
-                    "{s}: {e}\n  stderr: {}",
-                    String::from_utf8_lossy(&out.stderr).trim()
-                )
-            })
-        })
-        .collect();
-    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    let runs = Strategy::ALL.iter().map(|s| {
+        let mut args = vec!["--contestant", "sequential", "--url", base.as_str()];
+        args.extend(["--extract", s.name()]);
+        args.extend(FAULT_FLAGS);
+        (s.name(), args)
+    });
+    all_pass(crawl_each(runs, Duration::from_secs(120)), |out| {
+        fault_site_records(out, &base)
+    });
 }
 
 #[test]

@@ -107,13 +107,17 @@ fn is_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ')
 }
 
-/// Whether `b[at..]` starts with `name` (ASCII case-insensitively) followed by what ends an
-/// end tag's name: whitespace, `/` or `>`. This is the tokeniser's "appropriate end tag".
+/// What ends a tag's name: whitespace, `/` or `>`.
+fn ends_name(c: u8) -> bool {
+    is_space(c) || c == b'/' || c == b'>'
+}
+
+/// Whether `b[at..]` starts with `name` (ASCII case-insensitively) followed by what ends a
+/// tag's name. This is the tokeniser's "appropriate end tag".
 fn closes(b: &[u8], at: usize, name: &[u8]) -> bool {
     let end = at + name.len();
     b.get(at..end).is_some_and(|n| n.eq_ignore_ascii_case(name))
-        && b.get(end)
-            .is_some_and(|&c| is_space(c) || c == b'/' || c == b'>')
+        && b.get(end).is_some_and(|&c| ends_name(c))
 }
 
 /// `name` is one of `names`, ASCII case-insensitively.
@@ -204,10 +208,7 @@ fn attributes<'a>(
 /// The end of a tag's name, from its first letter at `at`: the first whitespace, `/` or `>`,
 /// or `None` if the document ends first.
 fn name_end(b: &[u8], at: usize) -> Option<usize> {
-    b[at..]
-        .iter()
-        .position(|&c| is_space(c) || c == b'/' || c == b'>')
-        .map(|n| at + n)
+    b[at..].iter().position(|&c| ends_name(c)).map(|n| at + n)
 }
 
 /// The start tags that end foreign content (§13.2.6.5), `<font>` with some attributes aside.
@@ -257,9 +258,9 @@ const BREAKS_OUT: &[&[u8]] = &[
     b"ul",
     b"var",
 ];
-/// SVG's HTML integration points: inside them, tags are HTML again.
-const SVG_HTML_POINTS: &[&[u8]] = &[b"desc", b"title", b"foreignobject"];
-/// Every integration point, so a namespace level can name its own in four bits.
+/// Every integration point, so a namespace level can name its own in four bits: SVG's HTML
+/// integration points (inside them, tags are HTML again), MathML's text integration points,
+/// and `annotation-xml` (an HTML one when its `encoding` says so).
 const POINTS: [&[u8]; 9] = [
     b"desc",
     b"title",
@@ -271,6 +272,10 @@ const POINTS: [&[u8]; 9] = [
     b"mtext",
     b"annotation-xml",
 ];
+/// SVG's HTML integration points.
+const SVG_HTML_POINTS: &[&[u8]] = POINTS.as_slice().split_at(3).0;
+/// MathML's text integration points.
+const MATHML_TEXT_POINTS: &[&[u8]] = POINTS.as_slice().split_at(3).1.split_at(5).0;
 
 /// One level of the namespace stack in one byte: the namespace, and the integration point
 /// that opened it, if any. One byte, as lol_html's, because a page of nothing but `<svg>`s
@@ -308,8 +313,6 @@ impl Level {
         }
     }
 }
-/// MathML's text integration points.
-const MATHML_TEXT_POINTS: &[&[u8]] = &[b"mi", b"mo", b"mn", b"ms", b"mtext"];
 
 impl Scan<'_> {
     fn current_ns(&self) -> Ns {
@@ -684,10 +687,7 @@ fn script_end(b: &[u8], from: usize) -> Option<usize> {
             .count();
         (&b[at.min(b.len())..at.min(b.len()) + n], at + n)
     }
-    let delimits = |at: usize| {
-        b.get(at)
-            .is_some_and(|&c| is_space(c) || c == b'/' || c == b'>')
-    };
+    let delimits = |at: usize| b.get(at).is_some_and(|&c| ends_name(c));
     let mut s = S::Data;
     let mut i = from;
     while i < b.len() {
@@ -768,6 +768,18 @@ mod tests {
 
     fn tok(html: &str) -> Extracted {
         TokenizeExtractor.extract(html.as_bytes())
+    }
+
+    #[test]
+    fn the_point_lists_are_the_right_slices_of_every_point() {
+        assert_eq!(SVG_HTML_POINTS, [&b"desc"[..], b"title", b"foreignobject"]);
+        assert_eq!(
+            MATHML_TEXT_POINTS,
+            [&b"mi"[..], b"mo", b"mn", b"ms", b"mtext"]
+        );
+        for (i, point) in POINTS.iter().enumerate() {
+            assert_eq!(Level::new(Ns::Html, point).point(), POINTS[i]);
+        }
     }
 
     #[test]
