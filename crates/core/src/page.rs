@@ -147,7 +147,7 @@ pub fn crawl_page(url: &Url, result: Result<Fetched, FetchError>, extract: Strat
         .hrefs
         .iter()
         .filter(|h| !same_page(h))
-        .filter(|h| seen.insert(h.as_str()))
+        .filter(|h| seen.insert(*h))
         .filter_map(|h| resolve(base.as_ref().unwrap_or(url), h))
         .collect();
     Scraped { record, links }

@@ -5,7 +5,7 @@ use std::sync::{LazyLock, Mutex, MutexGuard, PoisonError};
 
 use scraper::{Html, Selector};
 
-use super::{Extracted, Extractor};
+use super::{Extracted, Extractor, Hrefs};
 
 /// The DOM strategy: html5ever (through `scraper`) builds the whole tree, then CSS selectors
 /// query it. Spec-compliant: `<a>` inside `<script>` or comments is not counted.
@@ -89,11 +89,11 @@ impl Extractor for DomExtractor {
             .next()
             .map(|t| t.text().collect::<String>().trim().to_owned());
         let mut links = 0;
-        let mut hrefs = Vec::new();
+        let mut hrefs = Hrefs::default();
         for a in doc.select(&ANCHOR) {
             links += 1;
             if let Some(href) = a.value().attr("href") {
-                hrefs.push(href.to_owned());
+                hrefs.push(href);
             }
         }
         let base = doc

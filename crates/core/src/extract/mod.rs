@@ -38,11 +38,13 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 mod dom;
+mod hrefs;
 mod naive;
 mod stream;
 mod tokenize;
 
 pub use dom::{DomExtractor, LARGE_DOCUMENT};
+pub use hrefs::Hrefs;
 pub use naive::NaiveExtractor;
 pub use stream::StreamExtractor;
 pub use tokenize::TokenizeExtractor;
@@ -56,7 +58,7 @@ pub struct Extracted {
     pub links: usize,
     /// The `href` values, in document order, with character references decoded, not yet
     /// resolved or filtered.
-    pub hrefs: Vec<String>,
+    pub hrefs: Hrefs,
     /// The `href` of the first `<base href>`, if any: what relative links resolve against.
     pub base: Option<String>,
 }
@@ -177,7 +179,7 @@ impl FromStr for Strategy {
 /// normalised to `\n`, and NUL becomes U+FFFD. Most text has none of these, and is returned
 /// as it came, without a copy.
 fn decode(raw: String, attribute: bool) -> String {
-    if memchr::memchr3(b'&', b'\r', 0, raw.as_bytes()).is_none() {
+    if !needs_decoding(&raw) {
         return raw;
     }
     let text = if attribute {
@@ -186,6 +188,12 @@ fn decode(raw: String, attribute: bool) -> String {
         htmlize::unescape(raw)
     };
     normalise(text.into_owned())
+}
+
+/// Whether [`decode`] would change `text`: it holds a character reference, a carriage
+/// return or a NUL.
+fn needs_decoding(text: &str) -> bool {
+    memchr::memchr3(b'&', b'\r', 0, text.as_bytes()).is_some()
 }
 
 /// Line breaks normalised to `\n` and NUL to U+FFFD, for text in which character references
@@ -206,7 +214,7 @@ mod tests {
     const SOUND: [Strategy; 3] = [Strategy::Dom, Strategy::Stream, Strategy::Tokenize];
 
     /// What `strategy` makes of `html`, as (title, link count, hrefs).
-    fn run(strategy: Strategy, html: &str) -> (Option<String>, usize, Vec<String>) {
+    fn run(strategy: Strategy, html: &str) -> (Option<String>, usize, Hrefs) {
         let e = strategy.extract(html.as_bytes());
         (e.title, e.links, e.hrefs)
     }
@@ -215,7 +223,7 @@ mod tests {
     fn both(html: &str, want: (Option<&str>, usize, &[&str])) {
         for s in SOUND {
             let (title, links, hrefs) = run(s, html);
-            let hrefs: Vec<&str> = hrefs.iter().map(String::as_str).collect();
+            let hrefs: Vec<&str> = hrefs.iter().collect();
             assert_eq!(
                 (title.as_deref(), links, hrefs.as_slice()),
                 (want.0, want.1, want.2),

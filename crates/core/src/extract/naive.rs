@@ -19,8 +19,7 @@ impl Extractor for NaiveExtractor {
             if is_tag(head, b"a") {
                 out.links += 1;
                 if let Some(href) = attribute(head, b"href") {
-                    out.hrefs
-                        .push(decode(String::from_utf8_lossy(href).into_owned(), true));
+                    out.hrefs.push_attribute(href);
                 }
             } else if out.title.is_none() && is_tag(head, b"title") {
                 let text = &tag[(end + 1).min(tag.len())..];

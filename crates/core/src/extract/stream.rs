@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::sync::LazyLock;
 
-use super::{Extracted, Extractor, decode};
+use super::{Extracted, Extractor, Hrefs, decode};
 
 /// The streaming strategy: lol_html's tokeniser, which tracks just enough of the tree
 /// builder's state to know when it is inside `<script>`, `<style>`, `<title>` or a comment,
@@ -19,7 +19,7 @@ struct Gathered {
     titles: usize,
     raw_title: String,
     links: usize,
-    hrefs: Vec<String>,
+    hrefs: Hrefs,
     base: Option<String>,
 }
 
@@ -48,7 +48,7 @@ impl Extractor for StreamExtractor {
             g.links += 1;
             if let Some(href) = a.get_attribute("href") {
                 // lol_html hands attributes over as written: `&amp;` is still `&amp;`.
-                g.hrefs.push(decode(href, true));
+                g.hrefs.push(&decode(href, true));
             }
             Ok(())
         });
