@@ -12,10 +12,6 @@
 //!   was carved from a heap instead, and stayed there after it was freed. The threshold is
 //!   fixed at 1 MiB here. (Not at 128 KiB: hyper's read buffers reach a few hundred KiB, and
 //!   mapping and unmapping one per response cost 30% of the download throughput.)
-//! - a heap whose free top grows past 128 KiB hands it back to the system (`madvise`), and
-//!   the next response faults the same pages in again; on download at L = 0 that was 4% of
-//!   the client's CPU, most of it flushing every core's TLB. A heap may keep up to the mmap
-//!   threshold free here, which is at most one large block's worth per arena.
 //! - every thread that allocates gets an arena of its own, up to eight per core, and an arena
 //!   keeps what is freed in it. A contestant with C = 10 threads that each fetch and parse
 //!   kept ten arenas of DOM garbage. Two arenas per core are allowed here.
@@ -34,10 +30,9 @@ pub fn tune() {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let arenas = i32::try_from(2 * cores).unwrap_or(i32::MAX);
         // SAFETY: mallopt only changes allocator parameters; it is safe to call at any time,
-        // and these three values are within glibc's documented ranges.
+        // and these two values are within glibc's documented ranges.
         unsafe {
             libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD);
-            libc::mallopt(libc::M_TRIM_THRESHOLD, MMAP_THRESHOLD);
             libc::mallopt(libc::M_ARENA_MAX, arenas);
         }
     }
