@@ -9,10 +9,16 @@
 #   CONTESTANT=tokio       whose code runs (one contestant, so the graph is one model's)
 #   EXTRA="..."            more flags for `shootout run` or `shootout crawl`
 #   FREQ=499               samples per second
+#   THREADS=REGEX          keep only the stacks of threads whose name matches (default for
+#                          `run` scenarios: every thread but the main ones, named `shootout`;
+#                          THREADS=. keeps them all)
 #
-# perf follows child processes, so for `run` the graph holds the contestant's child and the
-# parent's embedded server side by side (each stack starts at its thread's name); for
-# `corpus`, only the crawler: the server is a separate process, not recorded. Stacks come from
+# perf follows child processes, so for `run` the graph holds the contestant's threads and the
+# embedded server's side by side (each stack starts at its thread's name). The main threads
+# are left out by default: in `run` they build the site before the clock starts and then only
+# wait, and they held 54% of a download profile's samples. (sequential runs its work on its
+# main thread: profile it with THREADS=.) For `corpus`, only the crawler is recorded: the
+# server is a separate process. Stacks come from
 # DWARF unwinding (release builds keep no frame pointers, and the workspace's release profile
 # keeps line tables). Needs: perf (Debian's linux-perf; installed here with apt-get when run
 # as root) and inferno (`cargo install inferno`, done here when missing).
@@ -23,6 +29,7 @@ out=${2:-target/profile/$scenario.svg}
 contestant=${CONTESTANT:-tokio}
 freq=${FREQ:-499}
 extra=${EXTRA:-}
+threads=${THREADS:-}
 
 if ! command -v perf >/dev/null; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -49,6 +56,7 @@ trap cleanup EXIT
 case "$scenario" in
 download)
     cmd=("$bin" run download -n 20000 -l 0 -s 64 -c 100 --contestants "$contestant")
+    threads=${threads:-'^(?!shootout$)'}
     ;;
 corpus)
     docs="$(rustc --print sysroot)/share/doc/rust/html"
@@ -66,6 +74,7 @@ corpus)
     ;;
 sleep | scrape | crawl | parse | pitfall)
     cmd=("$bin" run "$scenario" --contestants "$contestant")
+    threads=${threads:-'^(?!shootout$)'}
     ;;
 *)
     echo "unknown scenario '$scenario': download, corpus, sleep, scrape, crawl, parse or pitfall" >&2
@@ -75,8 +84,10 @@ esac
 # shellcheck disable=SC2206 # EXTRA is meant to split into flags
 cmd+=($extra)
 
-echo "profiling: ${cmd[*]}" >&2
+echo "profiling: ${cmd[*]}${threads:+ (threads matching $threads)}" >&2
 perf record -q -F "$freq" --call-graph dwarf,16384 -o "$data" -- "${cmd[@]}" >/dev/null
+# A folded stack starts with its thread's name: keep the threads asked for.
 perf script -i "$data" 2>/dev/null | inferno-collapse-perf --all 2>/dev/null |
+    THREADS=${threads:-.} perl -ne 'my ($t) = /^([^;]*)/; print if $t =~ /$ENV{THREADS}/' |
     inferno-flamegraph --title "shootout ${cmd[*]:1}" --width 1400 --minwidth 0.5 >"$out"
 echo "flame graph: $out (open it in a browser: hover for each frame's share, click to zoom)" >&2
