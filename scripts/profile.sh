@@ -18,9 +18,8 @@
 # are left out by default: in `run` they build the site before the clock starts and then only
 # wait, and they held 54% of a download profile's samples. (sequential runs its work on its
 # main thread: profile it with THREADS=.) For `corpus`, only the crawler is recorded: the
-# server is a separate process. Stacks come from
-# DWARF unwinding (release builds keep no frame pointers, and the workspace's release profile
-# keeps line tables). Needs: perf (Debian's linux-perf; installed here with apt-get when run
+# server is a separate process. Stacks come from DWARF unwinding (release builds keep no
+# frame pointers, and the workspace's release profile keeps line tables). Needs: perf (Debian's linux-perf; installed here with apt-get when run
 # as root) and inferno (`cargo install inferno`, done here when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,9 +45,10 @@ cargo build --release --quiet
 bin=target/release/shootout
 mkdir -p "$(dirname "$out")"
 data=$(mktemp --suffix=.perf.data)
+folded=$(mktemp --suffix=.folded)
 server=
 cleanup() {
-    rm -f "$data"
+    rm -f "$data" "$folded"
     if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi
 }
 trap cleanup EXIT
@@ -56,7 +56,6 @@ trap cleanup EXIT
 case "$scenario" in
 download)
     cmd=("$bin" run download -n 20000 -l 0 -s 64 -c 100 --contestants "$contestant")
-    threads=${threads:-'^(?!shootout$)'}
     ;;
 corpus)
     docs="$(rustc --print sysroot)/share/doc/rust/html"
@@ -74,13 +73,14 @@ corpus)
     ;;
 sleep | scrape | crawl | parse | pitfall)
     cmd=("$bin" run "$scenario" --contestants "$contestant")
-    threads=${threads:-'^(?!shootout$)'}
     ;;
 *)
     echo "unknown scenario '$scenario': download, corpus, sleep, scrape, crawl, parse or pitfall" >&2
     exit 2
     ;;
 esac
+# A `run`'s main threads only build the site and wait (see the header); corpus keeps them all.
+[ "$scenario" = corpus ] || threads=${threads:-'^(?!shootout$)'}
 # shellcheck disable=SC2206 # EXTRA is meant to split into flags
 cmd+=($extra)
 
@@ -88,6 +88,10 @@ echo "profiling: ${cmd[*]}${threads:+ (threads matching $threads)}" >&2
 perf record -q -F "$freq" --call-graph dwarf,16384 -o "$data" -- "${cmd[@]}" >/dev/null
 # A folded stack starts with its thread's name: keep the threads asked for.
 perf script -i "$data" 2>/dev/null | inferno-collapse-perf --all 2>/dev/null |
-    THREADS=${threads:-.} perl -ne 'my ($t) = /^([^;]*)/; print if $t =~ /$ENV{THREADS}/' |
-    inferno-flamegraph --title "shootout ${cmd[*]:1}" --width 1400 --minwidth 0.5 >"$out"
+    THREADS=${threads:-.} perl -ne 'my ($t) = /^([^;]*)/; print if $t =~ /$ENV{THREADS}/' >"$folded"
+if [ ! -s "$folded" ]; then
+    echo "no samples from threads matching '${threads:-.}': the job spent almost no CPU there (raise FREQ, or THREADS=. for every thread)" >&2
+    exit 1
+fi
+inferno-flamegraph --title "shootout ${cmd[*]:1}" --width 1400 --minwidth 0.5 <"$folded" >"$out"
 echo "flame graph: $out (open it in a browser: hover for each frame's share, click to zoom)" >&2

@@ -23,17 +23,11 @@ impl Hrefs {
         self.ends.push(self.text.len());
     }
 
-    /// Appends an attribute value as a tree builder would read it: bytes that are not UTF-8
-    /// replaced with U+FFFD, character references decoded. A value with neither, which is
-    /// most of them, is copied straight in; only the rest get a string of their own.
+    /// Appends an attribute value as a tree builder reads it ([`super::attribute_value`]).
+    /// A value that needs no decoding, which is most of them, is copied straight in from the
+    /// page; only the rest get a string of their own on the way.
     pub fn push_attribute(&mut self, raw: &[u8]) {
-        match std::str::from_utf8(raw) {
-            Ok(plain) if !super::needs_decoding(plain) => self.push(plain),
-            _ => self.push(&super::decode(
-                String::from_utf8_lossy(raw).into_owned(),
-                true,
-            )),
-        }
+        self.push(&super::attribute_value(raw));
     }
 
     /// How many hrefs there are.

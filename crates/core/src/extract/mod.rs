@@ -32,6 +32,7 @@
 //! share (the [`Extractor`] trait, [`Extracted`], [`Strategy`]) and the tests that pin them
 //! against each other.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -188,6 +189,16 @@ fn decode(raw: String, attribute: bool) -> String {
         htmlize::unescape(raw)
     };
     normalise(text.into_owned())
+}
+
+/// An attribute value as a tree builder reads it: bytes that are not UTF-8 replaced with
+/// U+FFFD, character references decoded. Most values have neither, and are borrowed as they
+/// are, without a copy.
+fn attribute_value(raw: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(raw) {
+        Ok(plain) if !needs_decoding(plain) => Cow::Borrowed(plain),
+        _ => Cow::Owned(decode(String::from_utf8_lossy(raw).into_owned(), true)),
+    }
 }
 
 /// Whether [`decode`] would change `text`: it holds a character reference, a carriage

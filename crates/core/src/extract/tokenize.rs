@@ -21,7 +21,7 @@
 //! framesets; see the module above): they are both tokenisers. The tests in `mod.rs` pin all
 //! three sound strategies, and a test below checks it against `stream` on generated markup.
 
-use super::{Extracted, Extractor, decode, normalise};
+use super::{Extracted, Extractor, attribute_value, decode, normalise};
 
 /// The `tokenize` strategy: a WHATWG tokeniser that reads only `<a href>`, `<base href>` and
 /// the first `<title>`, and skips the rest of the page without building tokens.
@@ -527,7 +527,7 @@ impl Scan<'_> {
                 self.out.hrefs.push_attribute(v);
             }
         } else if is_base && let Some(v) = href {
-            self.out.base = Some(decode(String::from_utf8_lossy(v).into_owned(), true));
+            self.out.base = Some(attribute_value(v).into_owned());
         }
         let is_title = name.eq_ignore_ascii_case(b"title");
         let first_title = is_title && matches!(self.title, Title::NotYet);
