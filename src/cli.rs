@@ -1,14 +1,18 @@
-//! The command line: every command's arguments, grouped by what they set. `KnobArgs` are the
-//! scenario's knobs (the same for every contestant), `ClientArgs` the part of them `crawl`
-//! shares, `SiteArgs` the embedded site, and `HarnessArgs` how each run is carried out.
+//! The command line: the commands, and the groups of arguments they share. `KnobArgs` are the
+//! scenario's knobs (the same for every contestant), `LimitArgs` the two every request has,
+//! `SiteArgs` the embedded site, and `HarnessArgs` how each run is carried out. Each command's
+//! own arguments live beside its `run`, in `cmd/<name>.rs`; every value is checked as it is
+//! parsed ([`crate::flags`]).
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use shootout_core::knobs::available_threads;
-use shootout_core::{Knobs, Net, Scenario, Strategy};
+use shootout_core::knobs::{Knob, available_threads};
+use shootout_core::{Knobs, Net, Strategy};
 use shootout_lab::harness;
-use shootout_site::SiteSpec;
+
+use crate::cmd;
+use crate::flags;
 
 /// Download-and-scrape jobs written once per concurrency model (sequential, async runtimes,
 /// thread pools), checked against ground truth and measured against the ideal time.
@@ -30,9 +34,9 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Cmd {
     /// Run every scenario with every contestant and print a leaderboard per scenario (the default).
-    Tour(TourArgs),
+    Tour(cmd::tour::TourArgs),
     /// Run one scenario with some or all contestants and print its leaderboard.
-    Run(RunArgs),
+    Run(cmd::run::RunArgs),
     /// Crawl any http(s) site with one contestant and print what it found.
     ///
     /// Only URLs of the root's origin (scheme, host, port) are followed, robots.txt is
@@ -47,9 +51,9 @@ pub enum Cmd {
     /// --max-pages 200 --delay-ms 500 -c 4 --json
     ///
     /// Proxies in the environment are ignored by every contestant; pass --proxy to use one.
-    Crawl(CrawlArgs),
+    Crawl(cmd::crawl::CrawlArgs),
     /// Serve the synthetic site (or a directory) on 127.0.0.1 until interrupted.
-    Serve(ServeArgs),
+    Serve(cmd::serve::ServeArgs),
     /// Run the report's suite and write every run, a page of charts and (optionally) the
     /// tables of docs/results.md.
     ///
@@ -61,19 +65,19 @@ pub enum Cmd {
     /// It writes DIR/results.jsonl (a machine record, then every run as it ends, then one
     /// median row per entry) and DIR/index.html (self-contained: open it from disk). Ctrl-C
     /// stops it; results.jsonl keeps every finished run and the page shows them.
-    Report(ReportArgs),
+    Report(cmd::report::ReportArgs),
     /// Compare two results files (a report's results.jsonl, or `run --json` output): the ratio
     /// of median wall times for every row they have in common, and whether their spreads
     /// overlap.
-    Compare(CompareArgs),
+    Compare(cmd::compare::CompareArgs),
     /// List the contestants and scenarios.
     List,
-    /// Internal: run one job in this process and print the result as JSON.
+    /// Internal: run the job on stdin as a Rust contestant's child (docs/protocol.md).
     #[command(name = harness::CHILD_COMMAND, hide = true)]
-    Child {
-        /// The job, as JSON.
-        job: String,
-    },
+    Child,
+    /// Internal: measure the single-core reference of the job on stdin.
+    #[command(name = harness::CALIBRATE_COMMAND, hide = true)]
+    Calibrate,
 }
 
 /// The scenario parameters every contestant gets. `-n`, `-l`, `-c` and `-t` take comma
@@ -82,23 +86,27 @@ pub enum Cmd {
 pub struct KnobArgs {
     /// N: pages to download or parse (sleep: number of waits; crawl: pages on the site); at
     /// most 1,000,000, and N × S at most half the memory available. A list sweeps.
-    #[arg(short = 'n', long, value_delimiter = ',', default_values_t = [Knobs::default().pages])]
+    #[arg(short = 'n', long, value_delimiter = ',', value_parser = flags::knob::<usize>(Knob::Pages),
+          default_values_t = [Knobs::default().pages])]
     pub pages: Vec<usize>,
     /// L: milliseconds the server holds each response (sleep: length of each wait); at most
     /// 60,000. A list sweeps.
-    #[arg(short = 'l', long, value_delimiter = ',', default_values_t = [Knobs::default().latency_ms])]
+    #[arg(short = 'l', long, value_delimiter = ',', value_parser = flags::knob::<u64>(Knob::LatencyMs),
+          default_values_t = [Knobs::default().latency_ms])]
     pub latency_ms: Vec<u64>,
     /// S: approximate size of each page, in KiB; at most 65,536.
-    #[arg(short = 's', long, default_value_t = Knobs::default().page_kb)]
+    #[arg(short = 's', long, value_parser = flags::knob::<usize>(Knob::PageKb),
+          default_value_t = Knobs::default().page_kb)]
     pub page_kb: usize,
     /// C: most requests (or waits) in flight at once; at most 100,000 (10,000 for threads and
     /// crossbeam, 1,000 for rayon: a thread per request in flight). A list sweeps; a
     /// contestant not named with --contestants sits out the points past its limit.
-    #[arg(short = 'c', long, value_delimiter = ',', default_values_t = [Knobs::default().concurrency])]
+    #[arg(short = 'c', long, value_delimiter = ',', value_parser = flags::knob::<usize>(Knob::Concurrency),
+          default_values_t = [Knobs::default().concurrency])]
     pub concurrency: Vec<usize>,
     /// T: worker threads for every runtime and pool, at most 1024 [default: available
     /// cores]. A list sweeps.
-    #[arg(short = 't', long, value_delimiter = ',')]
+    #[arg(short = 't', long, value_delimiter = ',', value_parser = flags::knob::<usize>(Knob::Threads))]
     pub threads: Vec<usize>,
     #[command(flatten)]
     pub limits: LimitArgs,
@@ -114,40 +122,20 @@ pub struct KnobArgs {
 #[derive(Args, Debug, Clone)]
 pub struct LimitArgs {
     /// Per-request timeout in milliseconds; at most an hour.
-    #[arg(long, default_value_t = Knobs::DEFAULT_TIMEOUT_MS)]
+    #[arg(long, value_parser = flags::knob::<u64>(Knob::TimeoutMs), default_value_t = Knobs::DEFAULT_TIMEOUT_MS)]
     pub timeout_ms: u64,
     /// Largest body accepted, in bytes; at most 1 GiB.
-    #[arg(long, default_value_t = Knobs::DEFAULT_MAX_BODY)]
+    #[arg(long, value_parser = flags::knob::<usize>(Knob::MaxBody), default_value_t = Knobs::DEFAULT_MAX_BODY)]
     pub max_body: usize,
-}
-
-/// What `crawl` gives its one contestant's client and pool.
-#[derive(Args, Debug, Clone)]
-pub struct ClientArgs {
-    /// C: most requests in flight at once; at most 100,000 (10,000 for threads and
-    /// crossbeam, 1,000 for rayon: a thread per request in flight).
-    #[arg(short = 'c', long, default_value_t = Knobs::default().concurrency)]
-    pub concurrency: usize,
-    /// T: worker threads for the runtime or pool, at most 1024 [default: available cores].
-    #[arg(short = 't', long)]
-    pub threads: Option<usize>,
-    #[command(flatten)]
-    pub limits: LimitArgs,
-}
-
-impl ClientArgs {
-    /// T, defaulting to every core.
-    pub fn threads(&self) -> usize {
-        self.threads.unwrap_or_else(available_threads)
-    }
 }
 
 /// More points than this in one sweep is almost surely a typo (and hours of runs).
 pub const MAX_POINTS: usize = 100;
 
 impl KnobArgs {
-    /// The knobs at every point of the sweep (one point without lists), each validated: every
-    /// N, then every L, C and T within it.
+    /// The knobs at every point of the sweep (one point without lists): every N, then every
+    /// L, C and T within it. Each value was checked as it was parsed; what is left is the
+    /// sweep's size.
     pub fn points(&self) -> anyhow::Result<Vec<Knobs>> {
         let threads = if self.threads.is_empty() {
             vec![available_threads()]
@@ -166,7 +154,7 @@ impl KnobArgs {
             for &latency_ms in &self.latency_ms {
                 for &concurrency in &self.concurrency {
                     for &threads in &threads {
-                        let knobs = Knobs {
+                        points.push(Knobs {
                             pages,
                             latency_ms,
                             page_kb: self.page_kb,
@@ -179,9 +167,7 @@ impl KnobArgs {
                             // The synthetic site needs no network settings: no redirects, no
                             // robots, no proxy.
                             net: Net::default(),
-                        };
-                        knobs.validate()?;
-                        points.push(knobs);
+                        });
                     }
                 }
             }
@@ -198,10 +184,10 @@ pub struct SiteArgs {
     pub seed: u64,
     /// Up to this many extra milliseconds per response, fixed per path by the seed; at most
     /// 60,000.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, value_parser = flags::jitter_ms, default_value_t = 0)]
     pub jitter_ms: u64,
-    /// Worker threads of the embedded server [default: available cores].
-    #[arg(long)]
+    /// Worker threads of the embedded server, at most 1024 [default: available cores].
+    #[arg(long, value_parser = flags::server_threads)]
     pub server_threads: Option<usize>,
     /// Add the quirk pages to the site and to every scenario's inputs: markup the HTML5 tree
     /// builder rewrites, on which a DOM and a token stream disagree (the DOM is the truth).
@@ -213,12 +199,12 @@ pub struct SiteArgs {
 #[derive(Args, Debug, Clone)]
 pub struct HarnessArgs {
     /// Kill a contestant's run (or a single-core reference) after this many seconds.
-    #[arg(long, default_value_t = 600)]
+    #[arg(long, value_parser = flags::at_least_one::<u64>, default_value_t = 600)]
     pub limit_s: u64,
     /// Run each contestant this many times (each in a fresh process, in rounds: every
     /// contestant once, then again) and report the run with the median wall time; every run
     /// is verified. Single runs are noisy on shared machines.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, value_parser = flags::at_least_one::<usize>, default_value_t = 1)]
     pub runs: usize,
 }
 
@@ -235,170 +221,4 @@ pub struct MeasureArgs {
     /// Print one JSON object per run instead of tables.
     #[arg(long)]
     pub json: bool,
-}
-
-#[derive(Args, Debug)]
-pub struct TourArgs {
-    #[command(flatten)]
-    pub measure: MeasureArgs,
-}
-
-#[derive(Args, Debug)]
-pub struct RunArgs {
-    /// The scenario: sleep, download, scrape, crawl, parse or pitfall.
-    pub scenario: Scenario,
-    /// Contestants to run, comma separated [default: all].
-    #[arg(long, value_delimiter = ',')]
-    pub contestants: Vec<String>,
-    /// Crawl only: stop after this many pages [default: the whole site].
-    #[arg(long)]
-    pub max_pages: Option<usize>,
-    #[command(flatten)]
-    pub measure: MeasureArgs,
-}
-
-#[derive(Args, Debug)]
-pub struct ReportArgs {
-    /// Where to write results.jsonl and index.html (made if missing).
-    #[arg(long, default_value = "target/report", value_name = "DIR")]
-    pub out: PathBuf,
-    /// The smaller suite: smaller pages and waits, C up to 100 (under 2 minutes on 2
-    /// cores, with --runs 2). For a first look, and for CI.
-    #[arg(long)]
-    pub quick: bool,
-    /// Runs per entry [default: 5, or 2 with --quick].
-    #[arg(long)]
-    pub runs: Option<usize>,
-    /// Also replace the generated part of this Markdown file (between its `<!-- report:begin`
-    /// and `<!-- report:end -->` lines) with the suite's tables; `just results` passes
-    /// docs/results.md. Left alone if the report is stopped early.
-    #[arg(long, value_name = "FILE")]
-    pub markdown: Option<PathBuf>,
-    /// Kill a run (or a single-core reference) after this many seconds.
-    #[arg(long, default_value_t = 600)]
-    pub limit_s: u64,
-}
-
-#[derive(Args, Debug)]
-pub struct CompareArgs {
-    /// The first results file (A).
-    pub a: PathBuf,
-    /// The second results file (B); ratios are B / A.
-    pub b: PathBuf,
-}
-
-#[derive(Args, Debug)]
-pub struct CrawlArgs {
-    /// Where to start: an http(s) URL.
-    #[arg(long)]
-    pub url: String,
-    /// Which contestant crawls.
-    #[arg(long, default_value = "sequential")]
-    pub contestant: String,
-    /// Stop after this many pages.
-    #[arg(long, default_value_t = 100)]
-    pub max_pages: usize,
-    #[command(flatten)]
-    pub client: ClientArgs,
-    /// How pages are parsed: tokenize (the lab's own tokeniser, no tree), stream (lol_html
-    /// handlers, no tree), dom (a full html5ever tree) or naive (a byte scan that also follows
-    /// links in comments and scripts).
-    #[arg(long, default_value_t = Strategy::default(), value_name = "STRATEGY")]
-    pub extract: Strategy,
-    /// Print JSON Lines records (one object per URL, each as soon as it is done) instead of
-    /// a summary; the totals go to stderr.
-    #[arg(long)]
-    pub json: bool,
-    /// Follow links at most this many hops from the root (0: the root only) [default: no limit].
-    #[arg(long, allow_hyphen_values = true, value_name = "HOPS")]
-    pub max_depth: Option<usize>,
-    /// Only follow URLs whose path starts with this prefix, for example /std/.
-    #[arg(long, value_name = "PATH")]
-    pub prefix: Option<String>,
-    /// Stop after this many seconds, keeping what was finished (URLs taken on but not finished
-    /// are recorded as `cancelled`); exits 0.
-    #[arg(long, allow_hyphen_values = true, value_name = "SECONDS")]
-    pub deadline_s: Option<f64>,
-    /// Do not fetch or obey the site's robots.txt.
-    #[arg(long)]
-    pub ignore_robots: bool,
-    #[command(flatten)]
-    pub net: NetArgs,
-}
-
-/// How `crawl` behaves on someone else's network.
-#[derive(Args, Debug)]
-pub struct NetArgs {
-    /// The User-Agent sent, and the name robots.txt groups are matched against (up to the
-    /// first '/').
-    #[arg(long, default_value = Net::DEFAULT_USER_AGENT, value_name = "AGENT")]
-    pub user_agent: String,
-    /// Redirects followed per URL, at most 100; 0 records the 3xx response itself. A crawl
-    /// follows a redirect only to a URL it would crawl.
-    #[arg(long, default_value_t = Net::DEFAULT_MAX_REDIRECTS, allow_hyphen_values = true, value_name = "N")]
-    pub max_redirects: usize,
-    /// Least time between two requests to the same host, in milliseconds, at most 60,000. A
-    /// longer Crawl-delay in robots.txt wins.
-    #[arg(
-        long,
-        default_value_t = 0,
-        allow_hyphen_values = true,
-        value_name = "MS"
-    )]
-    pub delay_ms: u64,
-    /// Send every request through this http:// proxy (https goes through CONNECT). Without
-    /// it, no proxy is used, whatever HTTP_PROXY or ALL_PROXY say.
-    #[arg(long, value_name = "URL")]
-    pub proxy: Option<String>,
-    /// Also trust the CA certificate(s) in this PEM file, on top of Mozilla's roots (for
-    /// example the one `shootout serve --tls` writes).
-    #[arg(long, value_name = "PEM")]
-    pub ca_cert: Option<PathBuf>,
-}
-
-#[derive(Args, Debug)]
-pub struct ServeArgs {
-    /// Port on 127.0.0.1 (0 picks a free one).
-    #[arg(long, default_value_t = 8000)]
-    pub port: u16,
-    /// Pages on the synthetic site.
-    #[arg(short = 'n', long, default_value_t = SiteSpec::default().pages)]
-    pub pages: usize,
-    /// Milliseconds each response is held.
-    #[arg(short = 'l', long, default_value_t = Knobs::default().latency_ms)]
-    pub latency_ms: u64,
-    /// Approximate size of each page, in KiB.
-    #[arg(short = 's', long, default_value_t = SiteSpec::default().page_kb)]
-    pub page_kb: usize,
-    /// Seed for the synthetic site's content.
-    #[arg(long, default_value_t = SiteSpec::default().seed)]
-    pub seed: u64,
-    /// Up to this many extra milliseconds per response, fixed per path by the seed; at most
-    /// 60,000.
-    #[arg(long, default_value_t = 0)]
-    pub jitter_ms: u64,
-    /// Serve the files under this directory instead of the synthetic site.
-    #[arg(long)]
-    pub dir: Option<PathBuf>,
-    /// Also serve the quirk pages (markup a DOM and a token stream read differently), linked
-    /// from the index.
-    #[arg(long)]
-    pub quirks: bool,
-    /// Server worker threads [default: available cores].
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Serve https with a certificate made at start for 127.0.0.1, localhost and ::1, signed
-    /// by a CA made at start too; the CA's certificate is written to --cert-out for `crawl
-    /// --ca-cert`.
-    #[arg(long)]
-    pub tls: bool,
-    /// Where --tls writes the CA certificate (PEM) [default: shootout-ca-PORT.pem in the
-    /// temporary directory].
-    #[arg(long, value_name = "PATH", requires = "tls")]
-    pub cert_out: Option<PathBuf>,
-    /// Serve the fault site instead: pages that fail on purpose (404, 500, a hang, a reset,
-    /// garbage, a truncated body, a 200 MiB body, redirect loops, charsets, robots.txt …),
-    /// each linked from the index. docs/scenarios.md lists each fault and the record it gets.
-    #[arg(long, conflicts_with_all = ["dir", "quirks"])]
-    pub faults: bool,
 }

@@ -1,17 +1,39 @@
-//! One test body, run against every registered contestant.
+//! One test body, run against every registered contestant (each its own `#[test]`:
+//! `cargo test --test contestants contestants::smol::` runs smol's alone).
 //!
-//! A new contestant is covered by adding it to `registry::CONTESTANTS`; nothing here changes.
-//! Each test collects every contestant's failure before asserting, so one broken contestant
-//! does not hide another.
+//! Every body runs its contestant as the harness does: a child process on the one protocol,
+//! Rust or Python alike. A new contestant is covered by adding it to the registry and to the
+//! list in tests/common/mod.rs.
 
-use std::time::{Duration, Instant};
+#[macro_use]
+mod common;
 
-use shootout_core::verify::verify;
-use shootout_core::{Contestant, CrawlSpec, FetchError, Knobs, Net, Scenario, Strategy};
-use shootout_lab::harness::{self, Job, time_here};
-use shootout_lab::registry::CONTESTANTS;
+use std::time::Duration;
+
+use shootout_core::job::Job;
+use shootout_core::pitfall::{LagStats, Offload};
+use shootout_core::verify::{Expectation, verify};
+use shootout_core::{FetchError, Knobs, Net, PageRecord, Scenario, Strategy};
+use shootout_lab::harness::{self, ChildRun, Entry, Workdir};
 use shootout_site::{Content, Server, ServerConfig, SiteSpec};
 use url::Url;
+
+use common::{ready, run_as};
+
+per_contestant!(
+    sleep_matches_ground_truth,
+    download_matches_ground_truth,
+    scrape_matches_ground_truth,
+    parse_matches_ground_truth,
+    crawl_finds_exactly_the_reachable_set_once,
+    capped_crawl_stops_at_the_cap,
+    https_crawl_matches_ground_truth,
+    every_failure_is_exactly_one_typed_record,
+    large_bodies_arrive_whole,
+    waits_overlap_as_far_as_the_contestant_allows,
+    pitfall_records_are_right_and_inline_parsing_lags_most,
+    every_engine_fetches_an_ipv6_literal,
+);
 
 fn knobs(pages: usize, latency_ms: u64) -> Knobs {
     Knobs {
@@ -45,37 +67,24 @@ fn server_over(k: &Knobs, tls: bool) -> Server {
     .expect("test server starts")
 }
 
-fn job(
-    c: &dyn Contestant,
-    scenario: Scenario,
-    k: &Knobs,
-    server: &Server,
-    max_pages: usize,
-) -> Job {
-    Job {
-        contestant: c.name().to_owned(),
-        scenario,
-        knobs: k.clone(),
-        seed: 3,
-        max_pages,
-        base_url: server.base_url().to_string(),
-        offload: None,
-        quirks: false,
+/// The records of a run that must have ended with its closing line.
+fn records(run: ChildRun, what: &str) -> Vec<PageRecord> {
+    if let Err(e) = &run.end {
+        panic!("{what}: {e}");
     }
+    run.records
 }
 
-/// Runs `check` for every contestant and fails once, listing every contestant that failed.
-fn for_every_contestant(check: impl Fn(&dyn Contestant) -> Result<(), String>) {
-    let failures: Vec<String> = CONTESTANTS
-        .iter()
-        .filter_map(|c| check(*c).err().map(|e| format!("{}: {e}", c.name())))
-        .collect();
-    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+/// Checks `records` against `expected`, naming `what` on failure.
+fn matches(records: &[PageRecord], expected: &Expectation, what: &str) {
+    let verdict = verify(records, expected);
+    assert!(verdict.ok(), "{what}: {verdict}");
 }
 
-/// Every contestant, with each sound extraction strategy for scenarios that parse, yields
-/// exactly the ground truth.
-fn matches_ground_truth(scenario: Scenario, max_pages: usize) {
+/// The contestant, with each sound extraction strategy for scenarios that parse (a program
+/// with its own parser runs once), yields exactly the ground truth.
+fn matches_ground_truth(name: &str, scenario: Scenario, max_pages: usize) {
+    let Some(c) = ready(name) else { return };
     let strategies: &[Strategy] = if scenario.parses() {
         &[Strategy::Dom, Strategy::Stream, Strategy::Tokenize]
     } else {
@@ -84,80 +93,46 @@ fn matches_ground_truth(scenario: Scenario, max_pages: usize) {
     let k = knobs(30, 2);
     let srv = server(&k);
     let site = srv.site().expect("synthetic site");
-    // The ground truth is the same for every contestant and strategy: compute it once.
-    let expected = harness::expectation(site, &job(CONTESTANTS[0], scenario, &k, &srv, max_pages));
-    for_every_contestant(|c| {
-        for &extract in strategies {
-            let k = Knobs {
-                extract,
-                ..k.clone()
-            };
-            let j = job(c, scenario, &k, &srv, max_pages);
-            let run = time_here(c, &j).map_err(|e| format!("{extract}: {e:#}"))?;
-            let verdict = verify(&run.records, &expected);
-            if !verdict.ok() {
-                return Err(format!("{extract}: {verdict}"));
-            }
-        }
-        Ok(())
-    });
-}
-
-#[test]
-fn the_naive_strategy_is_caught_by_the_verifier() {
-    let k = Knobs {
-        extract: Strategy::Naive,
-        ..knobs(10, 0)
-    };
-    let srv = server(&k);
-    let site = srv.site().expect("synthetic site");
-    for scenario in [Scenario::Parse, Scenario::Scrape, Scenario::Crawl] {
-        let c = CONTESTANTS[0];
-        let j = job(c, scenario, &k, &srv, usize::MAX);
-        let run = time_here(c, &j).expect("naive runs");
-        let verdict = verify(&run.records, &harness::expectation(site, &j));
-        assert!(!verdict.ok(), "naive passed {scenario}");
-        // Every page carries three hidden anchors in its style, script and comment.
-        assert!(verdict.to_string().contains("links, expected"), "{verdict}");
+    let dir = Workdir::new().expect("a directory for the inputs");
+    let template = harness::site_job(site, scenario, &k, max_pages, &dir).expect("inputs");
+    let expected = harness::expectation(site, scenario, &k, max_pages);
+    for entry in harness::runs_for(scenario, &[c], strategies) {
+        let what = format!("{name} {scenario} {}", entry.extract);
+        let got = records(common::run(c, &entry.job(&template)), &what);
+        matches(&got, &expected, &what);
     }
 }
 
-#[test]
-fn sleep_matches_ground_truth() {
-    matches_ground_truth(Scenario::Sleep, usize::MAX);
+fn sleep_matches_ground_truth(name: &str) {
+    matches_ground_truth(name, Scenario::Sleep, usize::MAX);
 }
 
-#[test]
-fn download_matches_ground_truth() {
-    matches_ground_truth(Scenario::Download, usize::MAX);
+fn download_matches_ground_truth(name: &str) {
+    matches_ground_truth(name, Scenario::Download, usize::MAX);
 }
 
-#[test]
-fn scrape_matches_ground_truth() {
-    matches_ground_truth(Scenario::Scrape, usize::MAX);
+fn scrape_matches_ground_truth(name: &str) {
+    matches_ground_truth(name, Scenario::Scrape, usize::MAX);
 }
 
-#[test]
-fn parse_matches_ground_truth() {
-    matches_ground_truth(Scenario::Parse, usize::MAX);
+fn parse_matches_ground_truth(name: &str) {
+    matches_ground_truth(name, Scenario::Parse, usize::MAX);
 }
 
-#[test]
-fn crawl_finds_exactly_the_reachable_set_once() {
-    // `verify` rejects a URL recorded twice, an unknown URL and a missing one, so passing
-    // means the reachable set exactly, each page fetched once.
-    matches_ground_truth(Scenario::Crawl, usize::MAX);
+/// `verify` rejects a URL recorded twice, an unknown URL and a missing one, so passing means
+/// the reachable set exactly, each page fetched once.
+fn crawl_finds_exactly_the_reachable_set_once(name: &str) {
+    matches_ground_truth(name, Scenario::Crawl, usize::MAX);
 }
 
-#[test]
-fn capped_crawl_stops_at_the_cap() {
-    matches_ground_truth(Scenario::Crawl, 7);
+fn capped_crawl_stops_at_the_cap(name: &str) {
+    matches_ground_truth(name, Scenario::Crawl, 7);
 }
 
 /// The same crawl over https (a CA made by the server, trusted with `Net::ca_pem`, as
-/// `--ca-cert` does): every contestant finds exactly the ground truth.
-#[test]
-fn https_crawl_matches_ground_truth() {
+/// `--ca-cert` does): the contestant finds exactly the ground truth.
+fn https_crawl_matches_ground_truth(name: &str) {
+    let Some(c) = ready(name) else { return };
     let k = knobs(30, 2);
     let srv = server_over(&k, true);
     assert_eq!(srv.base_url().scheme(), "https");
@@ -169,24 +144,25 @@ fn https_crawl_matches_ground_truth() {
         ..k
     };
     let site = srv.site().expect("synthetic site");
-    let expected = harness::expectation(
-        site,
-        &job(CONTESTANTS[0], Scenario::Crawl, &k, &srv, usize::MAX),
+    let dir = Workdir::new().expect("a directory for the inputs");
+    let job = harness::site_job(site, Scenario::Crawl, &k, usize::MAX, &dir).expect("inputs");
+    let got = records(run_as(c, &job), name);
+    matches(
+        &got,
+        &harness::expectation(site, Scenario::Crawl, &k, usize::MAX),
+        name,
     );
-    for_every_contestant(|c| {
-        let j = job(c, Scenario::Crawl, &k, &srv, usize::MAX);
-        let run = time_here(c, &j).map_err(|e| format!("{e:#}"))?;
-        let verdict = verify(&run.records, &expected);
-        if verdict.ok() {
-            Ok(())
-        } else {
-            Err(verdict.to_string())
-        }
-    });
 }
 
-#[test]
-fn every_failure_is_exactly_one_typed_record() {
+/// A job that fetches `urls`, as given.
+fn fetch_job(scenario: Scenario, k: &Knobs, urls: &[Url]) -> Job {
+    let mut job = Job::new("", scenario, k.clone());
+    job.urls = Some(urls.iter().map(Url::to_string).collect());
+    job
+}
+
+fn every_failure_is_exactly_one_typed_record(name: &str) {
+    let Some(c) = ready(name) else { return };
     let k = Knobs {
         timeout_ms: 300,
         max_body: 10_000,
@@ -211,41 +187,24 @@ fn every_failure_is_exactly_one_typed_record() {
         (base.join("/bytes/500").expect("url"), None),
     ];
     let inputs: Vec<Url> = urls.iter().map(|(u, _)| u.clone()).collect();
-    for_every_contestant(|c| {
-        let runner = c.prepare(&k).map_err(|e| e.to_string())?;
-        for (name, records) in [
-            ("download", runner.download(&inputs)),
-            ("scrape", runner.scrape(&inputs)),
-        ] {
-            if records.len() != urls.len() {
-                return Err(format!(
-                    "{name}: {} records for {} URLs",
-                    records.len(),
-                    urls.len()
-                ));
-            }
-            for (url, want) in &urls {
-                let mine: Vec<_> = records.iter().filter(|r| r.url == url.as_str()).collect();
-                let [got] = mine.as_slice() else {
-                    return Err(format!("{name}: {} records for {url}", mine.len()));
-                };
-                let kind = got.error.as_ref().map(FetchError::kind);
-                if kind != *want {
-                    return Err(format!(
-                        "{name}: {url} gave {:?}, expected {want:?}",
-                        got.error
-                    ));
-                }
-            }
+    for scenario in [Scenario::Download, Scenario::Scrape] {
+        let got = records(run_as(c, &fetch_job(scenario, &k, &inputs)), name);
+        assert_eq!(got.len(), urls.len(), "{scenario}: one record per URL");
+        for (url, want) in &urls {
+            let mine: Vec<_> = got.iter().filter(|r| r.url == url.as_str()).collect();
+            let [one] = mine.as_slice() else {
+                panic!("{scenario}: {} records for {url}", mine.len());
+            };
+            let kind = one.error.as_ref().map(FetchError::kind);
+            assert_eq!(kind, *want, "{scenario}: {url} gave {:?}", one.error);
         }
-        Ok(())
-    });
+    }
 }
 
-#[test]
-fn large_bodies_arrive_whole() {
-    // Several MiB arrive in many reads (so in many frames for the async engine, which joins
-    // them) and are sized from Content-Length; one byte over the cap is refused.
+/// Several MiB arrive in many reads (so in many frames for the async engine, which joins
+/// them) and are sized from Content-Length; one byte over the cap is refused.
+fn large_bodies_arrive_whole(name: &str) {
+    let Some(c) = ready(name) else { return };
     let k = Knobs {
         max_body: 6_000_000,
         ..knobs(2, 0)
@@ -256,56 +215,51 @@ fn large_bodies_arrive_whole() {
         .iter()
         .map(|p| base.join(p).expect("url"))
         .collect();
-    for_every_contestant(|c| {
-        let runner = c.prepare(&k).map_err(|e| e.to_string())?;
-        let got: Vec<(usize, Option<&str>)> = runner
-            .download(&urls)
+    let got: Vec<(usize, Option<&str>)> =
+        records(run_as(c, &fetch_job(Scenario::Download, &k, &urls)), name)
             .iter()
             .map(|r| (r.size, r.error.as_ref().map(FetchError::kind)))
             .collect();
-        let want = [
-            (6_000_000, None),
-            (0, Some("too_large")),
-            (1, None),
-            (0, None),
-        ];
-        (got == want)
-            .then_some(())
-            .ok_or_else(|| format!("{got:?}, expected {want:?}"))
-    });
+    let want = [
+        (6_000_000, None),
+        (0, Some("too_large")),
+        (1, None),
+        (0, None),
+    ];
+    assert_eq!(got, want);
 }
 
-#[test]
-fn waits_overlap_as_far_as_the_contestant_allows() {
-    // 20 waits of 100 ms. A contestant that overlaps C=20 waits needs ~0.1 s; the sequential
-    // baseline (C=1) needs 2 s. The bound is the contestant's own ideal, tripled, plus 0.5 s of
-    // slack for a loaded machine: generous, yet far below 2 s for any concurrent contestant.
+/// 20 waits of 100 ms. A contestant that overlaps C=20 waits needs ~0.1 s; the sequential
+/// baseline (C=1) needs 2 s. The bound is the contestant's own ideal, tripled, plus 0.5 s of
+/// slack for a loaded machine: generous, yet far below 2 s for any concurrent contestant.
+fn waits_overlap_as_far_as_the_contestant_allows(name: &str) {
+    let Some(c) = ready(name) else { return };
     let k = Knobs {
         concurrency: 20,
         ..knobs(20, 100)
     };
-    for_every_contestant(|c| {
-        let eff = c.effective(&k);
-        let ideal = Duration::from_millis(100) * (20_usize.div_ceil(eff.concurrency) as u32);
-        let runner = c.prepare(&k).map_err(|e| e.to_string())?;
-        let start = Instant::now();
-        let records = runner.sleep(20, Duration::from_millis(100));
-        let wall = start.elapsed();
-        if records.len() != 20 {
-            return Err(format!("{} records for 20 waits", records.len()));
-        }
-        let bound = ideal * 3 + Duration::from_millis(500);
-        (wall <= bound)
-            .then_some(())
-            .ok_or_else(|| format!("20 waits took {wall:?}, bound {bound:?} (ideal {ideal:?})"))
-    });
+    let eff = c.effective(&k);
+    let ideal = Duration::from_millis(100) * (20_usize.div_ceil(eff.concurrency) as u32);
+    let run = run_as(c, &Job::new("", Scenario::Sleep, k));
+    let done = run.end.as_ref().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(run.records.len(), 20, "one record per wait");
+    let bound = ideal * 3 + Duration::from_millis(500);
+    assert!(
+        done.wall() <= bound,
+        "20 waits took {:?}, bound {bound:?} (ideal {ideal:?})",
+        done.wall()
+    );
 }
 
-#[test]
-fn pitfall_records_are_right_and_inline_parsing_lags_most() {
-    use shootout_core::pitfall::{LagStats, Offload};
-    // Big pages, so a parse is long enough to matter. (T stays 2 as in every test here:
-    // async-std's global runtime can be sized only once per process.)
+/// Big pages, so a parse is long enough to matter: every variant's records are right, and
+/// the inline parse lags the heartbeat clearly more than either fix (a generous margin; never
+/// an absolute time). hybrid runs only the fix, so it has no inline lag to compare.
+fn pitfall_records_are_right_and_inline_parsing_lags_most(name: &str) {
+    let Some(c) = ready(name) else { return };
+    if c.pitfall_variants().is_empty() {
+        common::skip(name, "it has no event loop to block, so it runs no pitfall");
+        return;
+    }
     let k = Knobs {
         page_kb: 64,
         // The pitfall's own strategy: a parse long enough to stall a loop.
@@ -314,38 +268,40 @@ fn pitfall_records_are_right_and_inline_parsing_lags_most() {
     };
     let srv = server(&k);
     let site = srv.site().expect("synthetic site");
-    let urls = site.page_urls();
-    let truth = site.expect_pages(shootout_core::verify::Fields::Full);
-    for_every_contestant(|c| {
-        if c.pitfall_variants().is_empty() {
-            return Ok(());
-        }
-        let runner = c.prepare(&k).map_err(|e| e.to_string())?;
-        let mut worst = std::collections::HashMap::new();
-        for &v in c.pitfall_variants() {
-            let run = runner.pitfall(&urls, v).ok_or(format!("{v}: not run"))?;
-            let verdict = verify(&run.records, &truth);
-            if !verdict.ok() {
-                return Err(format!("{v}: {verdict}"));
-            }
-            worst.insert(v, LagStats::of(&run.lags).max_ms);
-            eprintln!("{} / {v}: worst lag {:.1} ms", c.name(), worst[&v]);
-        }
-        // The ordering, with a generous margin; never an absolute time. (hybrid runs only
-        // the fix, so it has no inline lag to compare.)
-        let Some(&inline) = worst.get(&Offload::Inline) else {
-            return Ok(());
+    let dir = Workdir::new().expect("a directory for the inputs");
+    let template =
+        harness::site_job(site, Scenario::Pitfall, &k, usize::MAX, &dir).expect("inputs");
+    let truth = harness::expectation(site, Scenario::Pitfall, &k, usize::MAX);
+    let mut worst = std::collections::HashMap::new();
+    for &v in c.pitfall_variants() {
+        let entry = Entry {
+            contestant: c,
+            offload: Some(v),
+            extract: k.extract,
         };
-        for fixed in [Offload::SpawnBlocking, Offload::Rayon] {
-            if inline < 2.0 * worst[&fixed] {
-                return Err(format!(
-                    "inline lag {inline:.1} ms is not clearly worse than {fixed} {:.1} ms",
-                    worst[&fixed]
-                ));
-            }
-        }
-        Ok(())
-    });
+        let run = common::run(c, &entry.job(&template));
+        let lags = run
+            .end
+            .as_ref()
+            .map_err(|e| format!("{v}: {e}"))
+            .map(|d| d.lags());
+        let lags = lags
+            .unwrap_or_else(|e| panic!("{e}"))
+            .expect("a pitfall run sends its lags");
+        matches(&run.records, &truth, &format!("{name} {v}"));
+        worst.insert(v, LagStats::of(&lags).max_ms);
+        eprintln!("{name} / {v}: worst lag {:.1} ms", worst[&v]);
+    }
+    let Some(&inline) = worst.get(&Offload::Inline) else {
+        return;
+    };
+    for fixed in [Offload::SpawnBlocking, Offload::Rayon] {
+        assert!(
+            inline >= 2.0 * worst[&fixed],
+            "inline lag {inline:.1} ms is not clearly worse than {fixed} {:.1} ms",
+            worst[&fixed]
+        );
+    }
 }
 
 /// A one-page site on the IPv6 loopback, `[::1]`: every request gets the same small page and
@@ -374,20 +330,45 @@ fn ipv6_site() -> Option<u16> {
     Some(port)
 }
 
-#[test]
-fn every_engine_fetches_an_ipv6_literal() {
+fn every_engine_fetches_an_ipv6_literal(name: &str) {
+    let Some(c) = ready(name) else { return };
     let Some(port) = ipv6_site() else {
-        eprintln!("note: no IPv6 loopback on this machine; skipping the [::1] test");
+        common::skip(name, "no IPv6 loopback on this machine");
         return;
     };
-    let root = Url::parse(&format!("http://[::1]:{port}/")).expect("a valid URL");
-    let k = knobs(1, 0);
-    for_every_contestant(|c| {
-        let runner = c.prepare(&k).map_err(|e| e.to_string())?;
-        let records = runner.crawl(&root, &CrawlSpec::pages(10));
-        match records.as_slice() {
-            [r] if r.is_ok() && r.title.as_deref() == Some("six") => Ok(()),
-            other => Err(format!("{other:?}")),
-        }
+    let mut job = Job::new("", Scenario::Crawl, knobs(1, 0));
+    job.crawl = Some(shootout_core::job::CrawlJob {
+        root: format!("http://[::1]:{port}/"),
+        max_pages: 10,
+        max_depth: None,
+        prefix: None,
+        robots: None,
     });
+    let got = records(run_as(c, &job), name);
+    match got.as_slice() {
+        [r] if r.is_ok() && r.title.as_deref() == Some("six") => {}
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The naive byte scan is caught by the verifier, in every scenario that parses. (One
+/// contestant: the strategy, not the runtime, is what is wrong.)
+#[test]
+fn the_naive_strategy_is_caught_by_the_verifier() {
+    let Some(c) = ready("sequential") else { return };
+    let k = Knobs {
+        extract: Strategy::Naive,
+        ..knobs(10, 0)
+    };
+    let srv = server(&k);
+    let site = srv.site().expect("synthetic site");
+    let dir = Workdir::new().expect("a directory for the inputs");
+    for scenario in [Scenario::Parse, Scenario::Scrape, Scenario::Crawl] {
+        let job = harness::site_job(site, scenario, &k, usize::MAX, &dir).expect("inputs");
+        let got = records(run_as(c, &job), "naive");
+        let verdict = verify(&got, &harness::expectation(site, scenario, &k, usize::MAX));
+        assert!(!verdict.ok(), "naive passed {scenario}");
+        // Every page carries three hidden anchors in its style, script and comment.
+        assert!(verdict.to_string().contains("links, expected"), "{verdict}");
+    }
 }

@@ -2,15 +2,26 @@
 //! scenario that parses and in every pitfall variant, records `internal` for the page that
 //! panicked and the right record for every other page.
 //!
-//! The panic comes from the test hook `SHOOTOUT_TEST_PANIC_URL`, which core reads once per
-//! process; this file is its own test binary so that no other test shares that process.
+//! The panic comes from the test hook `SHOOTOUT_TEST_PANIC_URL`, which core (and the Python
+//! programs' common.py) read once per process: it is set in each contestant's process alone,
+//! never in this one. One `#[test]` per contestant (`cargo test --test panics
+//! contestants::rayon::`).
 
+#[macro_use]
+mod common;
+
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use shootout_core::job::Job;
 use shootout_core::page::PANIC_ON_URL;
 use shootout_core::verify::{Expectation, Fields, verify};
 use shootout_core::{Knobs, PageRecord, Scenario};
-use shootout_lab::harness::{Job, time_here};
-use shootout_lab::registry::CONTESTANTS;
+use shootout_lab::harness::{self, Entry, Workdir, runner};
+use shootout_lab::registry;
 use shootout_site::{Content, Server, ServerConfig, SiteSpec};
+
+per_contestant!(a_panic_costs_one_record);
 
 /// Checks `records`: the `doomed` URL failed as `internal`, and the rest are exactly `truth`
 /// without it.
@@ -39,8 +50,14 @@ fn only_the_doomed_page_failed(
         .ok_or_else(|| verdict.to_string())
 }
 
-#[test]
-fn a_panic_costs_one_record_in_every_model() {
+/// One site for every test of this binary, and the URL whose parse panics.
+struct Doomed {
+    server: Server,
+    knobs: Knobs,
+    doomed: String,
+}
+
+static SITE: LazyLock<Doomed> = LazyLock::new(|| {
     let knobs = Knobs {
         pages: 12,
         latency_ms: 1,
@@ -61,63 +78,64 @@ fn a_panic_costs_one_record_in_every_model() {
         ..ServerConfig::default()
     })
     .expect("test server starts");
-    let site = server.site().expect("synthetic site");
-    let urls = site.page_urls();
-    let doomed = urls[3].to_string();
-    // SAFETY: set before any thread of this process reads the environment (it is this
-    // binary's only test, and the server's threads do not read it).
-    unsafe { std::env::set_var(PANIC_ON_URL, &doomed) };
-    // The asked-for panics are expected: keep them out of the test log, and print any other.
-    let default_hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        if !info.to_string().contains(PANIC_ON_URL) {
-            default_hook(info);
-        }
-    }));
-
-    let mut failures = Vec::new();
-    for c in CONTESTANTS {
-        for scenario in [Scenario::Scrape, Scenario::Parse] {
-            let job = Job {
-                contestant: c.name().to_owned(),
-                scenario,
-                knobs: knobs.clone(),
-                seed: 5,
-                max_pages: usize::MAX,
-                base_url: server.base_url().to_string(),
-                offload: None,
-                quirks: false,
-            };
-            let truth = match scenario {
-                Scenario::Parse => site.expect_parse(),
-                _ => site.expect_pages(Fields::Full),
-            };
-            let checked = time_here(*c, &job)
-                .map_err(|e| e.to_string())
-                .and_then(|t| only_the_doomed_page_failed(&t.records, &truth, &doomed));
-            if let Err(e) = checked {
-                failures.push(format!("{} {scenario}: {e}", c.name()));
-            }
-        }
-        let runner = match c.prepare(&knobs) {
-            Ok(r) => r,
-            Err(e) => {
-                failures.push(format!("{}: {e}", c.name()));
-                continue;
-            }
-        };
-        for &variant in c.pitfall_variants() {
-            let checked = runner
-                .pitfall(&urls, variant)
-                .ok_or_else(|| "not run".to_owned())
-                .and_then(|run| {
-                    let truth = site.expect_pages(Fields::Full);
-                    only_the_doomed_page_failed(&run.records, &truth, &doomed)
-                });
-            if let Err(e) = checked {
-                failures.push(format!("{} pitfall {variant}: {e}", c.name()));
-            }
-        }
+    let doomed = server
+        .site()
+        .expect("synthetic site")
+        .page_urls()
+        .swap_remove(3)
+        .to_string();
+    Doomed {
+        server,
+        knobs,
+        doomed,
     }
-    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+});
+
+/// Runs `job` in the contestant's process, with the panic hook set in that process alone.
+fn run_doomed(name: &str, job: &Job) -> Vec<PageRecord> {
+    let c = registry::find(name).expect("registered");
+    let mut command = runner::command(c.launch()).expect("it starts");
+    command.env(PANIC_ON_URL, &SITE.doomed);
+    let run = runner::supervise(command, job, Duration::from_secs(120), |_| None);
+    if let Err(e) = &run.end {
+        panic!("{name} {} {:?}: {e}", job.scenario, job.offload);
+    }
+    run.records
+}
+
+/// Every scenario that parses, and every pitfall variant.
+fn a_panic_costs_one_record(name: &str) {
+    let Some(c) = common::ready(name) else { return };
+    if c.example() {
+        common::skip(
+            name,
+            "the protocol's example has no test hook for a failing parse",
+        );
+        return;
+    }
+    let site = SITE.server.site().expect("synthetic site");
+    let dir = Workdir::new().expect("a directory for the inputs");
+    for scenario in [Scenario::Scrape, Scenario::Parse] {
+        let job = harness::site_job(site, scenario, &SITE.knobs, usize::MAX, &dir).expect("inputs");
+        let job = Job {
+            contestant: name.to_owned(),
+            ..job
+        };
+        let truth = harness::expectation(site, scenario, &SITE.knobs, usize::MAX);
+        only_the_doomed_page_failed(&run_doomed(name, &job), &truth, &SITE.doomed)
+            .unwrap_or_else(|e| panic!("{scenario}: {e}"));
+    }
+    let template =
+        harness::site_job(site, Scenario::Pitfall, &SITE.knobs, usize::MAX, &dir).expect("inputs");
+    let truth = site.expect_pages(Fields::Full);
+    for &variant in c.pitfall_variants() {
+        let job = Entry {
+            contestant: c,
+            offload: Some(variant),
+            extract: SITE.knobs.extract,
+        }
+        .job(&template);
+        only_the_doomed_page_failed(&run_doomed(name, &job), &truth, &SITE.doomed)
+            .unwrap_or_else(|e| panic!("pitfall {variant}: {e}"));
+    }
 }

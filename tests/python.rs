@@ -1,20 +1,15 @@
-//! The Python contestants: the same checks as the Rust ones, over `registry::PYTHON`.
+//! What is particular to the Python programs: their rows as `shootout run` measures them,
+//! and how a missing, unready or crashing interpreter is reported. (The checks every
+//! contestant passes, Python ones included, are tests/contestants.rs, tests/protocol.rs and
+//! tests/crawl.rs.)
 //!
 //! They need an interpreter with python/requirements.txt (`just python`). Without one, each
 //! test prints a note and passes, so `cargo test --workspace` works with the Rust toolchain
 //! alone; CI sets `SHOOTOUT_REQUIRE_PYTHON=1`, which turns a missing interpreter into a failure.
 
-use std::collections::BTreeSet;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::{Command, Output};
-
-use shootout_core::pitfall::Offload;
-use shootout_core::verify::verify;
-use shootout_core::{Contestant, Knobs, Scenario};
-use shootout_lab::harness::{self, Job, time_here};
-use shootout_lab::registry::PYTHON;
-use shootout_site::{Content, Server, ServerConfig, SiteSpec};
 
 /// Whether the Python contestants can run here; if not, says why (and fails under CI).
 fn python_ready(test: &str) -> bool {
@@ -32,102 +27,11 @@ fn python_ready(test: &str) -> bool {
     }
 }
 
-fn knobs() -> Knobs {
-    Knobs {
-        pages: 24,
-        latency_ms: 5,
-        page_kb: 8,
-        concurrency: 6,
-        threads: 2,
-        ..Knobs::default()
-    }
-}
-
-fn server(k: &Knobs) -> Server {
-    Server::start(ServerConfig {
-        content: Content::Synthetic(SiteSpec {
-            pages: k.pages,
-            page_kb: k.page_kb,
-            seed: 3,
-            quirks: false,
-        }),
-        latency: k.latency(),
-        threads: 2,
-        ..ServerConfig::default()
-    })
-    .expect("test server starts")
-}
-
-fn job(c: &dyn Contestant, scenario: Scenario, srv: &Server, max_pages: usize) -> Job {
-    Job {
-        contestant: c.name().to_owned(),
-        scenario,
-        knobs: knobs(),
-        seed: 3,
-        max_pages,
-        base_url: srv.base_url().to_string(),
-        offload: None,
-        quirks: false,
-    }
-}
-
 fn shootout(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_shootout"))
         .args(args)
         .output()
         .expect("the binary runs")
-}
-
-/// Every Python contestant, in every scenario it runs (a capped crawl, and each pitfall
-/// variant, included), yields exactly the ground truth: the test body of tests/contestants.rs.
-#[test]
-fn every_python_contestant_matches_ground_truth() {
-    if !python_ready("every_python_contestant_matches_ground_truth") {
-        return;
-    }
-    let srv = server(&knobs());
-    let site = srv.site().expect("synthetic site");
-    let mut failures = Vec::new();
-    let runs = [
-        (Scenario::Sleep, usize::MAX),
-        (Scenario::Download, usize::MAX),
-        (Scenario::Scrape, usize::MAX),
-        (Scenario::Crawl, usize::MAX),
-        (Scenario::Crawl, 7),
-        (Scenario::Parse, usize::MAX),
-        (Scenario::Pitfall, usize::MAX),
-    ];
-    for c in PYTHON {
-        for (scenario, max_pages) in runs {
-            let variants: Vec<Option<Offload>> = if scenario == Scenario::Pitfall {
-                c.pitfall_variants().iter().copied().map(Some).collect()
-            } else {
-                vec![None]
-            };
-            for offload in variants {
-                let j = Job {
-                    offload,
-                    ..job(*c, scenario, &srv, max_pages)
-                };
-                let label = format!("{} {scenario} (cap {max_pages}, {offload:?})", c.name());
-                match time_here(*c, &j) {
-                    Err(e) => failures.push(format!("{label}: {e:#}")),
-                    Ok(run) => {
-                        let verdict = verify(&run.records, &harness::expectation(site, &j));
-                        if !verdict.ok() {
-                            failures.push(format!("{label}: {verdict}"));
-                        }
-                        if scenario == Scenario::Pitfall
-                            && run.heartbeat.is_none_or(|h| h.ticks == 0)
-                        {
-                            failures.push(format!("{label}: no heartbeat ticks"));
-                        }
-                    }
-                }
-            }
-        }
-    }
-    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
 /// In `shootout run`, a Python row is measured by the Python child itself, verified, and
@@ -169,48 +73,6 @@ fn measured_python_rows_are_verified_and_costed() {
         );
     }
     assert_eq!(rows.iter().filter(|r| r["family"] == "python").count(), 3);
-}
-
-/// The lines of a `shootout crawl --json`, sorted.
-fn crawl_records(url: &str, contestant: &str) -> Result<BTreeSet<String>, String> {
-    let out = shootout(&["crawl", "--url", url, "--contestant", contestant, "--json"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if !out.status.success() {
-        return Err(format!("{contestant}: exit {}: {stderr}", out.status));
-    }
-    if !stderr.contains(&format!("with {contestant}")) {
-        return Err(format!("{contestant}: no totals line: {stderr}"));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_owned)
-        .collect())
-}
-
-/// `shootout crawl --contestant python-*` prints the very records the Rust contestants print.
-#[test]
-fn python_crawls_print_the_same_records_as_rust() {
-    if !python_ready("python_crawls_print_the_same_records_as_rust") {
-        return;
-    }
-    let srv = server(&knobs());
-    let url = srv.base_url().to_string();
-    let rust = crawl_records(&url, "tokio").expect("tokio crawls");
-    assert!(rust.len() > knobs().pages, "the crawl finds the whole site");
-    let mut failures = Vec::new();
-    for c in PYTHON {
-        match crawl_records(&url, c.name()) {
-            Err(e) => failures.push(e),
-            Ok(lines) if lines != rust => failures.push(format!(
-                "{}: {} lines, {} differ from tokio's",
-                c.name(),
-                lines.len(),
-                lines.symmetric_difference(&rust).count()
-            )),
-            Ok(_) => {}
-        }
-    }
-    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
 /// One line on stderr, no panic.

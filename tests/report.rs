@@ -411,7 +411,10 @@ fn bad_report_and_compare_input_gets_one_line() {
         ],
         "no `<!-- report:begin",
     );
-    one_line(&["report", "--runs", "0"], "--runs must be at least 1");
+    one_line(
+        &["report", "--runs", "0"],
+        "'--runs <RUNS>': must be at least 1",
+    );
 
     let row = |c: usize| {
         format!(

@@ -17,8 +17,8 @@ use std::time::Duration;
 use criterion::{BenchmarkId, Criterion, Throughput};
 use shootout_core::verify::verify;
 use shootout_core::{Knobs, Scenario, Strategy};
-use shootout_lab::harness::{self, Inputs, Job};
-use shootout_lab::registry::CONTESTANTS;
+use shootout_lab::harness::{self, Workdir};
+use shootout_lab::registry::{self, Contestant};
 use shootout_site::{Content, Server, ServerConfig, SiteSpec};
 
 /// The synthetic site's seed in every bench.
@@ -68,23 +68,20 @@ pub fn bench_scenario(c: &mut Criterion, scenario: Scenario, knobs: Knobs) {
         "{scenario} N={} L={}ms S={}KiB C={} T={}",
         knobs.pages, knobs.latency_ms, knobs.page_kb, knobs.concurrency, knobs.threads
     ));
-    let template = Job {
-        contestant: String::new(),
-        scenario,
-        knobs: knobs.clone(),
-        seed: SEED,
-        max_pages: usize::MAX,
-        base_url: server.base_url().to_string(),
-        offload: None,
-        quirks: false,
-    };
+    // The jobs' inputs, as the harness writes them for a child; read here, in this process.
+    let dir = Workdir::new().expect("a directory for the inputs");
+    let template = harness::site_job(site, scenario, &knobs, usize::MAX, &dir)
+        .expect("the inputs are written");
     // The ground truth is the same for every contestant and strategy: compute it once.
-    let expected = harness::expectation(site, &template);
-    for entry in harness::runs_for(scenario, CONTESTANTS, &strategies(scenario)) {
+    let expected = harness::expectation(site, scenario, &knobs, usize::MAX);
+    // The Rust models, run in this process: criterion times the scenario alone.
+    let models: Vec<Contestant> = registry::models().map(Contestant::Rust).collect();
+    for entry in harness::runs_for(scenario, &models, &strategies(scenario)) {
         let job = entry.job(&template);
         let name = entry.label(scenario, false);
-        let runner = entry.contestant.prepare(&job.knobs).expect("runner builds");
-        let inputs = Inputs::build(&job).expect("inputs build");
+        let model = entry.contestant.model().expect("only models are benched");
+        let runner = model.prepare(&job.knobs).expect("runner builds");
+        let inputs = job.inputs().expect("inputs build");
         // A wrong answer fast is not a result: check before timing.
         let ran = inputs
             .run(runner.as_ref())

@@ -1,15 +1,16 @@
-"""`python -m shootout_py`: run one job for the Rust harness.
+"""`python -m shootout_py`: run one job for the harness, on the protocol every contestant
+speaks (docs/protocol.md; the Rust side is crates/core/src/job.rs).
 
-The protocol (the Rust side is crates/lab/src/python.rs):
-
-- stdin: one JSON object, the job: `contestant`, `scenario`, `knobs` (the lab's `Knobs`), and
-  the scenario's inputs, built by the harness so every contestant gets the very same ones:
-  `urls` (download, scrape, pitfall), `pages` (parse: `url` and `body`), `root`, `max_pages`,
-  `max_depth`, `prefix` and `robots` (crawl), `offload` (pitfall) and `stream`.
-- stdout: JSON lines. With `stream` (used by `shootout crawl`), `{"admitted": URL}` and
-  `{"record": RECORD}` as they happen. Always, last, `{"result": {"records", "wall_s",
-  "cpu_s", "peak_rss", "lags_s"}}`, measured around the scenario alone, like a Rust child.
-- exit status 0, or 2 for a job this contestant does not run, or a traceback and 1.
+- stdin: one JSON object, the job: `protocol`, `contestant`, `scenario`, `knobs` (the lab's
+  `Knobs`), and the scenario's inputs, built by the harness so every contestant gets the very
+  same ones: `urls` (download, scrape, pitfall), `pages` (parse: a file and its index),
+  `crawl` (`root`, `max_pages`, `max_depth`, `prefix`, `robots`), `offload` (pitfall) and
+  `stream`.
+- stdout: JSON lines. `{"record": RECORD}` once per input; with `stream` (used by `shootout
+  crawl`), `{"admitted": URL}` and `{"record": RECORD}` as they happen. Last, `{"done":
+  {"wall_s", "cpu_s", "peak_rss", "lags_s", "driver", "runtime"}}`, measured around the
+  scenario alone, like a Rust child.
+- exit status 0; 2 with one line on stderr for a job it cannot run; anything else is a crash.
 
 `python -m shootout_py --check` imports everything and prints the versions: the harness's
 test that an interpreter is ready.
@@ -35,22 +36,25 @@ def main() -> int:
         )
         return 0
     from . import aio, pool, sequential
-    from .common import Job, Output, Unsupported
+    from .common import BadJob, Job, Output
 
-    job = Job.from_json(json.load(sys.stdin))
     contestants = {
         "python-sequential": sequential.run,
         "python-asyncio": aio.run,
         "python-pool": pool.run,
     }
-    run = contestants.get(job.contestant)
-    if run is None:
-        print(f"error: unknown contestant '{job.contestant}'", file=sys.stderr)
-        return 2
-    out = Output(job.stream)
     try:
-        out.result(run(job, out))
-    except Unsupported as e:
+        try:
+            text = json.load(sys.stdin)
+        except ValueError as e:
+            raise BadJob(f"malformed job: {e}") from e
+        job = Job.from_json(text)
+        run = contestants.get(job.contestant)
+        if run is None:
+            raise BadJob(f"unknown contestant '{job.contestant}'")
+        out = Output(job.stream)
+        out.done(run(job, out))
+    except BadJob as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     return 0

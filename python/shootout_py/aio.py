@@ -41,6 +41,14 @@ HEARTBEAT_PERIOD = 0.010  # crates/core/src/pitfall.rs: HEARTBEAT_PERIOD
 BLOCKING_CALL = 0.005  # crates/core/src/pitfall.rs: BLOCKING_CALL
 
 
+def selector(loop: asyncio.AbstractEventLoop) -> str:
+    """The readiness interface the loop waits on, as its `selectors` class names it
+    (`EpollSelector` on Linux): the row's driver, as the runtime reports it."""
+    chosen = getattr(loop, "_selector", None)  # asyncio's SelectorEventLoop keeps it here
+    name = type(chosen).__name__ if chosen is not None else "EpollSelector"
+    return name.removesuffix("Selector").lower()
+
+
 async def bounded(
     n: int, limit: int, label: Callable[[int], str], one: Callable[[int], Awaitable[Record]]
 ) -> list[Record]:
@@ -79,7 +87,7 @@ async def crawl(job: Job, out: Output, client: AsyncClient, robots: Any) -> list
     async def worker() -> None:
         while True:
             url = await queue.get()
-            for u in frontier.finish(*contained_crawl(url, await client.get(url))):
+            for u in frontier.finish(*contained_crawl(url, await client.get(url, frontier.scope))):
                 queue.put_nowait(u)
             queue.task_done()
 
@@ -99,7 +107,7 @@ async def main(job: Job, out: Output, processes: ProcessPoolExecutor | None) -> 
     loop.set_default_executor(threads)
     await asyncio.gather(*(asyncio.to_thread(time.sleep, 0.01) for _ in range(k.threads)))
     client = await AsyncClient(k).open()
-    robots = load_robots(job, BlockingClient(k).get) if job.scenario == "crawl" else None
+    robots = load_robots(job)
     wait = k.latency_ms / 1000
 
     async def sleep_one(i: int) -> Record:
@@ -158,7 +166,7 @@ async def main(job: Job, out: Output, processes: ProcessPoolExecutor | None) -> 
         records, lags = await work()
         wall = time.perf_counter() - start
         after = Usage.now(workers())
-        return result(records, before, after, wall, lags)
+        return result(records, before, after, wall, lags, driver=selector(loop))
     finally:
         await client.close()
         threads.shutdown(wait=False)

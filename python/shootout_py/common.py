@@ -20,12 +20,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import platform
 import resource
 import sys
 import time
 from collections.abc import Callable, Iterable
 from typing import Any, TextIO
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
@@ -69,9 +70,32 @@ class Knobs:
         )
 
 
+PROTOCOL = 1  # crates/core/src/job.rs: PROTOCOL
+
+
+class BadJob(Exception):
+    """A job this program cannot run: malformed, or not one this contestant runs. The child
+    says why in one line and exits with status 2 (docs/protocol.md)."""
+
+
+class Unsupported(BadJob):
+    """A scenario (or pitfall variant) this contestant does not run."""
+
+
+@dataclasses.dataclass(frozen=True)
+class RobotsTxt:
+    """The site's robots.txt, fetched once by the harness and sent in the job."""
+
+    url: str
+    status: int
+    body: str
+
+
 @dataclasses.dataclass(frozen=True)
 class Job:
-    """One run: a scenario and its inputs, as the Rust harness sends it on stdin."""
+    """One run: a scenario and its inputs, as the harness sends it on stdin (docs/protocol.md).
+    The pages of `parse` arrive in a file the harness wrote; they are read here, before the
+    clock starts."""
 
     contestant: str
     scenario: str
@@ -82,26 +106,59 @@ class Job:
     max_pages: int
     max_depth: int | None
     prefix: str | None
-    robots: bool
+    robots: RobotsTxt | None
     offload: str | None
     stream: bool
 
     @staticmethod
-    def from_json(j: dict[str, Any]) -> Job:
-        return Job(
-            contestant=j["contestant"],
-            scenario=j["scenario"],
-            knobs=Knobs.from_json(j["knobs"]),
-            urls=j.get("urls") or [],
-            pages=[(p["url"], p["body"].encode()) for p in j.get("pages") or []],
-            root=j.get("root"),
-            max_pages=j.get("max_pages") or 0,
-            max_depth=j.get("max_depth"),
-            prefix=j.get("prefix"),
-            robots=bool(j.get("robots")),
-            offload=j.get("offload"),
-            stream=bool(j.get("stream")),
-        )
+    def from_json(j: Any) -> Job:
+        """Reads and checks a job; a job that cannot be run raises `BadJob`."""
+        try:
+            if not isinstance(j, dict):
+                raise BadJob("malformed job: not a JSON object")
+            if j.get("protocol", PROTOCOL) != PROTOCOL:
+                raise BadJob(f"malformed job: protocol {j.get('protocol')} (this program speaks {PROTOCOL})")
+            scenario = j["scenario"]
+            crawl = j.get("crawl") or {}
+            robots = crawl.get("robots")
+            job = Job(
+                contestant=j["contestant"],
+                scenario=scenario,
+                knobs=Knobs.from_json(j["knobs"]),
+                urls=list(j.get("urls") or []),
+                pages=_read_pages(j["pages"]) if scenario == "parse" else [],
+                root=crawl.get("root"),
+                max_pages=crawl.get("max_pages") or 0,
+                max_depth=crawl.get("max_depth"),
+                prefix=crawl.get("prefix"),
+                robots=RobotsTxt(robots["url"], robots["status"], robots["body"]) if robots else None,
+                offload=j.get("offload"),
+                stream=bool(j.get("stream")),
+            )
+        except (KeyError, TypeError, ValueError) as e:
+            raise BadJob(f"malformed job: {type(e).__name__}: {e}") from e
+        needs = {"download": "urls", "scrape": "urls", "pitfall": "urls", "crawl": "crawl"}.get(scenario)
+        if needs == "urls" and "urls" not in j or needs == "crawl" and job.root is None:
+            raise BadJob(f"a {scenario} job needs `{needs}`")
+        if scenario == "pitfall" and job.offload is None:
+            raise BadJob("a pitfall job needs `offload`")
+        return job
+
+
+def _read_pages(pages: dict[str, Any]) -> list[tuple[str, bytes]]:
+    """The pages of a `parse` job: their bodies one after another in one file, in the order
+    of the index."""
+    out = []
+    try:
+        with open(pages["file"], "rb") as f:
+            for entry in pages["index"]:
+                body = f.read(entry["len"])
+                if len(body) != entry["len"]:
+                    raise BadJob(f"pages file {pages['file']}: ends before the body of {entry['url']}")
+                out.append((entry["url"], body))
+    except OSError as e:
+        raise BadJob(f"pages file {pages['file']}: {e}") from e
+    return out
 
 
 # ----------------------------------------------------------------------------------------------
@@ -225,10 +282,21 @@ def download_record(url: str, got: Fetched | FetchError) -> Record:
     )
 
 
+# The lab's test hook (crates/core/src/page.rs: PANIC_ON_URL): parsing this URL raises, so a
+# test can check that one page that fails costs that page's record and nothing else.
+_FAIL_ON = os.environ.get("SHOOTOUT_TEST_PANIC_URL")
+
+
+def _fail_if_asked(url: str) -> None:
+    if _FAIL_ON is not None and url == _FAIL_ON:
+        raise RuntimeError(f"SHOOTOUT_TEST_PANIC_URL asked for a failure while parsing {url}")
+
+
 def _scraped(url: str, got: Fetched | FetchError) -> tuple[Record, Extracted | None]:
     """A page's record, and what parsing found (nothing unless it was 2xx HTML)."""
     if isinstance(got, FetchError) or status_error(got.status) or not is_html(got.content_type):
         return download_record(url, got), None
+    _fail_if_asked(url)
     e = extract(got.body, got.content_type)
     r = record(
         url,
@@ -269,6 +337,7 @@ def contained_crawl(url: str, got: Fetched | FetchError) -> tuple[Record, list[s
 
 def parse_record(url: str, body: bytes) -> Record:
     """The parse scenario: an in-memory page, no HTTP."""
+    _fail_if_asked(url)
     e = extract(body)
     return record(url, title=e.title, links=e.links, size=len(body))
 
@@ -308,22 +377,93 @@ def origin(url: str) -> tuple[str, str | None, int | None]:
     return parts.scheme, parts.hostname, parts.port or _DEFAULT_PORT.get(parts.scheme)
 
 
+class Scope:
+    """Where a crawl may go: the root's origin, a path prefix, and what robots.txt allows (the
+    twin of `shootout_core::Scope`). A crawl admits only links inside it, and follows a
+    redirect only to a URL inside it."""
+
+    def __init__(self, root: str, prefix: str | None, robots: RobotRules | None) -> None:
+        self.root = normalise(root, "") or root
+        self._origin = origin(self.root)
+        self._prefix = prefix
+        self.robots = robots
+
+    @staticmethod
+    def of(job: Job, robots: RobotRules | None) -> Scope:
+        assert job.root is not None, "a crawl job has a root"
+        return Scope(job.root, job.prefix, robots)
+
+    def contains(self, url: str) -> bool:
+        """The origin and the prefix; robots.txt is asked apart (a disallowed URL still gets
+        its `robots` record)."""
+        return origin(url) == self._origin and (
+            self._prefix is None or urlsplit(url).path.startswith(self._prefix)
+        )
+
+    def robots_refusal(self, url: str) -> str | None:
+        if self.robots is None or self.robots.allows(url):
+            return None
+        return f"{self.robots.source} disallows {urlsplit(url).path}"
+
+
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+
+
+class Redirects:
+    """One request's trail of redirects (the twin of `shootout_core::net::Redirects`): at most
+    `max_redirects` hops, no loop, http(s) only, and in a crawl only inside its scope."""
+
+    def __init__(self, first: str, max_redirects: int, scope: Scope | None) -> None:
+        self._first = first
+        self._max = max_redirects
+        self._scope = scope
+        self._hops: list[str] = []
+
+    def current(self) -> str:
+        return self._hops[-1] if self._hops else self._first
+
+    def final_url(self) -> str | None:
+        return self._hops[-1] if self._hops else None
+
+    def next(self, status: int, location: str | None) -> bool:
+        """After a response to `current()`: True if a redirect was followed (`current()` is
+        its target now), False if this response is the one to keep; raises `FetchError`
+        (`redirect`) if the redirect cannot be followed."""
+        if self._max == 0 or status not in REDIRECT_STATUSES:
+            return False
+        here = self.current()
+        if location is None:
+            raise FetchError("redirect", f"HTTP {status} from {here} has no Location")
+        to = urldefrag(urljoin(here, location.strip())).url
+        if urlsplit(to).scheme not in ("http", "https"):
+            raise FetchError("redirect", f"{here} redirects to {to}, which is not http(s)")
+        if to == self._first or to in self._hops:
+            raise FetchError("redirect", f"loop: {here} redirects back to {to}")
+        if len(self._hops) >= self._max:
+            raise FetchError("redirect", f"more than {self._max} redirects (last: {here} -> {to})")
+        if self._scope is not None:
+            if not self._scope.contains(to):
+                raise FetchError("redirect", f"{here} redirects to {to}, outside the crawl's scope")
+            why = self._scope.robots_refusal(to)
+            if why is not None:
+                raise FetchError("redirect", f"{here} redirects to {to}: {why}")
+        self._hops.append(to)
+        return True
+
+
 class Frontier:
-    """Which URLs a crawl fetches: one origin (and `prefix`), each URL once, at most
-    `max_pages`, at most `max_depth` hops, and what robots.txt allows. The twin of
+    """Which URLs a crawl fetches: its `Scope` (one origin, and `prefix`), each URL once, at
+    most `max_pages`, at most `max_depth` hops, and what robots.txt allows. The twin of
     `shootout_core::Frontier`; it holds no queue, because how work is queued is each
     contestant's own choice."""
 
     def __init__(self, job: Job, out: Output, robots: RobotRules | None = None) -> None:
-        assert job.root is not None, "a crawl job has a root"
-        self.root = normalise(job.root, "") or job.root
-        self._origin = origin(self.root)
-        self._prefix = job.prefix
+        self.scope = Scope.of(job, robots)
+        self.root = self.scope.root
         self._depth: dict[str, int] = {self.root: 0}
         self._admitted = 1
         self._max_pages = max(job.max_pages, 1)
         self._max_depth = job.max_depth
-        self._robots = robots
         self._out = out
         self.records: list[Record] = []
         out.admitted(self.root)
@@ -342,14 +482,14 @@ class Frontier:
             self._admitted >= self._max_pages
             or (self._max_depth is not None and depth > self._max_depth)
             or url in self._depth
-            or origin(url) != self._origin
-            or (self._prefix is not None and not urlsplit(url).path.startswith(self._prefix))
+            or not self.scope.contains(url)
         ):
             return False
         self._depth[url] = depth
         self._admitted += 1
-        if self._robots is not None and not self._robots.allows(url):
-            r = record(url, error=f"robots: {self._robots.source} disallows {urlsplit(url).path}")
+        why = self.scope.robots_refusal(url)
+        if why is not None:
+            r = record(url, error=f"robots: {why}")
             self.records.append(r)
             self._out.finished(r)
             return False
@@ -382,13 +522,15 @@ class RobotRules:
 
 
 class Output:
-    """Where records go. In stream mode (`shootout crawl`), every admitted URL and every
-    finished record is one JSON line as it happens, so Ctrl-C loses nothing; otherwise the
-    records travel in the one result line at the end, like a Rust child's."""
+    """Where the protocol's lines go (docs/protocol.md). In stream mode (`shootout crawl`),
+    every admitted URL and every finished record is one JSON line as it happens, so Ctrl-C
+    loses nothing; otherwise the records are written after the clock stops. Either way the
+    last line is `done`, with what this process measured of itself."""
 
     def __init__(self, stream: bool, out: TextIO = sys.stdout) -> None:
         self._stream = stream
         self._out = out
+        self._written: set[str] = set()
 
     def admitted(self, url: str) -> None:
         if self._stream:
@@ -396,15 +538,21 @@ class Output:
 
     def finished(self, r: Record) -> None:
         if self._stream:
+            self._written.add(r["url"])
             self._line({"record": r})
 
-    def result(self, result: dict[str, Any]) -> None:
-        self._line({"result": result})
+    def done(self, result: dict[str, Any]) -> None:
+        """Writes every record not written yet, then the closing line."""
+        for r in result.pop("records"):
+            if r["url"] not in self._written:
+                self._line({"record": r})
+        self._line({"done": result})
 
     def _line(self, obj: dict[str, Any]) -> None:
         self._out.write(json.dumps(obj, ensure_ascii=False))
         self._out.write("\n")
-        self._out.flush()
+        if self._stream:
+            self._out.flush()
 
 
 def _proc_stat(pid: int) -> tuple[float, int] | None:
@@ -461,10 +609,6 @@ def workers() -> list[int]:
 # Timing
 
 
-class Unsupported(Exception):
-    """A scenario this contestant does not run."""
-
-
 def contained(url: str, work: Callable[[], Record]) -> Record:
     """Runs one page's work; an exception becomes that page's `internal` record, so one bad
     page never costs the others theirs (the twin of `shootout_core::page::contained`)."""
@@ -474,21 +618,38 @@ def contained(url: str, work: Callable[[], Record]) -> Record:
         return failed(url, e)
 
 
+def runtime() -> dict[str, Any]:
+    """What this interpreter says about itself, for every row it runs: its version, and whether
+    the GIL is on (`sys._is_gil_enabled`, where it exists: 3.13 and later; before, always)."""
+    gil = getattr(sys, "_is_gil_enabled", None)
+    return {
+        "python": platform.python_version(),
+        "implementation": sys.implementation.name,
+        "gil": bool(gil()) if gil is not None else True,
+    }
+
+
 def result(
     records: list[Record],
     before: Usage,
     after: Usage,
     wall: float,
     lags: list[float] | None = None,
+    driver: str | None = None,
 ) -> dict[str, Any]:
-    """The result line: what a Rust child reports as `Timed`."""
-    return {
+    """The records, and the closing line's measurements (docs/protocol.md: `done`)."""
+    out: dict[str, Any] = {
         "records": records,
         "wall_s": wall,
         "cpu_s": max(after.cpu - before.cpu, 0.0),
         "peak_rss": after.peak_rss,
-        "lags_s": lags,
+        "runtime": runtime(),
     }
+    if lags is not None:
+        out["lags_s"] = lags
+    if driver is not None:
+        out["driver"] = {"name": driver}
+    return out
 
 
 def timed(work: Any, pids: Any = lambda: ()) -> dict[str, Any]:
@@ -503,13 +664,10 @@ def timed(work: Any, pids: Any = lambda: ()) -> dict[str, Any]:
     return result(records, before, after, wall, lags)
 
 
-def load_robots(job: Job, get: Any) -> RobotRules | None:
-    """The site's robots.txt, fetched once before the crawl (outside the clock), if the job
-    obeys it. `get` is the contestant's blocking fetch."""
-    if not job.robots or job.root is None:
+def load_robots(job: Job) -> RobotRules | None:
+    """The site's robots.txt rules, from the job (the harness fetched the file once), if the
+    job obeys them."""
+    if job.robots is None:
         return None
-    source = urljoin(job.root, "/robots.txt")
-    got = get(source)
-    if isinstance(got, FetchError):
-        return RobotRules(source, 404, "", job.knobs.user_agent)
-    return RobotRules(source, got.status, got.body.decode("utf-8", "replace"), job.knobs.user_agent)
+    r = job.robots
+    return RobotRules(r.url, r.status, r.body, job.knobs.user_agent)

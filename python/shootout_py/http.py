@@ -17,7 +17,7 @@ from typing import Any
 import aiohttp
 import requests
 
-from .common import FetchError, Fetched, Knobs
+from .common import FetchError, Fetched, Knobs, Redirects, Scope
 
 _CHUNK = 64 * 1024
 
@@ -43,33 +43,38 @@ class BlockingClient:
                 f.write(knobs.ca_pem)
             self._verify = f.name
 
-    def get(self, url: str) -> Fetched | FetchError:
+    def get(self, url: str, scope: Scope | None = None) -> Fetched | FetchError:
+        """GET `url`, following redirects as `Redirects` allows (within `scope`, in a crawl)."""
         k = self.knobs
+        trail = Redirects(url, k.max_redirects, scope)
         try:
-            with self.session.get(
-                url,
-                timeout=k.timeout_s,
-                stream=True,
-                allow_redirects=k.max_redirects > 0,
-                verify=self._verify,
-            ) as r:
-                body = bytearray()
-                for chunk in r.iter_content(_CHUNK):
-                    body += chunk
-                    if len(body) > k.max_body:
-                        return _too_large(k)
-                return Fetched(
-                    status=r.status_code,
-                    content_type=r.headers.get("Content-Type"),
-                    body=bytes(body),
-                    final_url=r.url if r.history else None,
-                )
+            while True:
+                with self.session.get(
+                    trail.current(),
+                    timeout=k.timeout_s,
+                    stream=True,
+                    allow_redirects=False,
+                    verify=self._verify,
+                ) as r:
+                    if trail.next(r.status_code, r.headers.get("Location")):
+                        continue
+                    body = bytearray()
+                    for chunk in r.iter_content(_CHUNK):
+                        body += chunk
+                        if len(body) > k.max_body:
+                            return _too_large(k)
+                    return Fetched(
+                        status=r.status_code,
+                        content_type=r.headers.get("Content-Type"),
+                        body=bytes(body),
+                        final_url=trail.final_url(),
+                    )
+        except FetchError as e:
+            return e
         except requests.exceptions.Timeout:
             return FetchError("timeout", f"no response within {k.timeout_ms} ms")
         except requests.exceptions.SSLError as e:
             return FetchError("tls", str(e))
-        except requests.exceptions.TooManyRedirects as e:
-            return FetchError("redirect", str(e))
         except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as e:
             return FetchError("protocol", str(e))
         except requests.exceptions.ConnectionError as e:
@@ -118,33 +123,35 @@ class AsyncClient:
         if self.session is not None:
             await self.session.close()
 
-    async def get(self, url: str) -> Fetched | FetchError:
+    async def get(self, url: str, scope: Scope | None = None) -> Fetched | FetchError:
+        """GET `url`, following redirects as `Redirects` allows (within `scope`, in a crawl)."""
         k = self.knobs
         assert self.session is not None, "AsyncClient.open() was awaited"
-        kwargs: dict[str, Any] = {"allow_redirects": k.max_redirects > 0}
-        if k.max_redirects > 0:
-            kwargs["max_redirects"] = k.max_redirects
+        trail = Redirects(url, k.max_redirects, scope)
         try:
-            async with self.session.get(url, **kwargs) as resp:
-                body = bytearray()
-                async for chunk in resp.content.iter_chunked(_CHUNK):
-                    body += chunk
-                    if len(body) > k.max_body:
-                        return _too_large(k)
-                return Fetched(
-                    status=resp.status,
-                    content_type=resp.headers.get("Content-Type"),
-                    body=bytes(body),
-                    final_url=str(resp.url) if resp.history else None,
-                )
+            while True:
+                async with self.session.get(trail.current(), allow_redirects=False) as resp:
+                    if trail.next(resp.status, resp.headers.get("Location")):
+                        continue
+                    body = bytearray()
+                    async for chunk in resp.content.iter_chunked(_CHUNK):
+                        body += chunk
+                        if len(body) > k.max_body:
+                            return _too_large(k)
+                    return Fetched(
+                        status=resp.status,
+                        content_type=resp.headers.get("Content-Type"),
+                        body=bytes(body),
+                        final_url=trail.final_url(),
+                    )
+        except FetchError as e:
+            return e
         except asyncio.TimeoutError:
             return FetchError("timeout", f"no response within {k.timeout_ms} ms")
         except (aiohttp.ClientConnectorCertificateError, aiohttp.ClientSSLError) as e:
             return FetchError("tls", str(e))
         except aiohttp.ClientConnectorError as e:
             return FetchError("connect", str(e))
-        except aiohttp.TooManyRedirects as e:
-            return FetchError("redirect", str(e))
         except aiohttp.InvalidURL as e:
             return FetchError("url", str(e))
         except (aiohttp.ClientError, OSError) as e:

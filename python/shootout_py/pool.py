@@ -21,6 +21,7 @@ from .common import (
     Knobs,
     Output,
     Record,
+    Scope,
     Unsupported,
     contained,
     contained_crawl,
@@ -38,18 +39,21 @@ from .http import BlockingClient
 _client: BlockingClient | None = None
 _parsing: Any = None
 _wait = 0.0
+_scope: Scope | None = None
 
 
-def _init(knobs: Knobs, parsing: Any) -> None:
-    global _client, _parsing, _wait
+def _init(knobs: Knobs, parsing: Any, scope: Scope | None) -> None:
+    global _client, _parsing, _wait, _scope
     _client = BlockingClient(knobs)
     _parsing = parsing
     _wait = knobs.latency_ms / 1000
+    _scope = scope
 
 
 def _get(url: str) -> Any:
     assert _client is not None, "the pool initializer ran"
-    return _client.get(url)
+    # In a crawl, redirects are followed only within its scope.
+    return _client.get(url, _scope)
 
 
 def _sleep(i: int) -> Record:
@@ -84,11 +88,12 @@ def run(job: Job, out: Output) -> dict[str, Any]:
     network = job.scenario != "parse"
     size = k.concurrency if network else k.threads
     parsing = multiprocessing.Semaphore(k.threads)
+    robots = load_robots(job)
+    scope = Scope.of(job, robots) if job.scenario == "crawl" else None
     # Set-up, outside the clock: the pool starts its processes now, and the warm-up map makes
     # sure every one of them is up before timing starts.
-    with multiprocessing.Pool(size, initializer=_init, initargs=(k, parsing)) as pool:
+    with multiprocessing.Pool(size, initializer=_init, initargs=(k, parsing, scope)) as pool:
         pool.map(time.sleep, [0.05] * size, chunksize=1)
-        robots = load_robots(job, BlockingClient(k).get) if job.scenario == "crawl" else None
 
         def each(fn: Callable[[Any], Record], items: list[Any]) -> Callable[[], list[Record]]:
             # chunksize=1: one page per message, so a slow page never holds up a batch behind it.

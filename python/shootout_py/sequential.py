@@ -47,14 +47,14 @@ def run(job: Job, out: Output) -> dict[str, Any]:
     if job.scenario == "parse":
         return timed(lambda: [contained(u, lambda: parse_record(u, b)) for u, b in job.pages])
     if job.scenario == "crawl":
-        robots = load_robots(job, client.get)
+        robots = load_robots(job)
 
         def crawl() -> list[dict[str, Any]]:
             frontier = Frontier(job, out, robots)
             queue = deque([frontier.root])
             while queue:
                 url = queue.popleft()
-                queue.extend(frontier.finish(*contained_crawl(url, client.get(url))))
+                queue.extend(frontier.finish(*contained_crawl(url, client.get(url, frontier.scope))))
             return frontier.records
 
         return timed(crawl)

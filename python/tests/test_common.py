@@ -9,6 +9,7 @@ import pickle
 import unittest
 
 from shootout_py.common import (
+    BadJob,
     Fetched,
     FetchError,
     Frontier,
@@ -35,9 +36,11 @@ KNOBS = {
 }
 
 
-def crawl_job(**over: object) -> Job:
-    j = {"contestant": "python-sequential", "scenario": "crawl", "knobs": KNOBS, "root": "http://h/", "max_pages": 100}
-    j.update(over)
+def crawl_job(stream: bool = False, **over: object) -> Job:
+    crawl: dict[str, object] = {"root": "http://h/", "max_pages": 100}
+    crawl.update(over)
+    j = {"protocol": 1, "contestant": "python-sequential", "scenario": "crawl", "knobs": KNOBS}
+    j.update(crawl=crawl, stream=stream)
     return Job.from_json(j)
 
 
@@ -89,6 +92,27 @@ class Urls(unittest.TestCase):
         self.assertIsNone(normalise(base, "mailto:x@y"))
         self.assertIsNone(normalise(base, "javascript:void(0)"))
         self.assertIsNone(normalise(base, "http://[::1"))
+
+
+class Jobs(unittest.TestCase):
+    def test_a_job_that_cannot_run_is_refused_before_it_starts(self) -> None:
+        with self.assertRaisesRegex(BadJob, "malformed job"):
+            Job.from_json({"protocol": 1, "scenario": "sleep"})
+        with self.assertRaisesRegex(BadJob, "protocol 9"):
+            Job.from_json({"protocol": 9})
+        with self.assertRaisesRegex(BadJob, "needs `urls`"):
+            Job.from_json({"protocol": 1, "contestant": "x", "scenario": "download", "knobs": KNOBS})
+        with self.assertRaisesRegex(BadJob, "pages file /nonexistent"):
+            pages = {"file": "/nonexistent", "index": [{"url": "u", "len": 1}]}
+            Job.from_json({"protocol": 1, "contestant": "x", "scenario": "parse", "knobs": KNOBS, "pages": pages})
+
+    def test_records_not_streamed_are_written_before_the_closing_line(self) -> None:
+        out = io.StringIO()
+        o = Output(False, out)
+        o.finished({"url": "a"})  # not streamed: written at the end
+        o.done({"records": [{"url": "a"}, {"url": "b"}], "wall_s": 1.0})
+        lines = [json.loads(line) for line in out.getvalue().splitlines()]
+        self.assertEqual(lines, [{"record": {"url": "a"}}, {"record": {"url": "b"}}, {"done": {"wall_s": 1.0}}])
 
 
 class Crawl(unittest.TestCase):

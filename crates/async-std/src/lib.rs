@@ -42,7 +42,7 @@ use futures_lite::FutureExt;
 use shootout_core::page::task_failed;
 use shootout_core::pitfall::{Offload, PitfallRun};
 use shootout_core::{
-    Contestant, CrawlSpec, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy,
+    CrawlSpec, Family, Knobs, Model, Page, PageRecord, Runner, SetupError, Strategy,
 };
 use shootout_http::adapters::AsyncStdRuntime;
 use shootout_http::engine::AsyncClient;
@@ -58,7 +58,7 @@ pub struct AsyncStd;
 /// The thread count the global executor was started with, in this process.
 static PINNED_THREADS: OnceLock<usize> = OnceLock::new();
 
-impl Contestant for AsyncStd {
+impl Model for AsyncStd {
     fn name(&self) -> &'static str {
         "async-std"
     }

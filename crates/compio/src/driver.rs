@@ -22,6 +22,7 @@ use std::io;
 use compio::driver::op::OpCodeFlag;
 use compio::driver::{DriverType, ProactorBuilder};
 use shootout_core::Driver;
+use shootout_core::driver::Reactor;
 use shootout_core::driver::{IO_URING, READINESS};
 
 /// The environment variable that chooses the driver: unset (or `auto`) tries io_uring and
@@ -116,12 +117,9 @@ pub fn named(driver_type: DriverType, fallback: Option<String>) -> Driver {
         DriverType::IoUring => IO_URING,
         // compio's poll driver is the `polling` crate: epoll on Linux.
         DriverType::Poll => READINESS,
-        DriverType::IOCP => "iocp",
+        DriverType::IOCP => Reactor::Iocp,
     };
-    Driver {
-        name: name.to_owned(),
-        fallback,
-    }
+    Driver { name, fallback }
 }
 
 /// The ring set up for one thread, as io_uring's own advice for a single-threaded ring has
@@ -304,6 +302,9 @@ mod tests {
             named(plan.driver_type, plan.fallback).to_string(),
             format!("{READINESS} (fallback: because)")
         );
-        assert_eq!(named(DriverType::IoUring, None).to_string(), IO_URING);
+        assert_eq!(
+            named(DriverType::IoUring, None).to_string(),
+            IO_URING.name()
+        );
     }
 }

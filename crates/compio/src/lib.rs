@@ -65,7 +65,7 @@ use std::time::Duration;
 use shootout_core::page::task_failed;
 use shootout_core::pitfall::{Offload, PitfallRun};
 use shootout_core::{
-    Contestant, CrawlSpec, Driver, Family, Knobs, Page, PageRecord, Runner, SetupError,
+    CrawlSpec, Driver, Family, Knobs, Model, Page, PageRecord, Runner, SetupError,
 };
 use shootout_http::adapters::CompioRuntime;
 use shootout_http::engine::AsyncClient;
@@ -84,7 +84,7 @@ pub type Client = AsyncClient<CompioRuntime>;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Compio;
 
-impl Contestant for Compio {
+impl Model for Compio {
     fn name(&self) -> &'static str {
         "compio"
     }

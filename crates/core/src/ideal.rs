@@ -18,6 +18,16 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+/// Which of the two bounds decides an ideal time; rows carry it as `"latency"` or `"cpu"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Bound {
+    /// Waiting: the requests' latency, C at a time.
+    Latency,
+    /// Computing: the single-core parse time, T cores at once.
+    Cpu,
+}
+
 /// The two lower bounds of one run, and the ideal time (the larger).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Ideal {
@@ -55,12 +65,12 @@ impl Ideal {
         self.latency_bound.max(self.cpu_bound)
     }
 
-    /// Which bound decides the ideal: `"latency"` or `"cpu"`.
-    pub fn bound_by(&self) -> &'static str {
+    /// Which bound decides the ideal.
+    pub fn bound_by(&self) -> Bound {
         if self.cpu_bound > self.latency_bound {
-            "cpu"
+            Bound::Cpu
         } else {
-            "latency"
+            Bound::Latency
         }
     }
 }
@@ -91,7 +101,7 @@ mod tests {
     #[test]
     fn the_larger_bound_wins() {
         let i = Ideal::new(&[4], 4, 10 * MS, 100 * MS, 2);
-        assert_eq!((i.time(), i.bound_by()), (50 * MS, "cpu"));
+        assert_eq!((i.time(), i.bound_by()), (50 * MS, Bound::Cpu));
         let j = Ideal::new(&[], 4, 10 * MS, 100 * MS, 4);
         assert_eq!(j.time(), 25 * MS);
     }

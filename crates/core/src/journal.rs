@@ -6,6 +6,10 @@
 //! (buffered: it reaches the output at the owner's next [`Journal::flush`], or at the close).
 //! [`Journal::close`] stops the crawl from taking new URLs and turns every URL admitted but not
 //! finished into a `cancelled` record, so the output still has exactly one line per URL.
+//!
+//! A journal writes one of two kinds of line ([`Lines`]): a bare record per line, for a user
+//! (`shootout crawl --json`), or the child protocol's `{"admitted": URL}` and `{"record": …}`
+//! lines (docs/protocol.md), for a contestant's child process streaming a crawl to the parent.
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
@@ -45,9 +49,20 @@ impl Tally {
     }
 }
 
+/// What a [`Journal`] writes to its output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lines {
+    /// One record per line, as a user reads them.
+    Records,
+    /// The child protocol's lines: `{"admitted": URL}` as each URL is admitted, and
+    /// `{"record": RECORD}` as each is finished (docs/protocol.md).
+    Protocol,
+}
+
 /// Where records go as they are finished. See the [module docs](self).
 pub struct Journal {
     closed: AtomicBool,
+    lines: Lines,
     state: Mutex<State>,
 }
 
@@ -72,8 +87,15 @@ impl Journal {
     /// A journal that writes each record to `out` as a JSON line (if given), and keeps a
     /// copy of each if `keep` (to print them sorted at the end, for example).
     pub fn new(out: Option<Box<dyn Write + Send>>, keep: bool) -> Journal {
+        Journal::writing(Lines::Records, out, keep)
+    }
+
+    /// A journal that writes `lines` to `out` (if given), and keeps a copy of each record if
+    /// `keep`.
+    pub fn writing(lines: Lines, out: Option<Box<dyn Write + Send>>, keep: bool) -> Journal {
         Journal {
             closed: AtomicBool::new(false),
+            lines,
             state: Mutex::new(State {
                 pending: HashMap::new(),
                 admissions: 0,
@@ -94,6 +116,9 @@ impl Journal {
         s.admissions += 1;
         let order = s.admissions;
         s.pending.insert(url.as_str().to_owned(), order);
+        if self.lines == Lines::Protocol {
+            s.emit(&Line::Admitted(url.as_str()));
+        }
     }
 
     /// A record is finished: written out at once. After [`Journal::close`], it is dropped:
@@ -104,7 +129,7 @@ impl Journal {
         }
         let mut s = self.state();
         s.pending.remove(&record.url);
-        s.add(record);
+        s.add(self.lines, record);
     }
 
     /// Hands what was written so far to the output. Call it now and then (the crawl command
@@ -128,13 +153,23 @@ impl Journal {
     /// `cancelled` one (`why` says what stopped it). Returns the tally of every record, and
     /// the records if they were kept.
     pub fn close(&self, why: &str) -> (Tally, Vec<PageRecord>) {
+        self.close_with(|| FetchError::Cancelled(why.to_owned()))
+    }
+
+    /// Stops the crawl because the contestant itself failed: every URL still owed a record
+    /// gets an `internal` one that says why (`why`), so nothing is lost.
+    pub fn close_failed(&self, why: &str) -> (Tally, Vec<PageRecord>) {
+        self.close_with(|| FetchError::Internal(why.to_owned()))
+    }
+
+    fn close_with(&self, error: impl Fn() -> FetchError) -> (Tally, Vec<PageRecord>) {
         self.closed.store(true, Ordering::Release);
         let mut s = self.state();
         let mut owed: Vec<(u64, String)> = s.pending.drain().map(|(u, o)| (o, u)).collect();
         owed.sort_unstable();
         for (_, url) in owed {
-            let record = PageRecord::failed(url, FetchError::Cancelled(why.to_owned()));
-            s.add(&record);
+            let record = PageRecord::failed(url, error());
+            s.add(self.lines, &record);
         }
         s.flush();
         (s.tally.clone(), s.kept.clone().unwrap_or_default())
@@ -147,28 +182,44 @@ impl Journal {
         let mut s = self.state();
         for r in records {
             if s.pending.remove(&r.url).is_some() {
-                s.write(r);
+                s.write(self.lines, r);
             }
         }
         s.flush();
     }
 }
 
+/// A protocol line, borrowed: what [`Lines::Protocol`] writes.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+enum Line<'a> {
+    Admitted(&'a str),
+    Record(&'a PageRecord),
+}
+
 impl State {
     /// Writes, counts and (if asked) keeps a finished record.
-    fn add(&mut self, record: &PageRecord) {
-        self.write(record);
+    fn add(&mut self, lines: Lines, record: &PageRecord) {
+        self.write(lines, record);
         self.tally.add(record);
         if let Some(kept) = &mut self.kept {
             kept.push(record.clone());
         }
     }
 
-    fn write(&mut self, record: &PageRecord) {
+    fn write(&mut self, lines: Lines, record: &PageRecord) {
+        match lines {
+            Lines::Records => self.emit(record),
+            Lines::Protocol => self.emit(&Line::Record(record)),
+        }
+    }
+
+    /// Writes one JSON line.
+    fn emit(&mut self, line: &impl serde::Serialize) {
         let Some(out) = &mut self.out else { return };
         // Not flushed here: a flush per record is a system call per page, on the crawl's
         // coordinator. The owner flushes on a timer ([`Journal::flush`]), and closing flushes.
-        let ok = serde_json::to_writer(&mut *out, record).is_ok() && out.write_all(b"\n").is_ok();
+        let ok = serde_json::to_writer(&mut *out, line).is_ok() && out.write_all(b"\n").is_ok();
         // A closed pipe (`| head`) is the reader's choice: stop writing, keep crawling.
         if !ok {
             self.out = None;

@@ -151,43 +151,150 @@ pub struct Knobs {
     pub net: Net,
 }
 
-/// A knob value that no contestant can run with.
+/// One of the numeric knobs, by the name a job's JSON gives it (`pages`, `latency_ms`, …).
+/// Its limits live here, once: core checks every job against them, and the command's flags
+/// are parsed against the same numbers (the CLI maps each knob to its flag).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Knob {
+    /// N, [`Knobs::pages`].
+    Pages,
+    /// L, [`Knobs::latency_ms`].
+    LatencyMs,
+    /// S, [`Knobs::page_kb`].
+    PageKb,
+    /// C, [`Knobs::concurrency`].
+    Concurrency,
+    /// T, [`Knobs::threads`].
+    Threads,
+    /// [`Knobs::timeout_ms`].
+    TimeoutMs,
+    /// [`Knobs::max_body`].
+    MaxBody,
+}
+
+impl Knob {
+    /// Every numeric knob, in the order of [`Knobs`]' fields.
+    pub const ALL: [Knob; 7] = [
+        Knob::Pages,
+        Knob::LatencyMs,
+        Knob::PageKb,
+        Knob::Concurrency,
+        Knob::Threads,
+        Knob::TimeoutMs,
+        Knob::MaxBody,
+    ];
+
+    /// The knob's name in a job's JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Knob::Pages => "pages",
+            Knob::LatencyMs => "latency_ms",
+            Knob::PageKb => "page_kb",
+            Knob::Concurrency => "concurrency",
+            Knob::Threads => "threads",
+            Knob::TimeoutMs => "timeout_ms",
+            Knob::MaxBody => "max_body",
+        }
+    }
+
+    /// The least value a run can use: 1 for a knob that divides or paces (C, T, the timeout,
+    /// the body cap), 0 for the others (no pages, no latency and empty pages are runs too).
+    pub fn min(self) -> u64 {
+        match self {
+            Knob::Concurrency | Knob::Threads | Knob::TimeoutMs | Knob::MaxBody => 1,
+            Knob::Pages | Knob::LatencyMs | Knob::PageKb => 0,
+        }
+    }
+
+    /// The largest value accepted. Past it a run does not measure anything: 100,000 waits is
+    /// the largest `sleep` we measured (docs/results.md); a latency or a timeout past an hour
+    /// is a run nobody waits for; 64 MiB pages are past the body cap of any real site; and
+    /// thread pools past 1024 threads only measure the OS's scheduler.
+    pub fn max(self) -> u64 {
+        match self {
+            Knob::Pages => 1_000_000,
+            Knob::LatencyMs => Knobs::MAX_LATENCY_MS,
+            Knob::PageKb => 64 * 1024,
+            Knob::Concurrency => 100_000,
+            Knob::Threads => Knobs::MAX_THREADS,
+            Knob::TimeoutMs => 3_600_000,
+            Knob::MaxBody => 1 << 30,
+        }
+    }
+
+    /// Checks one value against [`Knob::min`] and [`Knob::max`].
+    pub fn check(self, value: u64) -> Result<u64, InvalidKnobs> {
+        if value < self.min() {
+            Err(InvalidKnobs::TooSmall {
+                knob: self,
+                min: self.min(),
+            })
+        } else if value > self.max() {
+            Err(InvalidKnobs::OverLimit {
+                knob: self,
+                value,
+                limit: self.max(),
+            })
+        } else {
+            Ok(value)
+        }
+    }
+
+    /// This knob's value in `knobs`.
+    fn of(self, knobs: &Knobs) -> u64 {
+        let as_u64 = |v: usize| u64::try_from(v).unwrap_or(u64::MAX);
+        match self {
+            Knob::Pages => as_u64(knobs.pages),
+            Knob::LatencyMs => knobs.latency_ms,
+            Knob::PageKb => as_u64(knobs.page_kb),
+            Knob::Concurrency => as_u64(knobs.concurrency),
+            Knob::Threads => as_u64(knobs.threads),
+            Knob::TimeoutMs => knobs.timeout_ms,
+            Knob::MaxBody => as_u64(knobs.max_body),
+        }
+    }
+}
+
+impl fmt::Display for Knob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A knob value that no contestant can run with. Each names the knob as a job's JSON does;
+/// the command says which of its flags set it.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum InvalidKnobs {
-    /// `threads` was zero.
-    #[error("--threads must be at least 1")]
-    ZeroThreads,
-    /// `concurrency` was zero.
-    #[error("--concurrency must be at least 1")]
-    ZeroConcurrency,
-    /// `timeout_ms` was zero.
-    #[error("--timeout-ms must be at least 1")]
-    ZeroTimeout,
-    /// `max_body` was zero.
-    #[error("--max-body must be at least 1")]
-    ZeroMaxBody,
-    /// A knob past its limit (see [`Knobs::LIMITS`]): the run would hang, run out of memory
-    /// or overflow rather than measure anything.
-    #[error("{flag} {value} is over the limit of {limit}")]
+    /// A knob under its least value (see [`Knob::min`]): zero threads, say.
+    #[error("{knob} must be at least {min}")]
+    TooSmall {
+        /// The knob.
+        knob: Knob,
+        /// Its least value.
+        min: u64,
+    },
+    /// A knob past its limit (see [`Knob::max`]): the run would hang, run out of memory or
+    /// overflow rather than measure anything.
+    #[error("{knob} {value} is over the limit of {limit}")]
     OverLimit {
-        /// The command-line flag.
-        flag: &'static str,
+        /// The knob.
+        knob: Knob,
         /// The value given.
         value: u64,
         /// The largest value accepted.
         limit: u64,
     },
     /// A network setting that cannot be used (see [`Net::check`]).
-    #[error("{flag}: {why}")]
+    #[error("net.{field}: {why}")]
     Net {
-        /// The command-line flag.
-        flag: &'static str,
+        /// The field of [`Net`].
+        field: &'static str,
         /// What is wrong with its value.
         why: String,
     },
     /// The site's pages (N × S) would not fit in memory.
     #[error(
-        "--pages {pages} × --page-kb {page_kb} is {need_mib} MiB of pages, more than half of the \
+        "pages {pages} × page_kb {page_kb} is {need_mib} MiB of pages, more than half of the \
          {available_mib} MiB of memory available"
     )]
     TooMuchMemory {
@@ -207,59 +314,21 @@ impl Knobs {
     pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
     /// The default body cap: 32 MiB, since real documentation pages reach several MiB.
     pub const DEFAULT_MAX_BODY: usize = 32 * 1024 * 1024;
-
-    /// The largest value of each knob, by flag. Past them a run does not measure anything:
-    /// 100,000 waits is the largest `sleep` we measured (docs/results.md); a latency or a
-    /// timeout past an hour is a run nobody waits for; 64 MiB pages are past the body cap of
-    /// any real site; and thread pools past 1024 threads only measure the OS's scheduler.
-    pub const LIMITS: [(&'static str, u64); 7] = [
-        ("--pages", 1_000_000),
-        ("--latency-ms", Self::MAX_LATENCY_MS),
-        ("--page-kb", 64 * 1024),
-        ("--concurrency", 100_000),
-        ("--threads", Self::MAX_THREADS),
-        ("--timeout-ms", 3_600_000),
-        ("--max-body", 1 << 30),
-    ];
     /// The longest latency L (and the longest jitter), in milliseconds: a minute.
     pub const MAX_LATENCY_MS: u64 = 60_000;
     /// The most threads in any pool (the server's included).
     pub const MAX_THREADS: u64 = 1024;
 
-    /// Checks the values every contestant relies on: nothing zero that divides or paces, and
-    /// nothing past [`Knobs::LIMITS`]. (Whether the pages fit in memory depends on whether a
-    /// site is built: see [`Knobs::check_memory`].)
+    /// Checks the values every contestant relies on: every [`Knob`] within its limits, and
+    /// the network settings. (Whether the pages fit in memory depends on whether a site is
+    /// built: see [`Knobs::check_memory`].)
     pub fn validate(&self) -> Result<(), InvalidKnobs> {
-        if self.threads == 0 {
-            return Err(InvalidKnobs::ZeroThreads);
-        }
-        if self.concurrency == 0 {
-            return Err(InvalidKnobs::ZeroConcurrency);
-        }
-        if self.timeout_ms == 0 {
-            return Err(InvalidKnobs::ZeroTimeout);
-        }
-        if self.max_body == 0 {
-            return Err(InvalidKnobs::ZeroMaxBody);
-        }
-        let as_u64 = |v: usize| u64::try_from(v).unwrap_or(u64::MAX);
-        let values = [
-            as_u64(self.pages),
-            self.latency_ms,
-            as_u64(self.page_kb),
-            as_u64(self.concurrency),
-            as_u64(self.threads),
-            self.timeout_ms,
-            as_u64(self.max_body),
-        ];
-        for ((flag, limit), value) in Self::LIMITS.into_iter().zip(values) {
-            if value > limit {
-                return Err(InvalidKnobs::OverLimit { flag, value, limit });
-            }
+        for knob in Knob::ALL {
+            knob.check(knob.of(self))?;
         }
         self.net
             .check()
-            .map_err(|(flag, why)| InvalidKnobs::Net { flag, why })
+            .map_err(|(field, why)| InvalidKnobs::Net { field, why })
     }
 
     /// Checks that a site of `pages` pages of `page_kb` KiB fits in half of the memory

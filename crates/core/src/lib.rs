@@ -20,11 +20,13 @@
 //!   depth; whole, or split into shards for a thread-per-core crawler.
 //! - [`net`]: what both HTTP engines do alike: redirects, per-host delay, user agent, proxy.
 //! - [`robots`]: a site's robots.txt rules.
+//! - [`job`]: the one child protocol: the [`Job`] a contestant's process reads, and the lines
+//!   it answers with (docs/protocol.md).
 //! - [`journal`]: a crawl's records as they are finished, so a stopped crawl keeps them.
 //! - [`verify`]: checking a contestant's records against ground truth.
 //! - [`ideal`]: the ideal-time model, the fastest any contestant could possibly finish.
-//! - [`measure`]: CPU time and peak memory of the current process.
-//! - [`contestant`]: the [`Contestant`] and [`Runner`] traits every concurrency model implements.
+//! - [`usage`]: CPU time and peak memory of the current process, and of a server beside it.
+//! - [`model`]: the [`Model`] and [`Runner`] traits every concurrency model implements.
 //! - [`setup`]: [`SetupError`], what `prepare` gives when a runtime or pool cannot start.
 //! - [`driver`]: the kernel interface a run's I/O went through (io_uring, epoll, blocking).
 //!
@@ -33,14 +35,14 @@
 //! Nothing about concurrency: that is the point. Read a contestant crate next.
 
 pub mod charset;
-pub mod contestant;
 pub mod driver;
 pub mod extract;
 pub mod frontier;
 pub mod ideal;
+pub mod job;
 pub mod journal;
 pub mod knobs;
-pub mod measure;
+pub mod model;
 pub mod net;
 pub mod page;
 pub mod pitfall;
@@ -48,14 +50,16 @@ pub mod record;
 pub mod robots;
 pub mod scope;
 pub mod setup;
+pub mod usage;
 pub mod verify;
 
-pub use contestant::{Contestant, Family, Runner, SetupError};
 pub use driver::Driver;
 pub use extract::{Extracted, Strategy};
 pub use frontier::Frontier;
-pub use journal::{Journal, Tally};
+pub use job::Job;
+pub use journal::{Journal, Lines, Tally};
 pub use knobs::{Knobs, Scenario};
+pub use model::{Family, Model, Runner, SetupError};
 pub use net::Net;
 pub use page::Page;
 pub use record::{FetchError, Fetched, PageRecord};

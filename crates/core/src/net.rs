@@ -41,11 +41,13 @@ impl Net {
     /// The longest `--delay-ms`: a minute per request to one host.
     pub const MAX_DELAY_MS: u64 = 60_000;
 
-    /// Checks every value, naming the flag that set a bad one.
+    /// Checks every value, naming the field that holds a bad one (`max_redirects`, …). The
+    /// command parses its flags with the same checks ([`Net::check_user_agent`],
+    /// [`Net::check_proxy`] and the two limits), so a flag is refused before a job is made.
     pub fn check(&self) -> Result<(), (&'static str, String)> {
         if self.max_redirects > Self::MAX_REDIRECTS {
             return Err((
-                "--max-redirects",
+                "max_redirects",
                 format!(
                     "{} is over the limit of {}",
                     self.max_redirects,
@@ -55,7 +57,7 @@ impl Net {
         }
         if self.delay_ms > Self::MAX_DELAY_MS {
             return Err((
-                "--delay-ms",
+                "delay_ms",
                 format!(
                     "{} is over the limit of {} (a minute per request)",
                     self.delay_ms,
@@ -63,17 +65,25 @@ impl Net {
                 ),
             ));
         }
-        let ua = &self.user_agent;
-        if ua.trim().is_empty() || !ua.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) {
-            return Err((
-                "--user-agent",
-                format!("'{ua}' must be non-empty printable ASCII"),
-            ));
-        }
+        Self::check_user_agent(&self.user_agent).map_err(|why| ("user_agent", why))?;
         if let Some(p) = &self.proxy {
-            proxy_address(p).map_err(|why| ("--proxy", why))?;
+            Self::check_proxy(p).map_err(|why| ("proxy", why))?;
         }
         Ok(())
+    }
+
+    /// Why `agent` cannot be sent as a `User-Agent`, if it cannot: it must be non-empty
+    /// printable ASCII.
+    pub fn check_user_agent(agent: &str) -> Result<(), String> {
+        if agent.trim().is_empty() || !agent.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) {
+            return Err(format!("'{agent}' must be non-empty printable ASCII"));
+        }
+        Ok(())
+    }
+
+    /// Why `proxy` is not an `http://host:port` proxy, if it is not.
+    pub fn check_proxy(proxy: &str) -> Result<(), String> {
+        proxy_address(proxy).map(|_| ())
     }
 
     /// The proxy's host and port, if one is set (the value was checked by [`Net::check`]).
@@ -307,7 +317,7 @@ mod tests {
     }
 
     #[test]
-    fn net_checks_name_the_flag() {
+    fn net_checks_name_the_field() {
         let bad = |n: Net| n.check().expect_err("should be refused").0;
         let ok = Net::default();
         assert!(ok.check().is_ok());
@@ -316,21 +326,21 @@ mod tests {
                 max_redirects: 101,
                 ..ok.clone()
             }),
-            "--max-redirects"
+            "max_redirects"
         );
         assert_eq!(
             bad(Net {
                 delay_ms: 60_001,
                 ..ok.clone()
             }),
-            "--delay-ms"
+            "delay_ms"
         );
         assert_eq!(
             bad(Net {
                 user_agent: "a\nb".into(),
                 ..ok.clone()
             }),
-            "--user-agent"
+            "user_agent"
         );
         for p in ["socks5://127.0.0.1:1080", "not a url", "https://p:1"] {
             assert_eq!(
@@ -338,7 +348,7 @@ mod tests {
                     proxy: Some(p.into()),
                     ..ok.clone()
                 }),
-                "--proxy",
+                "proxy",
                 "{p}"
             );
         }

@@ -34,7 +34,7 @@ mod sleep;
 use std::time::Duration;
 
 use shootout_core::{
-    Contestant, CrawlSpec, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy,
+    CrawlSpec, Family, Knobs, Model, Page, PageRecord, Runner, SetupError, Strategy,
 };
 use shootout_http::blocking::BlockingClient;
 use url::Url;
@@ -43,7 +43,7 @@ use url::Url;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Crossbeam;
 
-impl Contestant for Crossbeam {
+impl Model for Crossbeam {
     fn name(&self) -> &'static str {
         "crossbeam"
     }

@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use shootout_core::pitfall::{Offload, PitfallRun};
 use shootout_core::{
-    Contestant, CrawlSpec, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy,
+    CrawlSpec, Family, Knobs, Model, Page, PageRecord, Runner, SetupError, Strategy,
 };
 use shootout_http::adapters::TokioRuntime;
 use shootout_http::engine::AsyncClient;
@@ -37,7 +37,7 @@ pub type Client = AsyncClient<TokioRuntime>;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Hybrid;
 
-impl Contestant for Hybrid {
+impl Model for Hybrid {
     fn name(&self) -> &'static str {
         "hybrid"
     }

@@ -1,23 +1,27 @@
 //! Helpers for tests of this crate and of the crates above it (`shootout-report` turns on the
 //! `testing` feature in its dev-dependencies). Not part of the lab's API otherwise.
 
-use shootout_core::{Knobs, Scenario};
+use shootout_core::driver::Reactor;
+use shootout_core::ideal::Bound;
+use shootout_core::{Family, Knobs, Scenario};
 
-use crate::harness::score::{Point, Row, RowKind};
+use crate::harness::score::{Point, Row, RowKind, SCHEMA};
 
 /// A row of a download run, for tests.
 pub fn row(wall_s: Option<f64>, verified: bool, problems: &[&str]) -> Row {
     Row {
+        schema: SCHEMA,
         kind: RowKind::Run,
         round: None,
         contestant: "tokio".into(),
-        family: "async".into(),
+        family: Family::Async,
         scenario: Scenario::Download,
         variant: None,
         extractor: None,
+        parser: None,
         threads: 2,
         concurrency: 10,
-        driver: "epoll".into(),
+        driver: Reactor::Epoll,
         driver_fallback: None,
         records: 1,
         errors: 0,
@@ -25,7 +29,7 @@ pub fn row(wall_s: Option<f64>, verified: bool, problems: &[&str]) -> Row {
         wall_min_s: None,
         wall_max_s: None,
         ideal_s: 1.0,
-        bound: "latency",
+        bound: Bound::Latency,
         wall_over_ideal: None,
         pages_per_s: None,
         cpu_s: None,
@@ -37,6 +41,7 @@ pub fn row(wall_s: Option<f64>, verified: bool, problems: &[&str]) -> Row {
         problems: problems.iter().map(|p| p.to_string()).collect(),
         runs: 1,
         point: Point::of(&Knobs::default()),
+        runtime: Default::default(),
     }
 }
 

@@ -30,7 +30,7 @@ use std::time::Duration;
 
 use rayon::ThreadPool;
 use shootout_core::{
-    Contestant, CrawlSpec, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy,
+    CrawlSpec, Family, Knobs, Model, Page, PageRecord, Runner, SetupError, Strategy,
 };
 use shootout_http::blocking::BlockingClient;
 use url::Url;
@@ -39,7 +39,7 @@ use url::Url;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Rayon;
 
-impl Contestant for Rayon {
+impl Model for Rayon {
     fn name(&self) -> &'static str {
         "rayon"
     }

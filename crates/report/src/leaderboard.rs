@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use shootout_core::ideal::Bound;
 use shootout_core::{Knobs, Scenario, Strategy};
 
 use shootout_lab::harness::Row;
@@ -181,7 +182,7 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
         );
     }
     out.push_str(note);
-    out.push_str(&python_note(scenario, rows.iter().copied()));
+    out.push_str(&program_notes(scenario, rows.iter().copied()));
     out.push_str(&below_ideal_note(&rows, several));
     out.push_str(&fallback_note(rows.iter().copied()));
     out
@@ -191,7 +192,7 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
 pub fn driver_cell(r: &Row) -> String {
     match r.driver_fallback {
         Some(_) => format!("{}*", r.driver),
-        None => r.driver.clone(),
+        None => r.driver.to_string(),
     }
 }
 
@@ -201,7 +202,7 @@ pub fn fallback_note<'a>(rows: impl Iterator<Item = &'a Row>) -> String {
     let mut seen: Vec<(&str, &str, &str)> = Vec::new();
     for r in rows {
         if let Some(why) = &r.driver_fallback {
-            let key = (r.contestant.as_str(), r.driver.as_str(), why.as_str());
+            let key = (r.contestant.as_str(), r.driver.name(), why.as_str());
             if !seen.contains(&key) {
                 seen.push(key);
             }
@@ -214,33 +215,44 @@ pub fn fallback_note<'a>(rows: impl Iterator<Item = &'a Row>) -> String {
         .collect()
 }
 
-/// What a table with Python rows should say about them.
-fn python_note<'a>(scenario: Scenario, rows: impl Iterator<Item = &'a Row>) -> String {
-    let names: Vec<&str> = rows
-        .filter(|r| r.family == "python")
-        .map(|r| r.contestant.as_str())
-        .collect();
-    let mut note = String::new();
-    if names.is_empty() {
-        return note;
+/// What a table with rows of programs (the Python ones) should say about them: which
+/// parser each uses, whatever --extract says, and each contestant's own notes (from its
+/// registry entry), each once.
+fn program_notes<'a>(scenario: Scenario, rows: impl Iterator<Item = &'a Row>) -> String {
+    let mut by_parser: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    for r in rows {
+        if let Some(parser) = r.parser.filter(|_| scenario != Scenario::Pitfall) {
+            match by_parser.iter_mut().find(|(p, _)| *p == parser) {
+                Some((_, names)) if !names.contains(&r.contestant.as_str()) => {
+                    names.push(&r.contestant)
+                }
+                Some(_) => {}
+                None => by_parser.push((parser, vec![&r.contestant])),
+            }
+        }
+        let own = shootout_lab::registry::find(&r.contestant)
+            .into_iter()
+            .flat_map(|c| c.notes(scenario));
+        for note in own {
+            if !notes.contains(&note) {
+                notes.push(note);
+            }
+        }
     }
-    if scenario == Scenario::Pitfall {
-        note.push_str(
-            "  note: for python-asyncio, spawn-blocking is asyncio.to_thread (T threads) and \
-             rayon is a ProcessPoolExecutor (T processes).\n",
-        );
-    } else if scenario.parses() {
-        note.push_str(
-            "  note: python-* rows parse with BeautifulSoup and lxml, whatever --extract says.\n",
-        );
-    }
-    if names.contains(&"python-pool") {
-        note.push_str(
-            "  note: python-pool's cpu and peak mem add up its worker processes (each worker's \
-             own peak, so an upper bound).\n",
+    let mut out = String::new();
+    for (parser, names) in by_parser {
+        let _ = writeln!(
+            out,
+            "  note: {} {} with {parser}, whatever --extract says.",
+            names.join(", "),
+            if names.len() == 1 { "parses" } else { "parse" }
         );
     }
-    note
+    for note in notes {
+        let _ = writeln!(out, "  note: {note}");
+    }
+    out
 }
 
 /// A note for runs that came in under their ideal, worded by the bound that applied. Under a
@@ -249,7 +261,7 @@ fn python_note<'a>(scenario: Scenario, rows: impl Iterator<Item = &'a Row>) -> S
 /// response), so a run more than 1% under is marked wrong by the harness; within 1% it is
 /// timer resolution. Said, not hidden.
 fn below_ideal_note(rows: &[&Row], with_strategy: bool) -> String {
-    let below = |bound: &str| -> Vec<String> {
+    let below = |bound: Bound| -> Vec<String> {
         rows.iter()
             .filter(|r| r.verified && r.bound == bound)
             .filter(|r| r.wall_over_ideal.is_some_and(|x| x < 0.995))
@@ -257,7 +269,7 @@ fn below_ideal_note(rows: &[&Row], with_strategy: bool) -> String {
             .collect()
     };
     let mut out = String::new();
-    let cpu = below("cpu");
+    let cpu = below(Bound::Cpu);
     if !cpu.is_empty() {
         let _ = writeln!(
             out,
@@ -267,7 +279,7 @@ fn below_ideal_note(rows: &[&Row], with_strategy: bool) -> String {
             cpu.join(", ")
         );
     }
-    let latency = below("latency");
+    let latency = below(Bound::Latency);
     if !latency.is_empty() {
         let _ = writeln!(
             out,
@@ -329,7 +341,7 @@ fn pitfall_table(knobs: &Knobs, rows: &[Row]) -> String {
         );
     }
     out.push_str(naive_note(rows));
-    out.push_str(&python_note(Scenario::Pitfall, rows.iter()));
+    out.push_str(&program_notes(Scenario::Pitfall, rows.iter()));
     out.push_str(&fallback_note(rows.iter()));
     out
 }
@@ -343,7 +355,7 @@ mod tests {
         use shootout_lab::testing::row;
         let mut cpu = row(Some(0.9), true, &[]);
         cpu.contestant = "rayon".into();
-        cpu.bound = "cpu";
+        cpu.bound = Bound::Cpu;
         cpu.wall_over_ideal = Some(0.9);
         let mut latency = row(Some(0.993), true, &[]);
         latency.contestant = "smol".into();

@@ -2,15 +2,16 @@
 //! on; and the records of `results.jsonl`.
 //!
 //! A suite is a list of [`Step`]s. Each step is one scenario at one point (N, L, S, C, T), run
-//! by a set of contestants, every entry `--runs` times in rounds (see [`shootout_lab::measure`]).
+//! by a set of contestants, every entry `--runs` times in rounds (see [`shootout_lab::rounds`]).
 //! Sweeps are steps that differ only in C, or only in T.
 
 use std::fmt::Write as _;
 
 use serde::Serialize;
-use shootout_core::{Contestant, Family, Knobs, Scenario, Strategy};
+use shootout_core::{Family, Knobs, Scenario, Strategy};
 
 use shootout_lab::harness::{Entry, Point, Row, runs_for};
+use shootout_lab::registry::Contestant;
 
 /// Which part of the report a step feeds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -62,8 +63,8 @@ impl Step {
 
     /// The entries this step runs, from `contestants`; and a note for each contestant left
     /// out because C is past its limit.
-    pub fn plan<'a>(&self, contestants: &[&'a dyn Contestant]) -> (Vec<Entry<'a>>, Vec<String>) {
-        let chosen: Vec<&dyn Contestant> = contestants
+    pub fn plan(&self, contestants: &[Contestant]) -> (Vec<Entry>, Vec<String>) {
+        let chosen: Vec<Contestant> = contestants
             .iter()
             .copied()
             .filter(|c| self.python || c.family() != Family::Python)
@@ -72,10 +73,10 @@ impl Step {
                     || c.effective(&self.knobs()).concurrency == self.point.concurrency
             })
             .collect();
-        let (fit, notes) = shootout_lab::measure::within_limits(&chosen, self.point.concurrency);
+        let (fit, notes) = shootout_lab::rounds::within_limits(&chosen, self.point.concurrency);
         let mut entries = runs_for(self.scenario, &fit, &self.strategies);
         if self.naive {
-            entries.extend(shootout_lab::registry::naive_entry());
+            entries.extend(shootout_lab::harness::naive_entry());
         }
         (entries, notes)
     }
@@ -211,7 +212,7 @@ pub fn suite(size: Size, cores: usize) -> Vec<Step> {
 
 /// A rough guess of one run's seconds, for the progress bar's estimate of the time left (it
 /// corrects itself as runs finish: the bar moves by guessed seconds, and the rate is real).
-pub fn guess_secs(entry: &Entry<'_>, step: &Step) -> f64 {
+pub fn guess_secs(entry: &Entry, step: &Step) -> f64 {
     let knobs = step.knobs();
     let eff = entry.contestant.effective(&knobs);
     let python = entry.contestant.family() == Family::Python;
@@ -328,7 +329,7 @@ mod tests {
             .into_iter()
             .find(|s| s.id == "sleep-c10000")
             .expect("the full suite sweeps sleep to C = 10,000");
-        let (entries, notes) = step.plan(shootout_lab::registry::CONTESTANTS);
+        let (entries, notes) = step.plan(shootout_lab::registry::ALL);
         let names: Vec<&str> = entries.iter().map(|e| e.contestant.name()).collect();
         assert!(!names.contains(&"sequential"), "{names:?}");
         assert!(!names.contains(&"rayon"), "{names:?}");

@@ -23,9 +23,9 @@ mod sleep;
 
 use std::time::Duration;
 
-use shootout_core::contestant::Effective;
+use shootout_core::model::Effective;
 use shootout_core::{
-    Contestant, CrawlSpec, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy,
+    CrawlSpec, Family, Knobs, Model, Page, PageRecord, Runner, SetupError, Strategy,
 };
 use shootout_http::blocking::BlockingClient;
 use url::Url;
@@ -34,7 +34,7 @@ use url::Url;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Sequential;
 
-impl Contestant for Sequential {
+impl Model for Sequential {
     fn name(&self) -> &'static str {
         "sequential"
     }

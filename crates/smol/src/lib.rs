@@ -36,7 +36,7 @@ use futures_lite::FutureExt;
 use shootout_core::page::task_failed;
 use shootout_core::pitfall::{Offload, PitfallRun};
 use shootout_core::{
-    Contestant, CrawlSpec, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy,
+    CrawlSpec, Family, Knobs, Model, Page, PageRecord, Runner, SetupError, Strategy,
 };
 use shootout_http::adapters::SmolRuntime;
 use shootout_http::engine::AsyncClient;
@@ -50,7 +50,7 @@ pub type Client = AsyncClient<SmolRuntime>;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Smol;
 
-impl Contestant for Smol {
+impl Model for Smol {
     fn name(&self) -> &'static str {
         "smol"
     }

@@ -29,7 +29,7 @@ mod sleep;
 use std::time::Duration;
 
 use shootout_core::{
-    Contestant, CrawlSpec, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy,
+    CrawlSpec, Family, Knobs, Model, Page, PageRecord, Runner, SetupError, Strategy,
 };
 use shootout_http::blocking::BlockingClient;
 use url::Url;
@@ -38,7 +38,7 @@ use url::Url;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Threads;
 
-impl Contestant for Threads {
+impl Model for Threads {
     fn name(&self) -> &'static str {
         "threads"
     }

@@ -42,7 +42,7 @@ use std::time::Duration;
 
 use shootout_core::pitfall::{Offload, PitfallRun};
 use shootout_core::{
-    Contestant, CrawlSpec, Family, Knobs, Page, PageRecord, Runner, SetupError, Strategy,
+    CrawlSpec, Family, Knobs, Model, Page, PageRecord, Runner, SetupError, Strategy,
 };
 use shootout_http::adapters::TokioRuntime;
 use shootout_http::engine::AsyncClient;
@@ -76,7 +76,7 @@ pub static TOKIO_CURRENT_THREAD: Tokio = Tokio {
     flavor: Flavor::CurrentThread,
 };
 
-impl Contestant for Tokio {
+impl Model for Tokio {
     fn name(&self) -> &'static str {
         match self.flavor {
             Flavor::MultiThread => "tokio",

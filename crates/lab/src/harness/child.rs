@@ -1,96 +1,221 @@
-//! The child-process protocol: the parent re-invokes its own binary with a [`ChildTask`],
-//! so every run's CPU time and peak memory are its own.
+//! A Rust contestant's side of the protocol (docs/protocol.md): `shootout __child` reads one
+//! job on stdin, runs the model it names in this process ([`time_here`]), and answers in JSON
+//! lines. `shootout __calibrate` measures the single-core reference the same way, so the
+//! reference and the runs it divides are measured under the same conditions (a fresh process,
+//! not the parent that holds the server and a larger heap).
 
-use std::io::Write;
-use std::process::Command;
-use std::time::Duration;
+use std::io::{BufWriter, Read, Write};
+use std::process::ExitCode;
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use serde::{Deserialize, Serialize};
-use shootout_core::Scenario;
-use shootout_site::Site;
-use url::Url;
+use bytes::Bytes;
+use shootout_core::job::{Done, Inputs, Job, JobError, Line};
+use shootout_core::usage::Usage;
+use shootout_core::{Journal, Lines, Model, PageRecord, Scenario};
 
-use super::job::{Job, Timed, time_here};
-use super::process::supervise;
 use super::truth::calibrate;
 use crate::registry;
 
-/// The hidden subcommand the parent re-invokes itself with.
+/// The hidden subcommand that runs a Rust contestant's job.
 pub const CHILD_COMMAND: &str = "__child";
 
-/// What a child process is asked to do.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub enum ChildTask {
-    /// Time one contestant on one job; answers with a [`Timed`].
-    Run(Job),
-    /// Measure the single-core parse time of the job's pages; answers with a `Duration`.
-    /// Done in a child like every contestant, so the reference and the runs it divides are
-    /// measured under the same conditions (the parent holds the server and a larger heap).
-    Calibrate(Job),
+/// The hidden subcommand that measures a job's single-core reference.
+pub const CALIBRATE_COMMAND: &str = "__calibrate";
+
+/// The exit status for a job that cannot be run: malformed, or not one this contestant runs.
+pub const BAD_JOB: u8 = 2;
+
+/// `shootout __child`: runs the job on stdin and answers on stdout. A job that cannot be run
+/// gets one line on stderr and exit status 2; a contestant that fails otherwise, status 1.
+pub fn child_main() -> ExitCode {
+    finish(serve())
 }
 
-/// The child's side: runs the task given as JSON and prints its result as JSON.
-pub fn child_main(task_json: &str) -> anyhow::Result<()> {
-    let task: ChildTask = serde_json::from_str(task_json).context("malformed child task")?;
-    // Buffered: stdout is line-buffered, and a 100,000-record answer is one long line.
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    match task {
-        ChildTask::Run(job) => {
-            let contestant = registry::find(&job.contestant)
-                .with_context(|| format!("unknown contestant '{}'", job.contestant))?;
-            serde_json::to_writer(&mut out, &time_here(contestant, &job)?)?;
-        }
-        ChildTask::Calibrate(job) => {
-            let base = Url::parse(&job.base_url).context("bad base URL")?;
-            let site = Site::generate(job.site_spec(), &base);
-            let bodies = site.html_bodies(job.scenario == Scenario::Crawl);
-            // The fastest core's time: pin to each allowed CPU in turn (see `pin_to_cpu`).
-            let best = match shootout_core::measure::allowed_cpus() {
-                Some(cpus) if cpus.len() > 1 => cpus
-                    .into_iter()
-                    .filter(|&c| shootout_core::measure::pin_to_cpu(c))
-                    .map(|_| calibrate(&bodies, job.knobs.extract))
-                    .min()
-                    .unwrap_or_else(|| calibrate(&bodies, job.knobs.extract)),
-                _ => calibrate(&bodies, job.knobs.extract),
-            };
-            serde_json::to_writer(&mut out, &best)?;
+/// `shootout __calibrate`: the single-core parse time of the job's pages, as a `done` line
+/// whose wall time is the fastest pass on the fastest core (no records).
+pub fn calibrate_main() -> ExitCode {
+    finish(serve_calibration())
+}
+
+fn finish(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            if e.downcast_ref::<JobError>().is_some() {
+                ExitCode::from(BAD_JOB)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
+}
+
+/// The job on stdin.
+fn read_job() -> anyhow::Result<Job> {
+    let mut text = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut text)
+        .context("cannot read the job from stdin")?;
+    Ok(Job::from_json(&text)?)
+}
+
+fn serve() -> anyhow::Result<()> {
+    let job = read_job()?;
+    let model = registry::find(&job.contestant)
+        .and_then(registry::Contestant::model)
+        .ok_or_else(|| JobError::UnknownContestant(job.contestant.clone()))?;
+    let out = std::io::stdout();
+    // A streamed crawl writes its lines as it goes, through the journal; the rest are written
+    // after the clock stops, so the timed region holds no serialising.
+    let journal = (job.stream && job.scenario == Scenario::Crawl).then(|| {
+        let sink = BufWriter::with_capacity(64 * 1024, std::io::stdout());
+        Arc::new(Journal::writing(
+            Lines::Protocol,
+            Some(Box::new(sink)),
+            false,
+        ))
+    });
+    let timed = match &journal {
+        Some(j) => with_flushing(j, || time_here(model, &job, Some(j.clone())))?,
+        None => time_here(model, &job, None)?,
+    };
+    let mut out = BufWriter::new(out.lock());
+    match &journal {
+        // Any record the journal was not handed on the way (a contestant may add one at the
+        // very end), so every URL has exactly one line.
+        Some(j) => j.complete(&timed.records),
+        None => {
+            for r in timed.records {
+                serde_json::to_writer(&mut out, &Line::Record(r))?;
+                out.write_all(b"\n")?;
+            }
+        }
+    }
+    serde_json::to_writer(&mut out, &Line::Done(timed.done))?;
+    out.write_all(b"\n")?;
     out.flush()?;
     Ok(())
 }
 
-/// Measures the single-core parse time of `job`'s pages in a child process (see
-/// [`ChildTask::Calibrate`]), killed after `limit` like any run; zero for scenarios that parse
-/// nothing.
-pub fn calibrate_in_child(job: &Job, limit: Duration) -> anyhow::Result<Duration> {
-    if matches!(job.scenario, Scenario::Sleep | Scenario::Download) {
-        return Ok(Duration::ZERO);
-    }
-    run_child_task(&ChildTask::Calibrate(job.clone()), limit, || {})
+/// Runs `work` while a thread hands the journal's lines on every 100 ms, so a reader sees
+/// each record soon after its page is done, without a system call per page.
+fn with_flushing<T>(journal: &Arc<Journal>, work: impl FnOnce() -> T) -> T {
+    let (done, stop) = mpsc::channel::<()>();
+    let flusher = {
+        let journal = journal.clone();
+        std::thread::spawn(move || {
+            while let Err(mpsc::RecvTimeoutError::Timeout) =
+                stop.recv_timeout(Duration::from_millis(100))
+            {
+                journal.flush();
+            }
+        })
+    };
+    let out = work();
+    drop(done);
+    let _ = flusher.join();
+    out
 }
 
-/// Runs `job` in a child process of this same binary, calling `tick` while it runs (for the
-/// progress bar). A child that crashes, hangs past `limit` or prints garbage is an error that
-/// names what happened, never a silently missing row.
-pub fn run_child(job: &Job, limit: Duration, tick: impl FnMut()) -> anyhow::Result<Timed> {
-    // A Python contestant's child is the Python program itself, measuring itself as ours do.
-    if crate::python::is_python(&job.contestant) {
-        return crate::python::run_measured(job, limit, tick);
-    }
-    run_child_task(&ChildTask::Run(job.clone()), limit, tick)
+/// What a run in this process produced.
+#[derive(Debug)]
+pub struct Timed {
+    /// One record per input.
+    pub records: Vec<PageRecord>,
+    /// What was measured around the scenario.
+    pub done: Done,
 }
 
-fn run_child_task<T: serde::de::DeserializeOwned>(
-    task: &ChildTask,
-    limit: Duration,
-    tick: impl FnMut(),
-) -> anyhow::Result<T> {
-    let exe = std::env::current_exe().context("cannot find the shootout binary to re-invoke")?;
-    let mut command = Command::new(exe);
-    command.arg(CHILD_COMMAND).arg(serde_json::to_string(task)?);
-    let stdout = supervise(command, None, limit, tick)?;
-    serde_json::from_slice(&stdout).context("child printed no valid result")
+/// Runs `job` on `model` in this process: set-up first (the runtime, the inputs), then the
+/// clock runs around the scenario only. A streamed crawl tells `journal` of every admitted URL
+/// and finished record.
+pub fn time_here(
+    model: &dyn Model,
+    job: &Job,
+    journal: Option<Arc<Journal>>,
+) -> anyhow::Result<Timed> {
+    let mut inputs = job.inputs()?;
+    let unsupported = |what: String| JobError::Unsupported {
+        contestant: model.name().to_owned(),
+        what,
+    };
+    if let Inputs::Pitfall(_, offload) = &inputs
+        && !model.pitfall_variants().contains(offload)
+    {
+        return Err(unsupported(format!("the pitfall variant {offload}")).into());
+    }
+    if let Inputs::Crawl(_, spec) = &mut inputs {
+        spec.journal = journal;
+    }
+    let runner = model.prepare(&job.knobs)?;
+    // Build the extractor's lazily compiled selectors now, not on the first timed page.
+    job.knobs.extract.warm_up();
+    // `parse` is pure CPU work and cheap to repeat: run it once untimed, so the timed run
+    // measures parsing, not the first-touch page faults of a fresh process and of fresh
+    // per-thread allocator arenas. Its ideal (see `calibrate`) is measured warm as well.
+    if job.scenario == Scenario::Parse {
+        std::hint::black_box(inputs.run(runner.as_ref()));
+    }
+    // Asked of the runtime that will run, not guessed from its name.
+    let driver = runner.driver().or_else(|| model.driver().ok());
+    let before = Usage::now();
+    let start = Instant::now();
+    let ran = inputs.run(runner.as_ref());
+    let wall = start.elapsed();
+    let after = Usage::now();
+    // Tear the runtime down outside the timed region.
+    drop(runner);
+    let ran = ran.ok_or_else(|| unsupported(format!("the {} scenario", job.scenario)))?;
+    Ok(Timed {
+        records: ran.records,
+        done: Done {
+            wall_s: wall.as_secs_f64(),
+            cpu_s: after.cpu.saturating_sub(before.cpu).as_secs_f64(),
+            peak_rss: after.peak_rss,
+            driver,
+            lags_s: ran
+                .lags
+                .map(|l| l.iter().map(Duration::as_secs_f64).collect()),
+            runtime: Default::default(),
+        },
+    })
+}
+
+fn serve_calibration() -> anyhow::Result<()> {
+    let job = read_job()?;
+    let pages = job
+        .pages
+        .as_ref()
+        .ok_or(JobError::Missing {
+            scenario: job.scenario,
+            field: "pages",
+        })?
+        .read()?;
+    let bodies: Vec<Bytes> = pages.into_iter().map(|p| Bytes::from(p.body)).collect();
+    let extract = job.knobs.extract;
+    // The fastest core's time: pin to each allowed CPU in turn (see `pin_to_cpu`).
+    let best = match shootout_core::usage::allowed_cpus() {
+        Some(cpus) if cpus.len() > 1 => cpus
+            .into_iter()
+            .filter(|&c| shootout_core::usage::pin_to_cpu(c))
+            .map(|_| calibrate(&bodies, extract))
+            .min()
+            .unwrap_or_else(|| calibrate(&bodies, extract)),
+        _ => calibrate(&bodies, extract),
+    };
+    let usage = Usage::now();
+    let done = Done {
+        wall_s: best.as_secs_f64(),
+        cpu_s: usage.cpu.as_secs_f64(),
+        peak_rss: usage.peak_rss,
+        ..Done::default()
+    };
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer(&mut out, &Line::Done(done))?;
+    out.write_all(b"\n")?;
+    out.flush()?;
+    Ok(())
 }

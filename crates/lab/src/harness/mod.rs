@@ -2,28 +2,32 @@
 //!
 //! The flow of a measured run:
 //!
-//! 1. the parent starts the site ([`shootout_site::Server`]) and computes the [`Truth`]:
-//!    the expected records, the crawl's levels and the single-core parse time;
-//! 2. it re-invokes its own binary as a child ([`run_child`]) for each contestant, so CPU time
-//!    and peak memory are that contestant's alone, not the server's or an earlier run's;
-//! 3. the child ([`time_here`]) builds the runner and the inputs, *then* starts the clock, runs
-//!    one scenario, stops the clock and reports records, wall, CPU and peak RSS;
-//! 4. the parent verifies the records and scores the run against the ideal ([`score`](fn@score)).
+//! 1. the parent starts the site ([`shootout_site::Server`]) and computes the [`Truth`]: the
+//!    expected records, the crawl's levels, and the single-core parse time, measured in a
+//!    child of its own (`shootout __calibrate`);
+//! 2. it builds each run's [`Job`](shootout_core::Job) from the site ([`jobs`]) and starts the
+//!    contestant's process on it ([`runner`]), so CPU time and peak memory are that
+//!    contestant's alone, not the server's or an earlier run's. Every contestant, Rust or not,
+//!    is a child on the one protocol (docs/protocol.md);
+//! 3. the child reads the job, builds its runtime and inputs, *then* starts the clock, runs
+//!    the scenario, stops the clock, and writes its records and a closing line with what it
+//!    measured (a Rust contestant's side is [`child`]);
+//! 4. the parent verifies the records and scores the run against the ideal
+//!    ([`score`](fn@score)).
 //!
-//! Tests and benches call [`time_here`] or [`Inputs`] directly, in-process.
-//!
-//! The module's rooms: [`job`] (a job, its inputs, timing it here, and the plan of runs),
-//! [`child`] (the child-process protocol), [`process`] (supervising a measured child), [`truth`] (what a correct run yields, and the
+//! The module's rooms: [`jobs`] (the plan of runs, and the jobs built from a site),
+//! [`runner`] (starting and supervising any contestant's process), [`child`] (a Rust
+//! contestant's side of the protocol), [`truth`] (what a correct run yields, and the
 //! single-core reference) and [`score`](mod@score) (verifying and scoring a run into a [`Row`]).
 
 pub mod child;
-pub mod job;
-pub mod process;
+pub mod jobs;
+pub mod runner;
 pub mod score;
 pub mod truth;
 
-pub use child::{CHILD_COMMAND, ChildTask, calibrate_in_child, child_main, run_child};
-pub use job::{Entry, Inputs, Job, Ran, Timed, runs_for, time_here};
-pub use process::{INTERRUPTED, stop_on_ctrl_c, supervise};
+pub use child::{CALIBRATE_COMMAND, CHILD_COMMAND, Timed, calibrate_main, child_main, time_here};
+pub use jobs::{Entry, Workdir, calibration_job, naive_entry, runs_for, site_job};
+pub use runner::{ChildError, ChildRun, interrupted, stop_on_ctrl_c, use_binary};
 pub use score::{Point, Row, RowKind, median, score};
-pub use truth::{Truth, calibrate, expectation, truth_with};
+pub use truth::{Truth, calibrate, expectation, truth};

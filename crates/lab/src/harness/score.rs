@@ -1,15 +1,23 @@
 //! Scoring: a run's records verified, its wall time set against the ideal, as a [`Row`].
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::Serialize;
-use shootout_core::ideal::Ideal;
-use shootout_core::pitfall::Offload;
+use shootout_core::driver::Reactor;
+use shootout_core::ideal::{Bound, Ideal};
+use shootout_core::job::Job;
+use shootout_core::pitfall::{LagStats, Offload};
 use shootout_core::verify::verify;
-use shootout_core::{Contestant, Family, Knobs, Scenario, Strategy};
+use shootout_core::{Family, Knobs, Scenario, Strategy};
 
-use super::job::{Job, Timed};
+use super::runner::ChildRun;
 use super::truth::Truth;
+use crate::registry::Contestant;
+
+/// The version of [`Row`]'s JSON, on every row as `"schema"`. 1 is the first to carry it; a
+/// row without it is from before and reads the same.
+pub const SCHEMA: u32 = 1;
 
 /// What a [`Row`] stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -54,6 +62,8 @@ impl Point {
 /// One leaderboard row (and one `--json` object).
 #[derive(Clone, Debug, Serialize)]
 pub struct Row {
+    /// [`SCHEMA`].
+    pub schema: u32,
     /// One run, or the median of several.
     pub kind: RowKind,
     /// For a run of a job repeated with `--runs K`: which round it was, from 1.
@@ -62,20 +72,25 @@ pub struct Row {
     /// Contestant name.
     pub contestant: String,
     /// Its family.
-    pub family: String,
+    pub family: Family,
     /// Scenario name.
     pub scenario: Scenario,
     /// For `pitfall`: where the parsing went.
     pub variant: Option<Offload>,
-    /// How pages were parsed; `None` for scenarios that parse nothing.
+    /// How pages were parsed; `None` for scenarios that parse nothing, and for a program that
+    /// parses with its own library ([`Row::parser`]).
     pub extractor: Option<Strategy>,
+    /// For a program with its own HTML parser, in a scenario that parses: which
+    /// (`BeautifulSoup and lxml`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parser: Option<&'static str>,
     /// Threads T the contestant really used.
     pub threads: usize,
     /// Concurrency C the contestant really used.
     pub concurrency: usize,
     /// The driver its I/O went through: `io_uring`, `epoll` (or the OS's readiness
     /// reactor), or `blocking`.
-    pub driver: String,
+    pub driver: Reactor,
     /// Why the driver is a fallback, when it is (compio on epoll when io_uring is refused).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub driver_fallback: Option<String>,
@@ -92,7 +107,7 @@ pub struct Row {
     /// The ideal time: the larger of the two bounds.
     pub ideal_s: f64,
     /// Which bound decided the ideal: `latency` or `cpu`.
-    pub bound: &'static str,
+    pub bound: Bound,
     /// wall / ideal (1.00 is the limit); `None` when the ideal is zero or the run failed.
     pub wall_over_ideal: Option<f64>,
     /// Records per second of wall time.
@@ -102,7 +117,6 @@ pub struct Row {
     /// CPU time of the embedded server's threads while the contestant's process ran (its set-up
     /// included, in which the server is idle): what serving cost, on the same cores. `None`
     /// where no server ran, or threads have no CPU clocks.
-    #[serde(default)]
     pub server_cpu_s: Option<f64>,
     /// Peak resident memory of the contestant's process, in MiB.
     pub peak_rss_mb: Option<f64>,
@@ -118,6 +132,10 @@ pub struct Row {
     pub runs: usize,
     /// The knobs asked for.
     pub point: Point,
+    /// What the runtime said about itself (an interpreter's version and GIL, say), as its
+    /// child reported it.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub runtime: BTreeMap<String, serde_json::Value>,
 }
 
 impl Row {
@@ -156,13 +174,10 @@ pub fn median(rows: &mut [Row]) -> Option<Row> {
     Some(row)
 }
 
-/// Scores a run: verifies its records and sets it against the ideal time.
-pub fn score(
-    contestant: &dyn Contestant,
-    job: &Job,
-    truth: &Truth,
-    run: anyhow::Result<Timed>,
-) -> Row {
+/// Scores a run: verifies its records and sets it against the ideal time. A run that ended
+/// without its closing line keeps the records it wrote: they are counted, and the row says
+/// what happened.
+pub fn score(contestant: Contestant, job: &Job, truth: &Truth, run: ChildRun) -> Row {
     let eff = contestant.effective(&job.knobs);
     // More threads than cores cannot parse faster than one per core.
     let parallel = eff.threads.min(shootout_core::knobs::available_threads());
@@ -174,23 +189,24 @@ pub fn score(
         parallel,
     );
     let ideal_s = ideal.time().as_secs_f64();
+    let parses = job.scenario.parses();
     let mut row = Row {
+        schema: SCHEMA,
         kind: RowKind::Run,
         round: None,
         contestant: contestant.name().to_owned(),
-        family: contestant.family().to_string(),
+        family: contestant.family(),
         scenario: job.scenario,
         variant: job.offload,
-        // The Python contestants always parse with BeautifulSoup, whatever the knob says.
-        extractor: (job.scenario.parses() && contestant.family() != Family::Python)
-            .then_some(job.knobs.extract),
+        extractor: contestant.extractor(job.knobs.extract).filter(|_| parses),
+        parser: contestant.parser().filter(|_| parses),
         threads: eff.threads,
         concurrency: eff.concurrency,
         // Until the run says what it ran on: the contestant's own answer for this machine.
-        driver: String::new(),
+        driver: Reactor::None,
         driver_fallback: None,
-        records: 0,
-        errors: 0,
+        records: run.records.len(),
+        errors: run.records.iter().filter(|r| !r.is_ok()).count(),
         wall_s: None,
         wall_min_s: None,
         wall_max_s: None,
@@ -207,33 +223,38 @@ pub fn score(
         problems: Vec::new(),
         runs: 1,
         point: Point::of(&job.knobs),
+        runtime: BTreeMap::new(),
     };
-    let planned = contestant.driver();
-    let driver = match &run {
-        Ok(t) => t.driver.clone().or_else(|| planned.clone().ok()),
-        Err(_) => planned.clone().ok(),
-    };
-    match driver {
-        Some(d) => (row.driver, row.driver_fallback) = (d.name, d.fallback),
-        None => row.driver = "none".into(),
+    let reported = run.end.as_ref().ok().and_then(|d| d.driver.clone());
+    if let Some(d) = reported.or_else(|| contestant.driver().ok()) {
+        (row.driver, row.driver_fallback) = (d.name, d.fallback);
     }
-    match run {
-        Err(e) => row.problems.push(format!("{e:#}")),
-        Ok(t) => {
-            let verdict = verify(&t.records, &truth.expectation);
-            let wall = t.wall.as_secs_f64();
-            row.records = t.records.len();
-            row.errors = t.records.iter().filter(|r| !r.is_ok()).count();
-            row.wall_s = Some(wall);
-            row.wall_over_ideal = (ideal_s > 0.0).then(|| wall / ideal_s);
-            row.pages_per_s = (wall > 0.0).then(|| t.records.len() as f64 / wall);
-            row.cpu_s = Some(t.cpu.as_secs_f64());
-            row.peak_rss_mb = Some(t.peak_rss as f64 / (1024.0 * 1024.0));
-            row.heartbeat_max_ms = t.heartbeat.map(|h| h.max_ms);
-            row.heartbeat_p99_ms = t.heartbeat.map(|h| h.p99_ms);
-            let too_fast = under_the_latency_bound(t.wall, ideal.latency_bound);
-            row.verified = verdict.ok() && too_fast.is_none();
-            row.problems = verdict.problems;
+    match run.end {
+        Err(e) => row.problems.push(match run.records.len() {
+            0 => e.to_string(),
+            n => format!("{e} (after {n} records)"),
+        }),
+        Ok(done) => {
+            let verdict = verify(&run.records, &truth.expectation);
+            let wall = done.wall();
+            let wall_s = wall.as_secs_f64();
+            row.wall_s = Some(wall_s);
+            row.wall_over_ideal = (ideal_s > 0.0).then(|| wall_s / ideal_s);
+            row.pages_per_s = (wall_s > 0.0).then(|| run.records.len() as f64 / wall_s);
+            row.cpu_s = Some(done.cpu().as_secs_f64());
+            row.peak_rss_mb = Some(done.peak_rss as f64 / (1024.0 * 1024.0));
+            if let Some(lags) = done.lags() {
+                let h = LagStats::of(&lags);
+                row.heartbeat_max_ms = Some(h.max_ms);
+                row.heartbeat_p99_ms = Some(h.p99_ms);
+                if h.ticks == 0 {
+                    row.problems.push("the heartbeat never ticked".into());
+                }
+            }
+            row.runtime = done.runtime;
+            let too_fast = under_the_latency_bound(wall, ideal.latency_bound);
+            row.verified = verdict.ok() && too_fast.is_none() && row.problems.is_empty();
+            row.problems.extend(verdict.problems);
             row.problems.extend(too_fast);
         }
     }
@@ -264,31 +285,25 @@ fn under_the_latency_bound(wall: Duration, bound: Duration) -> Option<String> {
 
 #[cfg(test)]
 pub(crate) mod tests {
+    use shootout_core::job::Done;
     use shootout_core::page::sleep_record;
     use shootout_site::{Site, SiteSpec};
     use url::Url;
 
     use super::*;
-    use crate::harness::truth::truth_with;
+    use crate::harness::runner::ChildError;
+    use crate::harness::truth::truth;
 
     /// A sleep job of `n` waits of 100 ms, C = 10, and its truth.
     fn sleep_job(n: usize) -> (Job, Truth) {
-        let job = Job {
-            contestant: "tokio".into(),
-            scenario: Scenario::Sleep,
-            knobs: Knobs {
-                pages: n,
-                latency_ms: 100,
-                concurrency: 10,
-                ..Knobs::default()
-            },
-            seed: 1,
-            max_pages: usize::MAX,
-            base_url: "http://127.0.0.1:1/".into(),
-            offload: None,
-            quirks: false,
+        let knobs = Knobs {
+            pages: n,
+            latency_ms: 100,
+            concurrency: 10,
+            ..Knobs::default()
         };
-        let origin = Url::parse(&job.base_url).expect("a valid URL");
+        let job = Job::new("tokio", Scenario::Sleep, knobs.clone());
+        let origin = Url::parse("http://127.0.0.1:1/").expect("a valid URL");
         let site = Site::generate(
             SiteSpec {
                 pages: n,
@@ -298,19 +313,18 @@ pub(crate) mod tests {
             },
             &origin,
         );
-        let truth = truth_with(&site, &job, |_| Duration::ZERO);
+        let truth = truth(&site, Scenario::Sleep, &knobs, usize::MAX, Duration::ZERO);
         (job, truth)
     }
 
-    fn timed(job: &Job, wall: Duration) -> anyhow::Result<Timed> {
-        Ok(Timed {
+    fn timed(job: &Job, wall: Duration) -> ChildRun {
+        ChildRun {
             records: (0..job.knobs.pages).map(sleep_record).collect(),
-            wall,
-            cpu: Duration::ZERO,
-            peak_rss: 0,
-            heartbeat: None,
-            driver: None,
-        })
+            end: Ok(Done {
+                wall_s: wall.as_secs_f64(),
+                ..Done::default()
+            }),
+        }
     }
 
     #[test]
@@ -333,6 +347,23 @@ pub(crate) mod tests {
             skipped.problems[0].contains("under the latency bound of 400.0 ms"),
             "{:?}",
             skipped.problems
+        );
+    }
+
+    #[test]
+    fn a_child_that_broke_off_keeps_its_records_counted() {
+        let (job, truth) = sleep_job(40);
+        let tokio = crate::registry::find("tokio").expect("tokio is registered");
+        let mut run = timed(&job, Duration::from_millis(402));
+        run.records.truncate(7);
+        run.end = Err(ChildError::HalfLine("{\"record\": {\"url".into()));
+        let row = score(tokio, &job, &truth, run);
+        assert!(!row.verified);
+        assert_eq!(row.records, 7);
+        assert_eq!(row.wall_s, None);
+        assert_eq!(
+            row.problems,
+            ["stopped half way through a line: {\"record\": {\"url (after 7 records)"]
         );
     }
 

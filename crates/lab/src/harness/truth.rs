@@ -5,10 +5,8 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use shootout_core::page::sleep_record;
 use shootout_core::verify::{Expectation, Fields};
-use shootout_core::{Scenario, Strategy};
+use shootout_core::{Knobs, Scenario, Strategy};
 use shootout_site::Site;
-
-use super::job::Job;
 
 /// What a correct run of a job produces, and the inputs of its ideal time.
 pub struct Truth {
@@ -20,18 +18,32 @@ pub struct Truth {
     pub single_core: Duration,
 }
 
-/// Only the records a correct run of `job` yields, without measuring anything (for tests and
-/// benches, which need no ideal time).
-pub fn expectation(site: &Site, job: &Job) -> Expectation {
-    truth_with(site, job, |_| Duration::ZERO).expectation
+/// Only the records a correct run of `scenario` with `knobs` on `site` yields (a crawl capped
+/// at `max_pages`), without measuring anything (for tests and benches, which need no ideal
+/// time).
+pub fn expectation(
+    site: &Site,
+    scenario: Scenario,
+    knobs: &Knobs,
+    max_pages: usize,
+) -> Expectation {
+    truth(site, scenario, knobs, max_pages, Duration::ZERO).expectation
 }
 
-/// Computes the ground truth of `job` from the site's generator, with the single-core parse
-/// time of the scenario's pages measured by `calibrate` (the CLI measures it in a child
-/// process, with [`calibrate_in_child`](super::calibrate_in_child); [`calibrate`] does it in this one).
-pub fn truth_with(site: &Site, job: &Job, calibrate: impl FnOnce(&[Bytes]) -> Duration) -> Truth {
-    let n = job.knobs.pages;
-    match job.scenario {
+/// The ground truth of `scenario` with `knobs` on `site` (a crawl capped at `max_pages`; N
+/// waits of `sleep` from the knobs, since its site is empty) from the site's
+/// generator, with `single_core`, the single-core time to extract the scenario's HTML pages
+/// ([`Site::html_pages`]): the rounds measure it in a child (`shootout __calibrate`),
+/// [`calibrate`] measures it in this process.
+pub fn truth(
+    site: &Site,
+    scenario: Scenario,
+    knobs: &Knobs,
+    max_pages: usize,
+    single_core: Duration,
+) -> Truth {
+    let n = knobs.pages;
+    match scenario {
         Scenario::Sleep => Truth {
             expectation: Expectation::exact((0..n).map(sleep_record).collect(), Fields::Completion),
             levels: vec![n],
@@ -45,25 +57,23 @@ pub fn truth_with(site: &Site, job: &Job, calibrate: impl FnOnce(&[Bytes]) -> Du
         Scenario::Scrape | Scenario::Pitfall => Truth {
             expectation: site.expect_pages(Fields::Full),
             levels: vec![n],
-            single_core: calibrate(&site.html_bodies(false)),
+            single_core,
         },
         Scenario::Crawl => {
-            let (expectation, levels) = site.expect_crawl(job.max_pages);
-            let bodies = site.html_bodies(true);
+            let (expectation, levels) = site.expect_crawl(max_pages);
             // A capped crawl parses only part of the site.
             let share =
                 (expectation.count as f64 / expectation.records.len().max(1) as f64).min(1.0);
-            let single_core = calibrate(&bodies).mul_f64(share);
             Truth {
                 expectation,
                 levels,
-                single_core,
+                single_core: single_core.mul_f64(share),
             }
         }
         Scenario::Parse => Truth {
             expectation: site.expect_parse(),
             levels: Vec::new(),
-            single_core: calibrate(&site.html_bodies(false)),
+            single_core,
         },
     }
 }

@@ -224,15 +224,19 @@ impl Site {
         }
     }
 
-    /// The HTML bodies a scenario parses, for calibrating single-core CPU time.
+    /// The HTML pages a scenario parses (URL and body): its input pages, and for a crawl the
+    /// index too. The inputs of `parse`, and what the single-core reference is measured on.
+    pub fn html_pages(&self, crawl: bool) -> Vec<(String, Bytes)> {
+        let index = crawl.then(|| "/".to_owned());
+        input_paths(&self.spec)
+            .chain(index)
+            .map(|path| (self.url(&path).into(), self.resources[&path].body.clone()))
+            .collect()
+    }
+
+    /// The bodies of [`Site::html_pages`].
     pub fn html_bodies(&self, crawl: bool) -> Vec<Bytes> {
-        let mut v: Vec<Bytes> = input_paths(&self.spec)
-            .map(|path| self.resources[&path].body.clone())
-            .collect();
-        if crawl {
-            v.push(self.resources["/"].body.clone());
-        }
-        v
+        self.html_pages(crawl).into_iter().map(|(_, b)| b).collect()
     }
 
     /// The record a correct client makes for `path`, from the generator's own knowledge.

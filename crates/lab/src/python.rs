@@ -1,4 +1,11 @@
-//! Finding and checking the Python interpreter, once per process.
+//! The Python interpreter the articles' programs (python/shootout_py) run on: found and
+//! checked once per process. The programs themselves are registry entries like any other
+//! contestant ([`crate::registry`]), and run on the one protocol ([`crate::harness::runner`]).
+//!
+//! Which interpreter: `--python PATH`, else `$SHOOTOUT_PYTHON`, else `.venv/bin/python` (in
+//! the current directory, then in the workspace). It must import aiohttp, bs4, lxml and
+//! requests (`just python` makes such a `.venv`). Without one, the Python rows are skipped
+//! with one line that says how to enable them.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -6,9 +13,17 @@ use std::sync::OnceLock;
 
 use anyhow::anyhow;
 
-use crate::harness::process::crash_cause;
+use crate::stderr::crash_cause;
 
-use super::{PACKAGE_DIR, PYTHON_ENV, SETUP_HINT};
+/// Where the Python package lives: python/ in this workspace.
+pub const PACKAGE_DIR: &str = concat!(env!("SHOOTOUT_WORKSPACE"), "/python");
+
+/// The environment variable that names the interpreter when `--python` is not given.
+pub const PYTHON_ENV: &str = "SHOOTOUT_PYTHON";
+
+/// What to do when no interpreter is ready.
+pub const SETUP_HINT: &str = "run `just python` to make .venv (or: python3 -m venv .venv && \
+     .venv/bin/pip install -r python/requirements.txt), or pass --python PATH";
 
 /// An interpreter that can run the Python contestants.
 #[derive(Debug)]
@@ -67,7 +82,7 @@ fn discover() -> Result<Interpreter, String> {
         ));
     }
     let shown = path.display();
-    let out = command(&path)
+    let out = module(&path, "shootout_py")
         .arg("--check")
         .stdin(Stdio::null())
         .output()
@@ -85,17 +100,14 @@ fn discover() -> Result<Interpreter, String> {
     })
 }
 
-/// `python -m shootout_py`, with the package on the module path.
-pub(super) fn command(python: &Path) -> Command {
+/// `python -m MODULE`, with python/ on the module path.
+pub fn module(python: &Path, module: &str) -> Command {
     let mut path = std::ffi::OsString::from(PACKAGE_DIR);
     if let Some(old) = std::env::var_os("PYTHONPATH").filter(|p| !p.is_empty()) {
         path.push(if cfg!(windows) { ";" } else { ":" });
         path.push(old);
     }
     let mut c = Command::new(python);
-    c.arg("-m").arg("shootout_py").env("PYTHONPATH", path);
+    c.arg("-m").arg(module).env("PYTHONPATH", path);
     c
 }
-
-// ---------------------------------------------------------------------------------------------
-// The protocol

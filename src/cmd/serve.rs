@@ -1,27 +1,69 @@
 //! `shootout serve`: the embedded site (synthetic, a directory, or the fault site) on a port
 //! of its own, for wrk, a browser or any crawler.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
+use clap::Args;
 use shootout_core::Knobs;
-use shootout_core::knobs::available_threads;
+use shootout_core::knobs::{Knob, available_threads};
 use shootout_site::{Content, FaultSite, Server, ServerConfig, SiteSpec};
 
-use crate::check_server;
-use crate::cli::ServeArgs;
+use crate::flags;
 
-pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
-    // The same limits as a measured run's site, with the same flag names.
-    Knobs {
-        pages: args.pages,
-        latency_ms: args.latency_ms,
-        page_kb: args.page_kb,
-        threads: args.threads.unwrap_or_else(available_threads),
-        ..Knobs::default()
-    }
-    .validate()?;
-    check_server(args.jitter_ms, None)?;
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// Pages on the synthetic site; at most 1,000,000, and N × S at most half the memory
+    /// available.
+    #[arg(short = 'n', long, value_parser = flags::knob::<usize>(Knob::Pages),
+          default_value_t = SiteSpec::default().pages)]
+    pub pages: usize,
+    /// Milliseconds each response is held; at most 60,000.
+    #[arg(short = 'l', long, value_parser = flags::knob::<u64>(Knob::LatencyMs),
+          default_value_t = Knobs::default().latency_ms)]
+    pub latency_ms: u64,
+    /// Approximate size of each page, in KiB; at most 65,536.
+    #[arg(short = 's', long, value_parser = flags::knob::<usize>(Knob::PageKb),
+          default_value_t = SiteSpec::default().page_kb)]
+    pub page_kb: usize,
+    /// Seed for the synthetic site's content.
+    #[arg(long, default_value_t = SiteSpec::default().seed)]
+    pub seed: u64,
+    /// Up to this many extra milliseconds per response, fixed per path by the seed; at most
+    /// 60,000.
+    #[arg(long, value_parser = flags::jitter_ms, default_value_t = 0)]
+    pub jitter_ms: u64,
+    /// Serve the files under this directory instead of the synthetic site.
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+    /// Also serve the quirk pages (markup a DOM and a token stream read differently), linked
+    /// from the index.
+    #[arg(long)]
+    pub quirks: bool,
+    /// Server worker threads, at most 1024 [default: available cores].
+    #[arg(long, value_parser = flags::server_threads)]
+    pub threads: Option<usize>,
+    /// Serve https with a certificate made at start for 127.0.0.1, localhost and ::1, signed
+    /// by a CA made at start too; the CA's certificate is written to --cert-out for `crawl
+    /// --ca-cert`.
+    #[arg(long)]
+    pub tls: bool,
+    /// Where --tls writes the CA certificate (PEM) [default: shootout-ca-PORT.pem in the
+    /// temporary directory].
+    #[arg(long, value_name = "PATH", requires = "tls")]
+    pub cert_out: Option<PathBuf>,
+    /// Serve the fault site instead: pages that fail on purpose (404, 500, a hang, a reset,
+    /// garbage, a truncated body, a 200 MiB body, redirect loops, charsets, robots.txt …),
+    /// each linked from the index. docs/scenarios.md lists each fault and the record it gets.
+    #[arg(long, conflicts_with_all = ["dir", "quirks"])]
+    pub faults: bool,
+}
+
+pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     if args.dir.is_none() {
         Knobs::check_memory(args.pages, args.page_kb)?;
     }

@@ -8,31 +8,48 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use shootout_core::Scenario;
 use shootout_core::knobs::available_threads;
 use shootout_lab::harness::{self, Row};
-use shootout_lab::{measure, registry};
+use shootout_lab::{registry, rounds};
 use shootout_report::machine::Machine;
 use shootout_report::page;
 use shootout_report::suite::{self, Record, Size, StepResult};
 
-use crate::cli::ReportArgs;
+use crate::flags;
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// Where to write results.jsonl and index.html (made if missing).
+    #[arg(long, default_value = "target/report", value_name = "DIR")]
+    pub out: PathBuf,
+    /// The smaller suite: smaller pages and waits, C up to 100 (under 2 minutes on 2
+    /// cores, with --runs 2). For a first look, and for CI.
+    #[arg(long)]
+    pub quick: bool,
+    /// Runs per entry [default: 5, or 2 with --quick].
+    #[arg(long, value_parser = flags::at_least_one::<usize>)]
+    pub runs: Option<usize>,
+    /// Also replace the generated part of this Markdown file (between its `<!-- report:begin`
+    /// and `<!-- report:end -->` lines) with the suite's tables; `just results` passes
+    /// docs/results.md. Left alone if the report is stopped early.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+    /// Kill a run (or a single-core reference) after this many seconds.
+    #[arg(long, value_parser = flags::at_least_one::<u64>, default_value_t = 600)]
+    pub limit_s: u64,
+}
 
 /// A placeholder page, written first: it proves --out is writable before any run, and says
 /// what is going on to whoever opens it early.
 const RUNNING: &str = "<!doctype html><meta charset=utf-8><title>shootout report</title>\
 <p>The report is running; this page is replaced when it ends (or is stopped).</p>\n";
 
-pub fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let size = if args.quick { Size::Quick } else { Size::Full };
     let runs = args.runs.unwrap_or(if args.quick { 2 } else { 5 });
-    if runs == 0 {
-        bail!("--runs must be at least 1");
-    }
-    if args.limit_s == 0 {
-        bail!("--limit-s must be at least 1");
-    }
     // Everything that can be refused is, before the first run.
     let markdown = match &args.markdown {
         Some(path) => Some(checked_markdown(path)?),
@@ -41,9 +58,9 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let (jsonl_path, html_path) = (args.out.join("results.jsonl"), args.out.join("index.html"));
     let mut jsonl = open_out(&args.out, &jsonl_path, &html_path)?;
 
-    let (contestants, python_missing) = registry::available();
-    if let Some(why) = &python_missing {
-        println!("python rows skipped: {why}");
+    let (contestants, missing) = registry::available();
+    for line in &missing {
+        println!("{line}");
     }
     let steps = suite::suite(size, available_threads());
     let plans: Vec<_> = steps.iter().map(|s| s.plan(&contestants)).collect();
@@ -54,7 +71,7 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     jsonl.flush()?;
 
     // The bar moves by each run's guessed seconds; its rate, and so the time left, is real.
-    let guess = |s: &suite::Step, e: &harness::Entry<'_>| (suite::guess_secs(e, s) * 1e3) as u64;
+    let guess = |s: &suite::Step, e: &harness::Entry| (suite::guess_secs(e, s) * 1e3) as u64;
     let total: u64 = steps
         .iter()
         .zip(&plans)
@@ -90,7 +107,7 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
             },
         ),
     );
-    let settings = measure::Settings {
+    let settings = rounds::Settings {
         seed: 42,
         jitter_ms: 0,
         server_threads: None,
@@ -104,9 +121,9 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let mut stopped = None;
     for (step, (entries, skipped)) in steps.iter().zip(&plans) {
         let knobs = step.knobs();
-        let server = measure::start_site(&knobs, &settings, step.scenario == Scenario::Sleep)?;
+        let server = rounds::start_site(&knobs, &settings, step.scenario == Scenario::Sleep)?;
         let mut weight = 0;
-        let outcome = measure::scenario(
+        let outcome = rounds::scenario(
             &server,
             step.scenario,
             &knobs,
@@ -115,7 +132,7 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
             &settings,
             |event| {
                 match event {
-                    measure::Event::Start(entry) => {
+                    rounds::Event::Start(entry) => {
                         weight = guess(step, entry);
                         bar.set_message(format!(
                             "{}: {}",
@@ -123,8 +140,8 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
                             entry.label(step.scenario, step.several_strategies())
                         ));
                     }
-                    measure::Event::Tick => bar.tick(),
-                    measure::Event::Done(row) => {
+                    rounds::Event::Tick => bar.tick(),
+                    rounds::Event::Done(row) => {
                         write_row(&mut jsonl, &step.id, row)?;
                         bar.inc(weight);
                     }

@@ -1,11 +1,14 @@
 //! The interface every concurrency model implements.
 //!
-//! A [`Contestant`] describes itself and builds a [`Runner`]: its runtime, pool and HTTP
-//! client, all made *before* the clock starts. The harness then times one `Runner` method.
+//! A [`Model`] describes itself and builds a [`Runner`]: its runtime, pool and HTTP client,
+//! all made *before* the clock starts. The child process a run gets then times one `Runner`
+//! method. (The lab's registry lists every contestant: these Rust models, and programs in
+//! other languages that speak the same protocol, described by data.)
 
 use std::fmt;
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::driver::{self, Driver};
@@ -16,8 +19,10 @@ use crate::record::PageRecord;
 use crate::scope::CrawlSpec;
 pub use crate::setup::SetupError;
 
-/// Which family a contestant belongs to; decides its HTTP engine.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Which family a contestant belongs to; decides its HTTP engine. Rows carry it (as
+/// `"sequential"`, `"async"`, …), and the report groups rows by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Family {
     /// One thing at a time: the "before" picture.
     Sequential,
@@ -55,8 +60,8 @@ pub struct Effective {
     pub threads: usize,
 }
 
-/// A concurrency model taking part in the shootout.
-pub trait Contestant: Send + Sync {
+/// A concurrency model taking part in the shootout, compiled into it.
+pub trait Model: Send + Sync {
     /// The short name used on the command line (`sequential`, `tokio`, …).
     fn name(&self) -> &'static str;
     /// One line for `shootout list`: what this contestant shows.
@@ -107,7 +112,7 @@ pub trait Contestant: Send + Sync {
 pub trait Runner {
     /// The driver this runner's runtime says it runs on, when the runtime can be asked (compio
     /// reports the driver it built); `None` when it is fixed by the contestant
-    /// ([`Contestant::driver`]).
+    /// ([`Model::driver`]).
     fn driver(&self) -> Option<Driver> {
         None
     }

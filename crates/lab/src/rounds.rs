@@ -1,18 +1,21 @@
-//! Measuring one scenario at one point: the loop `run`, `tour` and `report` share.
+//! One scenario at one point, every entry in rounds: the loop `run`, `tour` and `report`
+//! share.
 //!
 //! The site is started once per point (its pages depend on N and S, its latency on L), the
 //! single-core reference is measured per strategy, and every entry then runs once per round,
 //! each run in a child process of its own, scored as it ends.
 
-use std::sync::atomic::Ordering;
+use std::process::Command;
 use std::time::Duration;
 
 use anyhow::Context;
 use shootout_core::knobs::available_threads;
-use shootout_core::{Contestant, Knobs, Scenario, Strategy};
+use shootout_core::{Job, Knobs, Scenario, Strategy};
 use shootout_site::{Content, Server, ServerConfig, SiteSpec};
 
-use crate::harness::{self, Entry, Job, Row};
+use crate::harness::runner::{self, Event as ChildEvent};
+use crate::harness::{self, Entry, Row, Workdir};
+use crate::registry::Contestant;
 
 /// How the site behaves and how each run is carried out: the same at every point.
 #[derive(Clone, Debug)]
@@ -54,7 +57,7 @@ pub fn start_site(knobs: &Knobs, settings: &Settings, sleep_only: bool) -> anyho
 /// What happens during [`scenario`], for a progress bar and for rows written as they come.
 pub enum Event<'a> {
     /// A run of this entry starts.
-    Start(&'a Entry<'a>),
+    Start(&'a Entry),
     /// Still running (about every 100 ms).
     Tick,
     /// A run ended and was scored (a [`RowKind::Run`](crate::harness::RowKind::Run) row).
@@ -88,30 +91,24 @@ pub fn scenario(
     scenario: Scenario,
     knobs: &Knobs,
     max_pages: usize,
-    plan: &[Entry<'_>],
+    plan: &[Entry],
     settings: &Settings,
     mut on: impl FnMut(Event<'_>) -> anyhow::Result<()>,
 ) -> anyhow::Result<Outcome> {
     let site = server.site().context("the synthetic site is missing")?;
-    let template = Job {
-        contestant: String::new(),
-        scenario,
-        knobs: knobs.clone(),
-        seed: settings.seed,
-        max_pages,
-        base_url: server.base_url().to_string(),
-        offload: None,
-        quirks: settings.quirks,
-    };
     let mut outcome = Outcome {
         runs: vec![Vec::with_capacity(settings.rounds); plan.len()],
         medians: Vec::new(),
         notes: Vec::new(),
         interrupted: false,
     };
-    let Some(first) = plan.first() else {
+    if plan.is_empty() {
         return Ok(outcome);
-    };
+    }
+    // Every input file is written here before any clock starts, and removed with it.
+    let dir = Workdir::new().context("cannot make a directory for the jobs' input files")?;
+    let template = harness::site_job(site, scenario, knobs, max_pages, &dir)
+        .context("cannot write the jobs' input files")?;
     // The ground truth is the same for every strategy; the single-core reference (the
     // CPU-bound ideal) is not, and is measured per strategy, in a child process like every
     // contestant.
@@ -120,22 +117,18 @@ pub fn scenario(
     strategies.dedup();
     let mut truths = Vec::new();
     for &extract in &strategies {
-        let job = Entry {
-            contestant: first.contestant,
-            offload: None,
-            extract,
-        }
-        .job(&template);
         // Without its reference a row still runs and is still verified; only the CPU bound
         // of its ideal is missing, and the table says so.
-        let single_core = harness::calibrate_in_child(&job, settings.limit).unwrap_or_else(|e| {
-            outcome.notes.push(format!(
-                "  note: the single-core reference for {extract} failed ({e:#}), so those \
+        let single_core = single_core(site, scenario, knobs, extract, &dir, settings.limit)
+            .unwrap_or_else(|e| {
+                outcome.notes.push(format!(
+                    "  note: the single-core reference for {extract} failed ({e:#}), so those \
                      rows' ideal is the latency bound alone"
-            ));
-            Duration::ZERO
-        });
-        truths.push((extract, harness::truth_with(site, &job, |_| single_core)));
+                ));
+                Duration::ZERO
+            });
+        let truth = harness::truth(site, scenario, knobs, max_pages, single_core);
+        truths.push((extract, truth));
     }
     let jobs: Vec<Job> = plan.iter().map(|entry| entry.job(&template)).collect();
     'rounds: for round in 1..=settings.rounds.max(1) {
@@ -148,10 +141,13 @@ pub fn scenario(
                 .1;
             let mut tick_error = None;
             let served_before = server.cpu();
-            let ran = harness::run_child(job, settings.limit, || {
-                if let Err(e) = on(Event::Tick) {
+            let ran = runner::run(entry.contestant, job, settings.limit, |event| {
+                if let ChildEvent::Tick = event
+                    && let Err(e) = on(Event::Tick)
+                {
                     tick_error.get_or_insert(e);
                 }
+                None
             });
             let served = server
                 .cpu()
@@ -160,9 +156,9 @@ pub fn scenario(
             if let Some(e) = tick_error {
                 return Err(e);
             }
-            // Ctrl-C: the run in progress is not a result (its child was killed, or got the
-            // signal too). Stop here and keep the runs that finished.
-            if harness::INTERRUPTED.load(Ordering::SeqCst) {
+            // Ctrl-C: the run in progress is not a result (its child was stopped). Stop here
+            // and keep the runs that finished.
+            if harness::interrupted() {
                 outcome.interrupted = true;
                 break 'rounds;
             }
@@ -180,12 +176,32 @@ pub fn scenario(
     Ok(outcome)
 }
 
+/// The single-core time to extract `scenario`'s pages with `extract`, measured in a child
+/// (`shootout __calibrate`) killed after `limit` like any run; zero for a scenario that
+/// parses nothing.
+fn single_core(
+    site: &shootout_site::Site,
+    scenario: Scenario,
+    knobs: &Knobs,
+    extract: Strategy,
+    dir: &Workdir,
+    limit: Duration,
+) -> anyhow::Result<Duration> {
+    let Some(job) = harness::calibration_job(site, scenario, knobs, extract, dir)? else {
+        return Ok(Duration::ZERO);
+    };
+    let mut command = Command::new(runner::binary().map_err(anyhow::Error::msg)?);
+    command.arg(harness::CALIBRATE_COMMAND);
+    let ran = runner::supervise(command, &job, limit, |_| None);
+    Ok(ran.end?.wall())
+}
+
 /// The contestants that can run at C = `concurrency`, and a note for each that cannot (one
 /// OS thread per request in flight, for some).
-pub fn within_limits<'a>(
-    contestants: &[&'a dyn Contestant],
+pub fn within_limits(
+    contestants: &[Contestant],
     concurrency: usize,
-) -> (Vec<&'a dyn Contestant>, Vec<String>) {
+) -> (Vec<Contestant>, Vec<String>) {
     let mut fit = Vec::new();
     let mut notes = Vec::new();
     for &c in contestants {

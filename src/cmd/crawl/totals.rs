@@ -1,0 +1,180 @@
+//! What a crawl cost and how its end is printed: the records (sorted, without `--json`) and
+//! one closing line of totals.
+
+use std::io::Write as _;
+use std::time::{Duration, Instant};
+
+use shootout_core::job::Done;
+use shootout_core::usage::{self, Usage};
+use shootout_core::{Knobs, PageRecord, Tally};
+use shootout_lab::label::human_secs;
+use shootout_lab::registry::Contestant;
+use url::Url;
+
+/// A server on this machine that the crawl fetches from: its process, and the CPU time it had
+/// used when the crawl started.
+#[derive(Clone, Copy)]
+pub struct LocalServer {
+    pid: u32,
+    cpu_before: Duration,
+}
+
+impl LocalServer {
+    /// The process listening on `root`'s port, if `root` is on this machine and the process
+    /// can be read (see `listening_process`).
+    pub fn of(root: &Url) -> Option<LocalServer> {
+        let local = match root.host()? {
+            url::Host::Domain(d) => d == "localhost",
+            url::Host::Ipv4(ip) => ip.is_loopback(),
+            url::Host::Ipv6(ip) => ip.is_loopback(),
+        };
+        if !local {
+            return None;
+        }
+        let pid = usage::listening_process(root.port_or_known_default()?)?;
+        Some(LocalServer {
+            pid,
+            cpu_before: usage::process_cpu(pid)?,
+        })
+    }
+}
+
+/// What a crawl cost.
+pub struct Cost {
+    /// Its wall time.
+    wall: Duration,
+    /// The contestant's CPU time: around the crawl alone, as its closing line says; or, for a
+    /// crawl that was stopped (no closing line), its whole process's, start-up included.
+    cpu: Duration,
+    /// Whether `cpu` is the whole process's.
+    whole_process: bool,
+    /// The contestant's peak resident memory.
+    peak_rss: u64,
+    /// This process's CPU meanwhile: reading the child's lines and writing them out again.
+    relaying: Duration,
+    /// For a server on this machine: its pid and the CPU it spent during the crawl.
+    server: Option<(u32, Duration)>,
+}
+
+impl Cost {
+    /// The cost of a crawl that started at `start`, when this process's children had used
+    /// `children` and this process `mine`; `done` is the child's closing line, if it sent one.
+    pub fn measured(
+        start: Instant,
+        children: &Usage,
+        mine: &Usage,
+        server: Option<&LocalServer>,
+        done: Option<&Done>,
+    ) -> Cost {
+        let wall = start.elapsed();
+        let relaying = Usage::now().cpu.saturating_sub(mine.cpu);
+        let server = server.and_then(|s| {
+            let now = usage::process_cpu(s.pid)?;
+            Some((s.pid, now.saturating_sub(s.cpu_before)))
+        });
+        match done {
+            Some(d) => Cost {
+                wall: d.wall(),
+                cpu: d.cpu(),
+                whole_process: false,
+                peak_rss: d.peak_rss,
+                relaying,
+                server,
+            },
+            // The child has been waited for: its CPU (and its pool workers') now counts as
+            // this process's children's.
+            None => {
+                let after = Usage::children();
+                Cost {
+                    wall,
+                    cpu: after.cpu.saturating_sub(children.cpu),
+                    whole_process: true,
+                    peak_rss: after.peak_rss,
+                    relaying,
+                    server,
+                }
+            }
+        }
+    }
+}
+
+/// How the end of a crawl is printed, whether it ended by itself or was stopped.
+pub struct Report {
+    pub root: Url,
+    pub contestant: Contestant,
+    pub knobs: Knobs,
+    pub json: bool,
+}
+
+impl Report {
+    /// Prints the records (unless they are on stdout already, with `--json`) and the totals.
+    pub fn print(
+        &self,
+        tally: &Tally,
+        records: &[PageRecord],
+        cost: &Cost,
+        stopped: Option<&str>,
+    ) -> anyhow::Result<()> {
+        let mut totals = self.totals(tally, cost);
+        if let Some(why) = stopped {
+            totals.push_str(&format!("; stopped: {why}"));
+        }
+        if self.json {
+            // The records are on stdout already, a line each; the totals go to stderr, out of
+            // their way.
+            eprintln!("{totals}");
+            return Ok(());
+        }
+        let mut sorted: Vec<&PageRecord> = records.iter().collect();
+        // Most links first, as the Python original sorts its summary.
+        sorted.sort_by(|a, b| b.links.cmp(&a.links).then(a.url.cmp(&b.url)));
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        for r in &sorted {
+            writeln!(out, "{r}")?;
+        }
+        writeln!(out, "\n{totals}")?;
+        out.flush()?;
+        Ok(())
+    }
+
+    /// The closing line of a crawl: how many URLs, how they fared, and what it cost.
+    fn totals(&self, tally: &Tally, cost: &Cost) -> String {
+        let c = self.contestant;
+        let eff = c.effective(&self.knobs);
+        let kinds: Vec<&str> = tally.kinds.iter().copied().collect();
+        let parsing = match c.parser() {
+            Some(p) => format!("parser={p}"),
+            None => format!("extract={}", self.knobs.extract),
+        };
+        format!(
+            "{} URLs from {} in {} with {} (C={}, T={}, {parsing}): {} ok, {} failed{}; cpu {}{} \
+             (and {} here, relaying its lines){}, peak mem {:.1} MiB",
+            tally.records,
+            self.root,
+            human_secs(cost.wall.as_secs_f64()),
+            c.name(),
+            eff.concurrency,
+            eff.threads,
+            tally.records - tally.failed,
+            tally.failed,
+            if kinds.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", kinds.join(", "))
+            },
+            human_secs(cost.cpu.as_secs_f64()),
+            if cost.whole_process {
+                " for its whole process, start-up included"
+            } else {
+                ""
+            },
+            human_secs(cost.relaying.as_secs_f64()),
+            // The server shares the machine: its CPU is beside the client's, not in it.
+            cost.server.map_or_else(String::new, |(pid, cpu)| format!(
+                ", server cpu {} (pid {pid})",
+                human_secs(cpu.as_secs_f64())
+            )),
+            cost.peak_rss as f64 / (1024.0 * 1024.0),
+        )
+    }
+}

@@ -1,0 +1,56 @@
+//! `shootout list`: every contestant (what it shows, its driver here, how it starts and
+//! whether it can), every scenario and every extraction strategy.
+
+use shootout_core::{Scenario, Strategy};
+use shootout_lab::registry::{self, Launch};
+
+pub fn run() -> anyhow::Result<()> {
+    println!("Contestants (driver: what their I/O goes through on this machine):");
+    let line = |label: &str, text: &str| println!("  {:<22} {:<11} {label}: {text}", "", "");
+    for c in registry::all() {
+        println!(
+            "  {:<22} {:<11} {}",
+            c.name(),
+            c.family().to_string(),
+            c.about()
+        );
+        match c.driver() {
+            Ok(d) => line("driver", &d.to_string()),
+            Err(e) => line("driver", &format!("none: {e}")),
+        }
+        if let Some(caveat) = c.caveat() {
+            line("note", caveat);
+        }
+        let how = match c.launch() {
+            Launch::ThisBinary => None,
+            Launch::PythonModule(module) => Some(format!("python -m {module}")),
+            Launch::Command(words) => Some(words.join(" ")),
+        };
+        if let Some(how) = how {
+            let ready = match (c.ready(), c.launch()) {
+                (Ok(()), Launch::PythonModule(_)) => match shootout_lab::python::interpreter() {
+                    Ok(p) => format!(
+                        "ready: {} ({}, from {})",
+                        p.versions,
+                        p.path.display(),
+                        p.from
+                    ),
+                    Err(e) => format!("not ready: {e:#}"),
+                },
+                (Ok(()), _) => "ready".to_owned(),
+                (Err(why), _) => format!("not ready: {why}"),
+            };
+            let tour = if c.in_tour() { "" } else { "; not in the tour" };
+            line("runs as", &format!("{how} ({ready}{tour})"));
+        }
+    }
+    println!("\nScenarios:");
+    for s in Scenario::ALL {
+        println!("  {:<10} {}", s.name(), s.about());
+    }
+    println!("\nExtraction strategies (--extract):");
+    for s in Strategy::ALL {
+        println!("  {:<10} {}", s.name(), s.about());
+    }
+    Ok(())
+}
