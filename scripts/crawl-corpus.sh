@@ -9,7 +9,7 @@
 #   URL        a site already being served; default: start `shootout serve --dir DOCS`
 #   RUNS=5     runs per configuration (the median is reported)
 #   DOCS=...   the tree to serve; default: the Rust toolchain's HTML docs
-#   CONTESTANTS="tokio hybrid ..."  default: every registered contestant
+#   CONTESTANTS="tokio hybrid ..."  default: every contestant of the tour that can run here
 #   STRATEGIES="tokenize stream dom" default: every sound strategy
 #   BEFORE=/path/to/old/shootout    also crawl with an older build, in the same rounds, with
 #                                   the same contestants and BEFORE_STRATEGIES (default: stream);
@@ -30,9 +30,7 @@ bin=${BIN:-target/release/shootout}
 
 runs=${RUNS:-5}
 docs=${DOCS:-$(rustc --print sysroot)/share/doc/rust/html}
-# A contestant's line starts with its name after two spaces; its driver and notes are indented
-# further.
-contestants=${CONTESTANTS:-$("$bin" list | awk '/^Contestants/ {on=1; next} /^$/ {on=0} on && /^  [^ ]/ {print $1}')}
+contestants=${CONTESTANTS:-$("$bin" list --names)}
 strategies=${STRATEGIES:-tokenize stream dom}
 before_strategies=${BEFORE_STRATEGIES:-stream}
 if [ -n "${KEEP:-}" ]; then

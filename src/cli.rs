@@ -70,8 +70,9 @@ pub enum Cmd {
     /// of median wall times for every row they have in common, and whether their spreads
     /// overlap.
     Compare(cmd::compare::CompareArgs),
-    /// List the contestants and scenarios.
-    List,
+    /// List the contestants (what each shows, its driver here, how it starts and whether it
+    /// can), the scenarios and the extraction strategies.
+    List(cmd::list::ListArgs),
     /// Internal: run the job on stdin as a Rust contestant's child (docs/protocol.md).
     #[command(name = harness::CHILD_COMMAND, hide = true)]
     Child,

@@ -65,7 +65,7 @@ fn main() -> ExitCode {
         Some(Cmd::Serve(args)) => done(cmd::serve::run(&args)),
         Some(Cmd::Report(args)) => cmd::report::run(&args),
         Some(Cmd::Compare(args)) => done(cmd::compare::run(&args)),
-        Some(Cmd::List) => done(cmd::list::run()),
+        Some(Cmd::List(args)) => done(cmd::list::run(&args)),
         // The child protocol's side: its own exit statuses (2 for a job it cannot run).
         Some(Cmd::Child) => return harness::child_main(),
         Some(Cmd::Calibrate) => return harness::calibrate_main(),

@@ -15,7 +15,9 @@ from shootout_py.common import (
     Frontier,
     Job,
     Output,
+    Redirects,
     RobotRules,
+    Scope,
     crawl_page,
     download_record,
     extract,
@@ -138,6 +140,39 @@ class Crawl(unittest.TestCase):
         nxt = f.finish({"url": "http://h/", "error": None}, ["http://h/private/x", "http://h/ok"])
         self.assertEqual(nxt, ["http://h/ok"])
         self.assertEqual(f.records[-1]["error"], "robots: http://h/robots.txt disallows /private/x")
+
+
+class Redirect(unittest.TestCase):
+    """The twin of `shootout_core::net::Redirects`: the same hops followed and refused."""
+
+    def test_a_chain_is_followed_and_its_end_is_the_final_url(self) -> None:
+        trail = Redirects("http://h/a", 10, None)
+        self.assertTrue(trail.next(301, "/b#frag"))
+        self.assertTrue(trail.next(302, "c"))
+        self.assertFalse(trail.next(200, None))
+        self.assertEqual(trail.final_url(), "http://h/c")
+        self.assertFalse(Redirects("http://h/a", 0, None).next(301, "/b"), "0 keeps the 3xx")
+
+    def test_a_redirect_that_cannot_be_followed_is_a_redirect_error(self) -> None:
+        scope = Scope("http://h/", "/docs/", RobotRules("http://h/robots.txt", 200, "User-agent: *\nDisallow: /docs/private/\n", "shootout"))
+        cases = [
+            (Redirects("http://h/docs/a", 10, None), 301, None, "has no Location"),
+            (Redirects("http://h/docs/a", 10, None), 301, "/docs/a", "loop"),
+            (Redirects("http://h/docs/a", 10, None), 301, "ftp://h/x", "not http(s)"),
+            (Redirects("http://h/docs/a", 10, scope), 301, "http://elsewhere/docs/b", "outside the crawl's scope"),
+            (Redirects("http://h/docs/a", 10, scope), 301, "/blog/b", "outside the crawl's scope"),
+            (Redirects("http://h/docs/a", 10, scope), 301, "/docs/private/x", "disallows /docs/private/x"),
+        ]
+        for trail, status, location, says in cases:
+            with self.assertRaises(FetchError) as e:
+                trail.next(status, location)
+            self.assertEqual(e.exception.kind, "redirect")
+            self.assertIn(says, e.exception.detail)
+        many = Redirects("http://h/0", 2, None)
+        many.next(301, "/1")
+        many.next(301, "/2")
+        with self.assertRaisesRegex(FetchError, "more than 2 redirects"):
+            many.next(301, "/3")
 
 
 if __name__ == "__main__":

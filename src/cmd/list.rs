@@ -1,10 +1,25 @@
 //! `shootout list`: every contestant (what it shows, its driver here, how it starts and
 //! whether it can), every scenario and every extraction strategy.
 
+use clap::Args;
 use shootout_core::{Scenario, Strategy};
 use shootout_lab::registry::{self, Launch};
 
-pub fn run() -> anyhow::Result<()> {
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Print only the names of the tour's contestants that can run here, one a line (for
+    /// scripts: `for c in $(shootout list --names)`).
+    #[arg(long)]
+    pub names: bool,
+}
+
+pub fn run(args: &ListArgs) -> anyhow::Result<()> {
+    if args.names {
+        for c in registry::available().0 {
+            println!("{}", c.name());
+        }
+        return Ok(());
+    }
     println!("Contestants (driver: what their I/O goes through on this machine):");
     let line = |label: &str, text: &str| println!("  {:<22} {:<11} {label}: {text}", "", "");
     for c in registry::all() {

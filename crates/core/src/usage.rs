@@ -1,4 +1,8 @@
-//! CPU time and peak memory of the current process.
+//! CPU time and peak memory of the current process, and of a server beside it.
+//!
+//! The /proc readings (a listener's process, another process's CPU, this one's `VmHWM`) go
+//! through the `procfs` crate. `getrusage` and the CPU affinity calls stay `libc`, each with
+//! its `SAFETY` note: procfs reads files, and those are system calls with no file behind them.
 //!
 //! CPU time comes from `getrusage(RUSAGE_SELF)`. Peak memory comes from `VmHWM` in
 //! `/proc/self/status` on Linux, not from `ru_maxrss`: Linux carries `ru_maxrss` over from the
@@ -129,66 +133,77 @@ pub fn pin_to_cpu(cpu: usize) -> bool {
     }
 }
 
-/// The process on this machine that listens on TCP `port` (IPv4 or IPv6), found through
-/// `/proc/net/tcp*` and the socket links in `/proc/*/fd` (Linux; `None` elsewhere, or when the
-/// listener belongs to a process this user may not inspect).
+/// The process on this machine that listens on TCP `port` (IPv4 or IPv6), found through the
+/// socket tables and the socket links of every process, read with `procfs` (Linux; `None`
+/// elsewhere, or when the listener belongs to a process this user may not inspect).
 ///
 /// `shootout crawl` uses it to report the CPU time of a server on the same machine beside its
 /// own: on a small machine the two share the cores, so the crawl's wall time holds both.
 pub fn listening_process(port: u16) -> Option<u32> {
-    // The socket's inode: in /proc/net/tcp, column 2 is `ADDR:PORT` in hex, column 4 the
-    // state (0A: LISTEN) and column 10 the inode.
-    let inode = ["/proc/net/tcp", "/proc/net/tcp6"]
-        .iter()
-        .find_map(|table| {
-            let text = std::fs::read_to_string(table).ok()?;
-            text.lines().skip(1).find_map(|line| {
-                let cols: Vec<&str> = line.split_whitespace().collect();
-                let local_port = cols.get(1)?.rsplit(':').next()?;
-                (u16::from_str_radix(local_port, 16).ok()? == port && *cols.get(3)? == "0A")
-                    .then(|| cols.get(9).map(|i| (*i).to_owned()))
-                    .flatten()
-            })
+    #[cfg(target_os = "linux")]
+    {
+        use procfs::net::TcpState;
+        use procfs::process::FDTarget;
+        let tables = [procfs::net::tcp(), procfs::net::tcp6()];
+        let inode = tables.into_iter().flatten().flatten().find_map(|entry| {
+            (entry.local_address.port() == port && entry.state == TcpState::Listen)
+                .then_some(entry.inode)
         })?;
-    let target = format!("socket:[{inode}]");
-    std::fs::read_dir("/proc")
-        .ok()?
-        .flatten()
-        .find_map(|proc_dir| {
-            let pid: u32 = proc_dir.file_name().to_str()?.parse().ok()?;
-            let fds = std::fs::read_dir(proc_dir.path().join("fd")).ok()?;
-            fds.flatten()
-                .any(|fd| {
-                    std::fs::read_link(fd.path()).is_ok_and(|l| l.as_os_str() == target.as_str())
-                })
-                .then_some(pid)
-        })
+        procfs::process::all_processes()
+            .ok()?
+            .flatten()
+            .find_map(|process| {
+                let holds = process
+                    .fd()
+                    .ok()?
+                    .flatten()
+                    .any(|fd| matches!(fd.target, FDTarget::Socket(i) if i == inode));
+                holds.then(|| u32::try_from(process.pid).ok()).flatten()
+            })
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = port;
+        None
+    }
 }
 
-/// The user plus system CPU time process `pid` has used so far (Linux, from
-/// `/proc/PID/stat`, in clock ticks of usually 10 ms), or `None`.
+/// The user plus system CPU time process `pid` has used so far (Linux, from its `stat`, in
+/// clock ticks of usually 10 ms), or `None`.
 pub fn process_cpu(pid: u32) -> Option<Duration> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command name (field 2) may hold spaces; the fields after its `)` are plain.
-    let rest = &stat[stat.rfind(')')? + 1..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the name.
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    #[cfg(unix)]
-    // SAFETY: sysconf has no preconditions.
-    let per_sec = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
-    #[cfg(not(unix))]
-    let per_sec = 100;
-    let per_sec = u64::try_from(per_sec).ok().filter(|&t| t > 0)?;
-    Some(Duration::from_nanos(ticks * 1_000_000_000 / per_sec))
+    #[cfg(target_os = "linux")]
+    {
+        let stat = procfs::process::Process::new(i32::try_from(pid).ok()?)
+            .ok()?
+            .stat()
+            .ok()?;
+        let per_sec = procfs::ticks_per_second().max(1);
+        Some(Duration::from_nanos(
+            (stat.utime + stat.stime).saturating_mul(1_000_000_000) / per_sec,
+        ))
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = pid;
+        None
+    }
 }
 
 /// The peak resident set of this address space (`VmHWM`), in bytes, where the OS reports it.
 fn own_peak_rss() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
+    #[cfg(target_os = "linux")]
+    {
+        let kib = procfs::process::Process::myself()
+            .ok()?
+            .status()
+            .ok()?
+            .vmhwm?;
+        Some(kib * 1024)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        None
+    }
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@
 //!   layer under smol-hyper's `FuturesIo`, the way cyper-core goes) first zero-fills the
 //!   whole of hyper's free buffer on every read, because `futures-io` lends `&mut [u8]`, which
 //!   must be initialised. [`CompatStream`] is that path, kept so the two can be measured side
-//!   by side (crates/compio/benches/adapter.rs, docs/results.md).
+//!   by side (benches/adapter.rs, docs/results.md).
 //! - Writes are copied into an owned write buffer and submitted at once; `poll_write` then
 //!   reports them written, and `poll_flush` waits for the kernel to finish them (like a
 //!   `BufWriter`: an error shows at the flush).

@@ -10,6 +10,8 @@ use shootout_lab::harness::score::LATENCY_TOLERANCE;
 
 use shootout_lab::label::{human_secs, run_label};
 
+use crate::text_table::{Align, TextTable};
+
 /// The line that says what every contestant was given, `strategies` included for scenarios
 /// that parse.
 pub fn knobs_line(
@@ -99,80 +101,55 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
         "\n{scenario}: {}",
         knobs_line(scenario, knobs, max_pages, &strategies)
     );
-    // A strategy column only when the table mixes strategies; the header names a single one.
-    // As wide as the longest strategy's name (or the header's).
-    let width = Strategy::ALL
-        .iter()
-        .map(|s| s.name().len())
-        .max()
-        .unwrap_or(0)
-        .max("extract".len());
-    let extract_column = |s: &str| {
-        if several {
-            format!(" {s:<width$}")
-        } else {
-            String::new()
-        }
-    };
-    // With --runs K, the wall is the median run's, between the fastest and the slowest.
+    // A strategy column only when the table mixes strategies (the header names a single
+    // one); with --runs K, the median run's wall between the fastest and the slowest; the
+    // server's CPU where one served the run (it shares the cores with the client).
     let spread = rows.iter().any(|r| r.runs > 1);
-    let spread_columns = |min: &str, max: &str| {
-        if spread {
-            (format!(" {min:>10}"), format!(" {max:>10}"))
-        } else {
-            (String::new(), String::new())
-        }
-    };
-    let (min_head, max_head) = spread_columns("min", "max");
-    // The server's CPU, where one served the run: it shares the cores with the client.
     let served = rows.iter().any(|r| r.server_cpu_s.is_some());
-    let server_column = |cell: &str| {
-        if served {
-            format!(" {cell:>9}")
-        } else {
-            String::new()
-        }
-    };
-    let _ = writeln!(
-        out,
-        "  {:<22}{} {:>2} {:>5} {:<8}{min_head} {:>10}{max_head} {:>10} {:>7} {:>9} {:>10}{} {:>9}  verified",
-        "contestant",
-        extract_column("extract"),
-        "T",
-        "C",
-        "driver",
-        if spread { "median" } else { "wall" },
-        "ideal",
-        "×ideal",
-        "pages/s",
-        "cpu",
-        server_column("srv cpu"),
-        "peak mem"
-    );
+    let optional = |on: bool, column: (&'static str, Align)| on.then_some(column);
+    let columns: Vec<(&str, Align)> = [
+        Some(("contestant", Align::Left)),
+        optional(several, ("extract", Align::Left)),
+        Some(("T", Align::Right)),
+        Some(("C", Align::Right)),
+        Some(("driver", Align::Left)),
+        optional(spread, ("min", Align::Right)),
+        Some((if spread { "median" } else { "wall" }, Align::Right)),
+        optional(spread, ("max", Align::Right)),
+        Some(("ideal", Align::Right)),
+        Some(("×ideal", Align::Right)),
+        Some(("pages/s", Align::Right)),
+        Some(("cpu", Align::Right)),
+        optional(served, ("srv cpu", Align::Right)),
+        Some(("peak mem", Align::Right)),
+        Some(("verified", Align::Left)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut table = TextTable::new(&columns);
+    let opt = |v: Option<f64>, f: &dyn Fn(f64) -> String| v.map_or_else(|| "—".to_owned(), f);
     for r in &rows {
-        let opt = |v: Option<f64>, f: &dyn Fn(f64) -> String| v.map_or_else(|| "—".to_owned(), f);
-        let (min, max) = spread_columns(
-            &opt(r.wall_min_s, &human_secs),
-            &opt(r.wall_max_s, &human_secs),
-        );
-        let _ = writeln!(
-            out,
-            "  {:<22}{} {:>2} {:>5} {:<8}{min} {:>10}{max} {:>10} {:>7} {:>9} {:>10}{} {:>9}  {}",
-            r.contestant,
-            extract_column(r.extractor.map_or("—", Strategy::name)),
-            r.threads,
-            r.concurrency,
-            driver_cell(r),
-            opt(r.wall_s, &human_secs),
-            human_secs(r.ideal_s),
-            opt(r.wall_over_ideal, &|x| format!("{x:.2}")),
-            opt(r.pages_per_s, &|x| format!("{x:.0}")),
-            opt(r.cpu_s, &human_secs),
-            server_column(&opt(r.server_cpu_s, &human_secs)),
-            opt(r.peak_rss_mb, &|x| format!("{x:.1} MiB")),
-            if r.verified { "✓" } else { "✗" },
-        );
+        let cells = [
+            Some(r.contestant.clone()),
+            several.then(|| r.extractor.map_or("—", Strategy::name).to_owned()),
+            Some(r.threads.to_string()),
+            Some(r.concurrency.to_string()),
+            Some(driver_cell(r)),
+            spread.then(|| opt(r.wall_min_s, &human_secs)),
+            Some(opt(r.wall_s, &human_secs)),
+            spread.then(|| opt(r.wall_max_s, &human_secs)),
+            Some(human_secs(r.ideal_s)),
+            Some(opt(r.wall_over_ideal, &|x| format!("{x:.2}"))),
+            Some(opt(r.pages_per_s, &|x| format!("{x:.0}"))),
+            Some(opt(r.cpu_s, &human_secs)),
+            served.then(|| opt(r.server_cpu_s, &human_secs)),
+            Some(opt(r.peak_rss_mb, &|x| format!("{x:.1} MiB"))),
+            Some(if r.verified { "✓" } else { "✗" }.to_owned()),
+        ];
+        table.row(cells.into_iter().flatten().collect());
     }
+    out.push_str(&table.render());
     for r in rows.iter().filter(|r| !r.verified) {
         let _ = writeln!(
             out,
@@ -304,13 +281,16 @@ fn pitfall_table(knobs: &Knobs, rows: &[Row]) -> String {
         knobs_line(Scenario::Pitfall, knobs, usize::MAX, &strategies),
         shootout_core::pitfall::HEARTBEAT_PERIOD.as_millis()
     );
-    // "spawn-blocking / stream" needs more room than "spawn-blocking".
-    let width = if several { 24 } else { 15 };
-    let _ = writeln!(
-        out,
-        "  {:<22} {:<width$} {:<8} {:>10} {:>7} {:>12} {:>12}  verified",
-        "contestant", "parsing", "driver", "wall", "×ideal", "lag max", "lag p99"
-    );
+    let mut table = TextTable::new(&[
+        ("contestant", Align::Left),
+        ("parsing", Align::Left),
+        ("driver", Align::Left),
+        ("wall", Align::Right),
+        ("×ideal", Align::Right),
+        ("lag max", Align::Right),
+        ("lag p99", Align::Right),
+        ("verified", Align::Left),
+    ]);
     let ms = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |x| format!("{x:.1} ms"));
     for r in rows {
         let parsing = match (r.variant, r.extractor) {
@@ -318,10 +298,8 @@ fn pitfall_table(knobs: &Knobs, rows: &[Row]) -> String {
             (Some(v), _) => v.name().to_owned(),
             (None, _) => "—".to_owned(),
         };
-        let _ = writeln!(
-            out,
-            "  {:<22} {:<width$} {:<8} {:>10} {:>7} {:>12} {:>12}  {}",
-            r.contestant,
+        table.row(vec![
+            r.contestant.clone(),
             parsing,
             driver_cell(r),
             r.wall_s.map_or_else(|| "—".to_owned(), human_secs),
@@ -329,9 +307,10 @@ fn pitfall_table(knobs: &Knobs, rows: &[Row]) -> String {
                 .map_or_else(|| "—".to_owned(), |x| format!("{x:.2}")),
             ms(r.heartbeat_max_ms),
             ms(r.heartbeat_p99_ms),
-            if r.verified { "✓" } else { "✗" },
-        );
+            if r.verified { "✓" } else { "✗" }.to_owned(),
+        ]);
     }
+    out.push_str(&table.render());
     for r in rows.iter().filter(|r| !r.verified) {
         let _ = writeln!(
             out,

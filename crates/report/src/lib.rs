@@ -13,9 +13,11 @@
 //! - [`page`]: the report's self-contained HTML page with its charts, and its Markdown tables
 //!   for docs/results.md (and the splice that puts them there).
 //! - [`compare`]: two results files side by side, B / A per row.
+//! - [`text_table`]: the leaderboards' plain-text tables.
 
 pub mod compare;
 pub mod leaderboard;
 pub mod machine;
 pub mod page;
 pub mod suite;
+pub mod text_table;

@@ -147,8 +147,8 @@ impl Report {
             None => format!("extract={}", self.knobs.extract),
         };
         format!(
-            "{} URLs from {} in {} with {} (C={}, T={}, {parsing}): {} ok, {} failed{}; cpu {}{} \
-             (and {} here, relaying its lines){}, peak mem {:.1} MiB",
+            "{} URLs from {} in {} with {} (C={}, T={}, {parsing}): {} ok, {} failed{}; cpu {}, \
+             relaying {}{}, peak mem {:.1} MiB{}",
             tally.records,
             self.root,
             human_secs(cost.wall.as_secs_f64()),
@@ -163,11 +163,8 @@ impl Report {
                 format!(" ({})", kinds.join(", "))
             },
             human_secs(cost.cpu.as_secs_f64()),
-            if cost.whole_process {
-                " for its whole process, start-up included"
-            } else {
-                ""
-            },
+            // This process's own CPU, reading the child's lines and writing them out again:
+            // the cost of running the contestant in a process of its own.
             human_secs(cost.relaying.as_secs_f64()),
             // The server shares the machine: its CPU is beside the client's, not in it.
             cost.server.map_or_else(String::new, |(pid, cpu)| format!(
@@ -175,6 +172,12 @@ impl Report {
                 human_secs(cpu.as_secs_f64())
             )),
             cost.peak_rss as f64 / (1024.0 * 1024.0),
+            if cost.whole_process {
+                "; cpu and peak mem are its whole process's, start-up included (it was stopped \
+                 before its closing line)"
+            } else {
+                ""
+            },
         )
     }
 }

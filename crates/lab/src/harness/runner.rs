@@ -316,11 +316,17 @@ pub fn supervise_input(
 }
 
 /// Waits for `child` to exit, killing it (and its group) at `deadline`; `None` if it had to.
+/// A child that has closed its stdout is usually a millisecond from exiting: look again soon,
+/// then less and less often, up to every [`POLL`].
 fn wait_until(child: &mut Child, deadline: Option<Instant>) -> Option<ExitStatus> {
+    let mut pause = Duration::from_micros(250);
     loop {
         match child.try_wait() {
             Ok(Some(status)) => return Some(status),
-            Ok(None) if deadline.is_none_or(|d| Instant::now() < d) => std::thread::sleep(POLL),
+            Ok(None) if deadline.is_none_or(|d| Instant::now() < d) => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(POLL);
+            }
             _ => {
                 signal_group(child, Signal::Kill);
                 let _ = child.wait();
