@@ -48,6 +48,11 @@ python:
 python-vs-rust *args:
     scripts/python_vs_rust.py {{args}}
 
+# Two builds' rows side by side, interleaved: `BEFORE=../before/target/release/shootout just before-after run parse -n 400`.
+[group('bench')]
+before-after *args:
+    scripts/before-after.sh {{args}}
+
 # Run every test in the workspace.
 [group('check')]
 test *args:

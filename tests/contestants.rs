@@ -15,7 +15,7 @@ use shootout_core::pitfall::{LagStats, Offload};
 use shootout_core::verify::{Expectation, verify};
 use shootout_core::{FetchError, Knobs, Net, PageRecord, Scenario, Strategy};
 use shootout_lab::harness::{self, ChildRun, Entry, Workdir};
-use shootout_site::{Content, Server, ServerConfig, SiteSpec};
+use shootout_site::Server;
 use url::Url;
 
 use common::{ready, run_as};
@@ -52,19 +52,7 @@ fn server(k: &Knobs) -> Server {
 
 /// The synthetic site for `k`, over https if `tls`.
 fn server_over(k: &Knobs, tls: bool) -> Server {
-    Server::start(ServerConfig {
-        content: Content::Synthetic(SiteSpec {
-            pages: k.pages,
-            page_kb: k.page_kb,
-            seed: 3,
-            quirks: false,
-        }),
-        latency: k.latency(),
-        threads: 2,
-        tls,
-        ..ServerConfig::default()
-    })
-    .expect("test server starts")
+    common::synthetic(k.pages, k.page_kb, k.latency(), tls)
 }
 
 /// The records of a run that must have ended with its closing line.

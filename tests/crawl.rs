@@ -390,18 +390,7 @@ fn fault_site_records(out: &Output, base: &url::Url, max_mib: f64) -> Result<(),
 
 /// A slow synthetic site: a crawl of it takes far longer than any test waits.
 fn slow_site() -> Server {
-    Server::start(ServerConfig {
-        content: Content::Synthetic(SiteSpec {
-            pages: 2000,
-            page_kb: 2,
-            seed: 5,
-            quirks: false,
-        }),
-        latency: Duration::from_millis(300),
-        threads: 2,
-        ..ServerConfig::default()
-    })
-    .expect("test server starts")
+    common::synthetic(2000, 2, Duration::from_millis(300), false)
 }
 
 /// Checks a crawl that was stopped: every line a record, each URL once, some finished and
@@ -836,16 +825,7 @@ fn crawl_records_are_the_same_with_every_sound_strategy(name: &str) {
         );
         return;
     }
-    let srv = Server::start(ServerConfig {
-        content: Content::Synthetic(SiteSpec {
-            pages: 30,
-            page_kb: 4,
-            seed: 5,
-            quirks: false,
-        }),
-        ..ServerConfig::default()
-    })
-    .expect("server starts");
+    let srv = common::synthetic(30, 4, Duration::ZERO, false);
     let url = srv.base_url().to_string();
     let tokenize = crawl_records(&url, name, "tokenize");
     assert!(tokenize.len() > 30, "{} records", tokenize.len());
@@ -858,18 +838,7 @@ fn crawl_records_are_the_same_with_every_sound_strategy(name: &str) {
 /// the same records, in the same form (the command writes what it reads from the child).
 fn prints_the_same_records_as_tokio(name: &str) {
     let Some(_) = ready(name) else { return };
-    let srv = Server::start(ServerConfig {
-        content: Content::Synthetic(SiteSpec {
-            pages: 24,
-            page_kb: 8,
-            seed: 3,
-            quirks: false,
-        }),
-        latency: Duration::from_millis(5),
-        threads: 2,
-        ..ServerConfig::default()
-    })
-    .expect("test server starts");
+    let srv = common::synthetic(24, 8, Duration::from_millis(5), false);
     let url = srv.base_url().to_string();
     let lines = |contestant: &str| -> std::collections::BTreeSet<String> {
         let out = crawl_ok(&["--url", &url, "--contestant", contestant, "--json"]);
@@ -993,16 +962,7 @@ fn politeness_and_scope_flags_do_what_they_say() {
         );
     }
 
-    let slow = Server::start(ServerConfig {
-        content: Content::Synthetic(SiteSpec {
-            pages: 50,
-            page_kb: 2,
-            seed: 1,
-            quirks: false,
-        }),
-        ..ServerConfig::default()
-    })
-    .expect("site starts");
+    let slow = common::synthetic(50, 2, Duration::ZERO, false);
     let root = slow.base_url().to_string();
     for engine in ["sequential", "tokio"] {
         let started = Instant::now();

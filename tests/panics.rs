@@ -19,7 +19,7 @@ use shootout_core::verify::{Expectation, Fields, verify};
 use shootout_core::{Knobs, PageRecord, Scenario};
 use shootout_lab::harness::{self, Entry, Workdir, runner};
 use shootout_lab::registry;
-use shootout_site::{Content, Server, ServerConfig, SiteSpec};
+use shootout_site::Server;
 
 per_contestant!(a_panic_costs_one_record);
 
@@ -66,18 +66,7 @@ static SITE: LazyLock<Doomed> = LazyLock::new(|| {
         threads: 2,
         ..Knobs::default()
     };
-    let server = Server::start(ServerConfig {
-        content: Content::Synthetic(SiteSpec {
-            pages: knobs.pages,
-            page_kb: knobs.page_kb,
-            seed: 5,
-            quirks: false,
-        }),
-        latency: knobs.latency(),
-        threads: 2,
-        ..ServerConfig::default()
-    })
-    .expect("test server starts");
+    let server = common::synthetic(knobs.pages, knobs.page_kb, knobs.latency(), false);
     let doomed = server
         .site()
         .expect("synthetic site")

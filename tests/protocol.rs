@@ -12,7 +12,7 @@ use shootout_core::job::{Job, PROTOCOL};
 use shootout_core::{Knobs, Scenario};
 use shootout_lab::harness::{ChildError, ChildRun, runner};
 use shootout_lab::registry::Contestant;
-use shootout_site::{Content, Server, ServerConfig, SiteSpec};
+use shootout_site::Server;
 
 use common::ready;
 
@@ -83,17 +83,7 @@ fn a_job_it_cannot_run_is_refused_in_one_line(name: &str) {
 /// A site, and a job that fetches its pages, a page twice, one that is missing and one on a
 /// port nobody listens on.
 fn site_and_urls() -> (Server, Vec<String>) {
-    let srv = Server::start(ServerConfig {
-        content: Content::Synthetic(SiteSpec {
-            pages: 3,
-            page_kb: 2,
-            seed: 1,
-            quirks: false,
-        }),
-        threads: 1,
-        ..ServerConfig::default()
-    })
-    .expect("test server starts");
+    let srv = common::synthetic(3, 2, Duration::ZERO, false);
     let closed = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("free port");

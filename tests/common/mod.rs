@@ -19,6 +19,7 @@ use std::time::Duration;
 use shootout_core::Job;
 use shootout_lab::harness::{self, ChildRun, runner};
 use shootout_lab::registry::{self, Contestant};
+use shootout_site::{Content, Server, ServerConfig, SiteSpec};
 
 /// One module per contestant, each with one `#[test]` per body. Each body is a function of
 /// the test file taking the contestant's name.
@@ -107,4 +108,22 @@ pub fn run_as(contestant: Contestant, job: &Job) -> ChildRun {
         ..job.clone()
     };
     run(contestant, &job)
+}
+
+/// The synthetic site of `pages` pages of `page_kb` KiB, each response held `latency`, served
+/// on 127.0.0.1 by two threads (over https, with a CA made at start, if `tls`).
+pub fn synthetic(pages: usize, page_kb: usize, latency: Duration, tls: bool) -> Server {
+    Server::start(ServerConfig {
+        content: Content::Synthetic(SiteSpec {
+            pages,
+            page_kb,
+            seed: 3,
+            quirks: false,
+        }),
+        latency,
+        threads: 2,
+        tls,
+        ..ServerConfig::default()
+    })
+    .expect("the test site starts")
 }

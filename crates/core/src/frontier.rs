@@ -157,7 +157,7 @@ impl Frontier {
         let owner = Frontier::shard_of(root.as_str(), shards);
         all[owner].depth.insert(root.as_str().to_owned(), 0);
         if let Some(j) = &spec.journal {
-            j.admitted(&root);
+            j.admitted(root.as_str());
         }
         (all, root)
     }
@@ -275,7 +275,7 @@ impl Frontier {
             return None;
         }
         if let Some(j) = &self.journal {
-            j.admitted(&url);
+            j.admitted(url.as_str());
         }
         Some(url)
     }

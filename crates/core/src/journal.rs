@@ -16,8 +16,6 @@ use std::io::Write;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use url::Url;
-
 use crate::record::{FetchError, PageRecord};
 
 /// How a crawl's records fared: what its totals line reports.
@@ -110,14 +108,14 @@ impl Journal {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// `url` was admitted: it is owed a record.
-    pub fn admitted(&self, url: &Url) {
+    /// `url` (as its `Url` serialises) was admitted: it is owed a record.
+    pub fn admitted(&self, url: &str) {
         let mut s = self.state();
         s.admissions += 1;
         let order = s.admissions;
-        s.pending.insert(url.as_str().to_owned(), order);
+        s.pending.insert(url.to_owned(), order);
         if self.lines == Lines::Protocol {
-            s.emit(&Line::Admitted(url.as_str()));
+            s.emit(&Line::Admitted(url));
         }
     }
 
@@ -237,6 +235,8 @@ impl State {
 mod tests {
     use std::sync::{Arc, Mutex};
 
+    use url::Url;
+
     use super::*;
 
     /// A writer the test can read back.
@@ -259,7 +259,7 @@ mod tests {
         let j = Journal::new(Some(Box::new(out.clone())), true);
         let url = |p: &str| Url::parse(&format!("http://h/{p}")).expect("url");
         for p in ["a", "b", "c"] {
-            j.admitted(&url(p));
+            j.admitted(url(p).as_str());
         }
         j.finished(&PageRecord::failed("http://h/a", FetchError::Status(404)));
         assert_eq!(j.progress(), (1, 2));

@@ -15,6 +15,12 @@
 //! - https: the same rustls layer (futures-rustls) over every runtime's stream;
 //! - redirects, per-host delay and proxy, by the rules in [`shootout_core::net`] that the
 //!   blocking engine follows too.
+//!
+//! The pool is ours, not hyper-util's legacy `Client`: that client spawns on tokio's executor
+//! and sleeps on tokio's timer, and here the runtime must be the only variable. Ours is the
+//! same code over every runtime, an idle list under one lock and at most C connections, which
+//! is all a crawl of one host needs; the adapter bench (benches/adapter.rs) and the download
+//! next to wrk (docs/results.md) measure the engine as a whole.
 
 use std::collections::HashMap;
 use std::future::Future;

@@ -166,11 +166,7 @@ pub fn run(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
 
     let ran = runner::run(contestant, &job, Duration::MAX, |event| {
         match event {
-            runner::Event::Line(Line::Admitted(url)) => {
-                if let Ok(u) = Url::parse(url) {
-                    journal.admitted(&u);
-                }
-            }
+            runner::Event::Line(Line::Admitted(url)) => journal.admitted(url),
             runner::Event::Line(Line::Record(r)) => journal.finished(r),
             runner::Event::Line(Line::Done(_)) => {}
             runner::Event::Tick => {

@@ -180,7 +180,7 @@ pub fn supervise_input(
     limit: Duration,
     mut on: impl FnMut(Event<'_>) -> Option<String>,
 ) -> ChildRun {
-    let mut records = Vec::new();
+    let records = Vec::new();
     let fail = |records, e| ChildRun {
         records,
         end: Err(e),
@@ -216,84 +216,80 @@ pub fn supervise_input(
     }
 
     let start = Instant::now();
-    let mut done = None;
-    let mut broken: Option<ChildError> = None;
-    let mut stopped: Option<String> = None;
+    let mut reading = Reading {
+        records,
+        done: None,
+        broken: None,
+        stopped: None,
+    };
     let mut polled = Instant::now();
-    loop {
-        let seen = match rx.recv_timeout(POLL) {
-            Ok(seen) => Some(seen),
-            Err(mpsc::RecvTimeoutError::Timeout) => None,
-            Err(mpsc::RecvTimeoutError::Disconnected) => Some(Seen::End),
-        };
-        match seen {
-            Some(Seen::Line(line)) => {
-                if let Some(why) = on(Event::Line(&line)) {
-                    stopped.get_or_insert(why);
-                }
-                match line {
-                    Line::Record(r) => records.push(r),
-                    Line::Done(d) => done = Some(d),
-                    Line::Admitted(_) => {}
-                }
-            }
-            Some(Seen::Garbage(line, why)) => {
-                broken = Some(ChildError::Garbage { line, why });
-                break;
-            }
-            Some(Seen::HalfLine(line)) => broken = Some(ChildError::HalfLine(line)),
-            Some(Seen::End) => break,
-            None => {}
+    let mut ended = false;
+    while reading.broken.is_none() && reading.stopped.is_none() {
+        match rx.recv_timeout(POLL) {
+            Ok(seen) => ended = reading.take(seen, &mut on),
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => ended = true,
         }
-        if stopped.is_some() {
+        // Its stdout closed, or it exited (what it started may still hold the pipe).
+        if ended {
             break;
         }
         if polled.elapsed() >= POLL {
             polled = Instant::now();
             if interrupted() {
-                stopped = Some("interrupted (Ctrl-C)".into());
-                break;
-            }
-            if start.elapsed() > limit {
-                broken = Some(ChildError::Hung(limit.as_secs_f64()));
-                break;
-            }
-            if let Some(why) = on(Event::Tick) {
-                stopped = Some(why);
+                reading.stopped = Some("interrupted (Ctrl-C)".into());
+            } else if start.elapsed() > limit {
+                reading.broken = Some(ChildError::Hung(limit.as_secs_f64()));
+            } else if let Some(why) = on(Event::Tick) {
+                reading.stopped = Some(why);
+            } else if exited(&mut child) {
                 break;
             }
         }
     }
 
-    if stopped.is_some() {
+    if reading.stopped.is_some() {
         // Forwarded, as a terminal's Ctrl-C would reach it; what it finishes in the grace
         // period still counts.
         signal_group(&mut child, Signal::Interrupt);
         let until = Instant::now() + GRACE;
         while let Some(left) = until.checked_duration_since(Instant::now()) {
             match rx.recv_timeout(left) {
-                Ok(Seen::Line(line)) => {
-                    let _ = on(Event::Line(&line));
-                    if let Line::Record(r) = line {
-                        records.push(r);
+                Ok(seen) => {
+                    if reading.take(seen, &mut on) {
+                        break;
                     }
                 }
-                Ok(Seen::Garbage(..) | Seen::HalfLine(_)) => {}
-                Ok(Seen::End) | Err(_) => break,
+                Err(_) => break,
             }
         }
     }
-    let status = if stopped.is_some() || broken.is_some() {
+    let status = if reading.stopped.is_some() || reading.broken.is_some() {
         signal_group(&mut child, Signal::Kill);
         child.wait().ok()
     } else {
         // A limit too long for the clock (`Duration::MAX`: a crawl has none) never comes.
         wait_until(&mut child, start.checked_add(limit))
     };
+    // The child is gone, and so is what it left running: the lines still in the pipe arrive,
+    // then the end of it.
+    if reading.broken.is_none() && !ended {
+        while let Ok(seen) = rx.recv_timeout(GRACE) {
+            if reading.take(seen, &mut on) {
+                break;
+            }
+        }
+    }
     if let Some(f) = feeder {
         let _ = f.join();
     }
     let stderr = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
+    let Reading {
+        records,
+        done,
+        broken,
+        stopped,
+    } = reading;
     let end = if let Some(why) = stopped {
         Err(ChildError::Stopped(why))
     } else if let Some(e) = broken {
@@ -315,24 +311,88 @@ pub fn supervise_input(
     ChildRun { records, end }
 }
 
+/// What has been read of a child so far.
+struct Reading {
+    records: Vec<PageRecord>,
+    done: Option<Done>,
+    /// The protocol was broken (or the child hung): it is killed.
+    broken: Option<ChildError>,
+    /// Why it is being stopped, if it is (Ctrl-C, the caller).
+    stopped: Option<String>,
+}
+
+impl Reading {
+    /// Takes one thing seen on stdout; `true` at the end of it.
+    fn take(&mut self, seen: Seen, on: &mut impl FnMut(Event<'_>) -> Option<String>) -> bool {
+        match seen {
+            Seen::Line(line) => {
+                if let Some(why) = on(Event::Line(&line)) {
+                    self.stopped.get_or_insert(why);
+                }
+                match line {
+                    Line::Record(r) => self.records.push(r),
+                    Line::Done(d) => self.done = Some(d),
+                    Line::Admitted(_) => {}
+                }
+                false
+            }
+            Seen::Garbage(line, why) => {
+                self.broken.get_or_insert(ChildError::Garbage { line, why });
+                false
+            }
+            Seen::HalfLine(line) => {
+                self.broken.get_or_insert(ChildError::HalfLine(line));
+                false
+            }
+            Seen::End => true,
+        }
+    }
+}
+
 /// Waits for `child` to exit, killing it (and its group) at `deadline`; `None` if it had to.
 /// A child that has closed its stdout is usually a millisecond from exiting: look again soon,
-/// then less and less often, up to every [`POLL`].
+/// then less and less often, up to every [`POLL`]. Once it has exited, whatever it left
+/// running in its group is killed before it is reaped (while its pid still names the group),
+/// so no orphan can hold the pipes open and hang the parent.
 fn wait_until(child: &mut Child, deadline: Option<Instant>) -> Option<ExitStatus> {
     let mut pause = Duration::from_micros(250);
     loop {
-        match child.try_wait() {
-            Ok(Some(status)) => return Some(status),
-            Ok(None) if deadline.is_none_or(|d| Instant::now() < d) => {
-                std::thread::sleep(pause);
-                pause = (pause * 2).min(POLL);
-            }
-            _ => {
-                signal_group(child, Signal::Kill);
-                let _ = child.wait();
-                return None;
-            }
+        if exited(child) {
+            signal_group(child, Signal::Kill);
+            return child.wait().ok();
         }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            signal_group(child, Signal::Kill);
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(POLL);
+    }
+}
+
+/// Whether `child` has exited, without reaping it (so its pid, and its group's, stay ours).
+fn exited(child: &mut Child) -> bool {
+    #[cfg(unix)]
+    {
+        let pid: libc::id_t = child.id();
+        // SAFETY: waitid writes only into the siginfo_t we pass, which is zeroed first (a valid
+        // value of that plain C struct); WNOWAIT leaves the child to be reaped by `wait`.
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        let rc = unsafe {
+            libc::waitid(
+                libc::P_PID,
+                pid,
+                &mut info,
+                libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+            )
+        };
+        // SAFETY: si_pid is set by waitid when a child matched (and stays 0 otherwise).
+        rc != 0 || unsafe { info.si_pid() } != 0
+    }
+    #[cfg(not(unix))]
+    {
+        !matches!(child.try_wait(), Ok(None))
     }
 }
 
@@ -543,6 +603,25 @@ mod tests {
             "{run:?}"
         );
         assert_eq!(run.records.len(), 1);
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+
+    /// A child that exits and leaves a process behind holding its pipes (a pool's worker, say)
+    /// ends when the child does: what it left is killed, and the parent does not wait on it.
+    #[test]
+    #[cfg(unix)]
+    fn what_a_child_leaves_running_does_not_hold_the_parent() {
+        let start = Instant::now();
+        let done = r#"echo '{"done": {"wall_s": 0.5, "cpu_s": 0.25, "peak_rss": 1024}}'"#;
+        let run = child(
+            &format!("sleep 30 & {RECORD}; {done}"),
+            Duration::from_secs(60),
+        );
+        assert!(run.end.is_ok(), "{run:?}");
         assert!(
             start.elapsed() < Duration::from_secs(10),
             "{:?}",
