@@ -5,7 +5,6 @@
 //! single-core reference is measured per strategy, and every entry then runs once per round,
 //! each run in a child process of its own, scored as it ends.
 
-use std::process::Command;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -190,8 +189,7 @@ fn single_core(
     let Some(job) = harness::calibration_job(site, scenario, knobs, extract, dir)? else {
         return Ok(Duration::ZERO);
     };
-    let mut command = Command::new(runner::binary().map_err(anyhow::Error::msg)?);
-    command.arg(harness::CALIBRATE_COMMAND);
+    let command = runner::calibration_command().map_err(anyhow::Error::msg)?;
     let ran = runner::supervise(command, &job, limit, |_| None);
     Ok(ran.end?.wall())
 }

@@ -210,7 +210,7 @@ pub fn run(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
     if let Some(why) = stopped {
         let (tally, records) = journal.close(&why);
         report.print(&tally, &records, &cost, Some(&why))?;
-        let status = if why.contains("Ctrl-C") {
+        let status = if harness::interrupted() {
             INTERRUPTED_STATUS
         } else {
             0

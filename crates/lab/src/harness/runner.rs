@@ -131,6 +131,14 @@ pub fn command(launch: Launch) -> Result<Command, String> {
     }
 }
 
+/// The command that measures a job's single-core reference: `shootout __calibrate`, a child
+/// like any contestant's, on the same job format.
+pub fn calibration_command() -> Result<Command, String> {
+    let mut c = Command::new(binary()?);
+    c.arg(super::child::CALIBRATE_COMMAND);
+    Ok(c)
+}
+
 static BINARY: OnceLock<PathBuf> = OnceLock::new();
 
 /// Runs Rust contestants with the `shootout` binary at `path`. The command needs no call (its
