@@ -172,9 +172,9 @@ impl Runner for AsyncStdRunner {
 /// Runs `task`, turning a panic into a record. An async-std `JoinHandle` re-raises its task's
 /// panic in whoever awaits it (tokio hands back a `JoinError` instead), so the catch happens
 /// inside the task.
-async fn contained(url: String, task: impl Future<Output = PageRecord>) -> PageRecord {
+async fn contained(url: impl AsRef<str>, task: impl Future<Output = PageRecord>) -> PageRecord {
     AssertUnwindSafe(task)
         .catch_unwind()
         .await
-        .unwrap_or_else(|_| task_failed(&url, "panicked"))
+        .unwrap_or_else(|_| task_failed(url.as_ref(), "panicked"))
 }

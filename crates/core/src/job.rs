@@ -328,8 +328,8 @@ impl PagesFile {
                     ))
                 })?;
                 Ok(Page {
-                    url: entry.url.clone(),
-                    body,
+                    url: entry.url.as_str().into(),
+                    body: body.into(),
                 })
             })
             .collect()
@@ -464,7 +464,7 @@ mod tests {
         ];
         let file = PagesFile::write(&path, pages).expect("written");
         let read = file.read().expect("read back");
-        let got: Vec<(&str, &[u8])> = read.iter().map(|p| (p.url.as_str(), &p.body[..])).collect();
+        let got: Vec<(&str, &[u8])> = read.iter().map(|p| (&*p.url, &p.body[..])).collect();
         assert_eq!(got, pages);
         // An index that promises more than the file holds is refused, not read short.
         let mut long = file.clone();

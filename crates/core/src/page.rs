@@ -3,7 +3,9 @@
 //! These functions are pure: no I/O and no shared state. Where each contestant calls them
 //! (inline, on a blocking pool, on a rayon pool) is the part that differs, and is the lesson.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
+
+use bytes::Bytes;
 
 use foldhash::HashSet;
 
@@ -15,12 +17,16 @@ use crate::record::{FetchError, Fetched, PageRecord};
 use crate::scope::resolve;
 
 /// One in-memory HTML page, the input of the `parse` scenario.
+///
+/// Cheap to share: a clone is two reference counts, never a copy of the body. A contestant
+/// whose tasks must own their data (`spawn_blocking`, `unblock`, a rayon job) clones the page,
+/// and one that borrows does not; both do the same work on the page's bytes.
 #[derive(Clone, Debug)]
 pub struct Page {
     /// Where the page would live; copied into its record.
-    pub url: String,
+    pub url: Arc<str>,
     /// The HTML bytes.
-    pub body: Vec<u8>,
+    pub body: Bytes,
 }
 
 /// A crawled page: its record, plus the links a crawler may follow.
@@ -185,7 +191,7 @@ pub fn parse_page(page: &Page, extract: Strategy) -> PageRecord {
     panic_if_asked(&page.url);
     let e = extract.extract(&to_utf8(&page.body, None));
     PageRecord {
-        url: page.url.clone(),
+        url: page.url.to_string(),
         status: None,
         title: e.title,
         links: e.links,

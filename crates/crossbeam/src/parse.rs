@@ -10,7 +10,7 @@ pub fn parse(stages: &Stages, pages: &[Page], extract: Strategy) -> Vec<PageReco
     run(
         stages,
         pages.len(),
-        |i| pages[i].url.clone(),
+        |i| pages[i].url.to_string(),
         |i| &pages[i],
         |_, page| parse_page(page, extract),
     )

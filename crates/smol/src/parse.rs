@@ -11,7 +11,8 @@ pub async fn parse(pages: &[Page], extract: Strategy) -> Vec<PageRecord> {
     let tasks: Vec<_> = pages
         .iter()
         .map(|page| {
-            // unblock needs 'static data, so each task owns a copy of its page.
+            // unblock needs 'static data: each task owns a clone of its page, two reference
+            // counts (the body is shared, never copied).
             let page = page.clone();
             let url = page.url.clone();
             contained(url, smol::unblock(move || parse_page(&page, extract)))

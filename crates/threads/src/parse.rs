@@ -11,7 +11,7 @@ pub fn parse(pages: &[Page], threads: usize, extract: Strategy) -> Vec<PageRecor
     run_pool(
         pages.len(),
         threads,
-        |i| pages[i].url.clone(),
+        |i| pages[i].url.to_string(),
         |i| parse_page(&pages[i], extract),
     )
 }

@@ -9,7 +9,8 @@ pub async fn parse(pages: &[Page], extract: Strategy) -> Vec<PageRecord> {
     let tasks: Vec<_> = pages
         .iter()
         .map(|page| {
-            // spawn_blocking needs 'static data, so each task owns a copy of its page.
+            // spawn_blocking needs 'static data: each task owns a clone of its page, two
+            // reference counts (the body is shared, never copied).
             let page = page.clone();
             tokio::task::spawn_blocking(move || parse_page(&page, extract))
         })

@@ -194,7 +194,7 @@ fn serve_calibration() -> anyhow::Result<()> {
             field: "pages",
         })?
         .read()?;
-    let bodies: Vec<Bytes> = pages.into_iter().map(|p| Bytes::from(p.body)).collect();
+    let bodies: Vec<Bytes> = pages.into_iter().map(|p| p.body).collect();
     let extract = job.knobs.extract;
     // The fastest core's time: pin to each allowed CPU in turn (see `pin_to_cpu`).
     let best = match shootout_core::usage::allowed_cpus() {

@@ -142,8 +142,9 @@ impl Site {
     pub fn pages_in_memory(&self) -> Vec<Page> {
         input_paths(&self.spec)
             .map(|path| Page {
-                url: self.url(&path).into(),
-                body: self.resources[&path].body.to_vec(),
+                url: self.url(&path).as_str().into(),
+                // Each page's own buffer, as a page read from a file or the network has.
+                body: self.resources[&path].body.to_vec().into(),
             })
             .collect()
     }
