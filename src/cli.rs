@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use shootout_core::knobs::{Knob, available_threads};
 use shootout_core::{Knobs, Net, Strategy};
-use shootout_lab::harness;
+use shootout_lab::{harness, rounds};
 
 use crate::cmd;
 use crate::flags;
@@ -207,6 +207,12 @@ pub struct HarnessArgs {
     /// is verified. Single runs are noisy on shared machines.
     #[arg(long, value_parser = flags::at_least_one::<usize>, default_value_t = 1)]
     pub runs: usize,
+    /// How long each run measures its scenario: a run shorter than this is repeated inside its
+    /// process (at most 1,000 times) and the median repetition reported, every repetition
+    /// verified. Between 1 and 60,000.
+    #[arg(long, value_parser = flags::budget_ms,
+          default_value_t = rounds::DEFAULT_BUDGET.as_millis() as u64)]
+    pub budget_ms: u64,
 }
 
 /// What `tour` and `run` share: the knobs, the site, how each run is carried out, and the

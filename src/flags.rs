@@ -10,6 +10,7 @@ use std::time::Duration;
 use shootout_core::knobs::Knob;
 use shootout_core::{Knobs, Net};
 use shootout_lab::registry::{self, Contestant};
+use shootout_lab::rounds;
 use url::Url;
 
 /// A value parser for the flag of `knob`, within the knob's limits.
@@ -47,6 +48,11 @@ pub fn jitter_ms(text: &str) -> Result<u64, String> {
 /// The server's worker threads: a pool like any other.
 pub fn server_threads(text: &str) -> Result<usize, String> {
     within(1, Knobs::MAX_THREADS)(text)
+}
+
+/// `--budget-ms`: at least a millisecond, at most [`rounds::MAX_BUDGET`].
+pub fn budget_ms(text: &str) -> Result<u64, String> {
+    within(1, rounds::MAX_BUDGET.as_millis() as u64)(text)
 }
 
 /// At least one: `--runs`, `--limit-s`, `--max-pages`.

@@ -52,6 +52,7 @@ fn settings(how: &MeasureArgs) -> rounds::Settings {
         quirks: how.site.quirks,
         limit: Duration::from_secs(how.harness.limit_s),
         rounds: how.harness.runs,
+        budget: Duration::from_millis(how.harness.budget_ms),
     }
 }
 

@@ -114,6 +114,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         quirks: false,
         limit: Duration::from_secs(args.limit_s),
         rounds: runs,
+        budget: rounds::DEFAULT_BUDGET,
     };
     harness::stop_on_ctrl_c();
     let started = Instant::now();

@@ -66,7 +66,16 @@ pub struct Job {
     /// rather than every record after the clock stops.
     #[serde(default)]
     pub stream: bool,
+    /// Repeat the measured scenario until it has been measured this long, in seconds (at least
+    /// once, at most [`MAX_REPETITIONS`] times), and report the median repetition: a run of a
+    /// few milliseconds is noise, a median of many is a measurement. 0 measures it once. A
+    /// program may run once whatever this says; its row then says how long it ran.
+    #[serde(default)]
+    pub budget_s: f64,
 }
+
+/// The most times a child repeats a scenario to fill its [`Job::budget_s`].
+pub const MAX_REPETITIONS: usize = 1000;
 
 /// `parse`'s pages: their bodies one after another in `file`, in the order of `index`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -174,6 +183,7 @@ impl Job {
             crawl: None,
             offload: None,
             stream: false,
+            budget_s: 0.0,
         }
     }
 
@@ -392,18 +402,25 @@ pub enum Line {
     Admitted(String),
     /// One input's record.
     Record(PageRecord),
+    /// The records that follow are the repetition this numbers (2, 3, …; the first needs no
+    /// line): every repetition's records are verified, not only the first's.
+    Repetition(usize),
     /// The last line: what the child measured of itself.
     Done(Done),
 }
 
 /// What a child measured of itself around the scenario alone (set-up, interpreter start and
 /// imports excluded), sent as its last line.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Done {
-    /// Wall-clock seconds of the scenario.
+    /// Wall-clock seconds of the scenario: of its median repetition, when it was repeated.
     pub wall_s: f64,
-    /// CPU seconds (user + system, every thread, and every worker process it ran) meanwhile.
+    /// CPU seconds (user + system, every thread, and every worker process it ran) meanwhile
+    /// (of the same repetition).
     pub cpu_s: f64,
+    /// How many times the scenario was measured (see [`Job::budget_s`]).
+    #[serde(default = "one")]
+    pub reps: usize,
     /// Peak resident memory of the process (and its workers), in bytes.
     pub peak_rss: u64,
     /// The driver its I/O went through, as its runtime reported it; without one, the row
@@ -419,6 +436,10 @@ pub struct Done {
     pub runtime: BTreeMap<String, serde_json::Value>,
 }
 
+fn one() -> usize {
+    1
+}
+
 /// Seconds as a [`Duration`] (a clock read twice can differ by a hair below zero, and a
 /// foreign child may send anything).
 pub fn secs(s: f64) -> Duration {
@@ -426,6 +447,20 @@ pub fn secs(s: f64) -> Duration {
         Duration::try_from_secs_f64(s).unwrap_or(Duration::MAX)
     } else {
         Duration::ZERO
+    }
+}
+
+impl Default for Done {
+    fn default() -> Done {
+        Done {
+            wall_s: 0.0,
+            cpu_s: 0.0,
+            reps: 1,
+            peak_rss: 0,
+            driver: None,
+            lags_s: None,
+            runtime: BTreeMap::new(),
+        }
     }
 }
 

@@ -31,7 +31,18 @@ pub struct Settings {
     pub limit: Duration,
     /// How many times each entry runs, round after round.
     pub rounds: usize,
+    /// How long each run's process measures its scenario, repeating it (see
+    /// [`shootout_core::Job::budget_s`]).
+    pub budget: Duration,
 }
+
+/// Each run's measuring budget unless `--budget-ms` says otherwise: long against scheduling
+/// noise (a 10 ms slice), short enough that the tour stays quick. A scenario that takes longer
+/// runs once.
+pub const DEFAULT_BUDGET: Duration = Duration::from_millis(200);
+
+/// The longest budget `--budget-ms` takes: a minute a run.
+pub const MAX_BUDGET: Duration = Duration::from_secs(60);
 
 /// Starts the synthetic site for `knobs`; with `sleep_only`, an empty one (nobody fetches a
 /// page in `sleep`).
@@ -106,8 +117,9 @@ pub fn scenario(
     }
     // Every input file is written here before any clock starts, and removed with it.
     let dir = Workdir::new().context("cannot make a directory for the jobs' input files")?;
-    let template = harness::site_job(site, scenario, knobs, max_pages, &dir)
+    let mut template = harness::site_job(site, scenario, knobs, max_pages, &dir)
         .context("cannot write the jobs' input files")?;
+    template.budget_s = settings.budget.as_secs_f64();
     // The ground truth is the same for every strategy; the single-core reference (the
     // CPU-bound ideal) is not, and is measured per strategy, in a child process like every
     // contestant.

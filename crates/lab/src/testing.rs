@@ -40,6 +40,7 @@ pub fn row(wall_s: Option<f64>, verified: bool, problems: &[&str]) -> Row {
         verified,
         problems: problems.iter().map(|p| p.to_string()).collect(),
         runs: 1,
+        reps: 1,
         point: Point::of(&Knobs::default()),
         runtime: Default::default(),
     }

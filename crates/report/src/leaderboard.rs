@@ -160,6 +160,7 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
     }
     out.push_str(note);
     out.push_str(&program_notes(scenario, rows.iter().copied()));
+    out.push_str(&repetitions_note(&rows, several));
     out.push_str(&below_ideal_note(&rows, several));
     out.push_str(&fallback_note(rows.iter().copied()));
     out
@@ -231,6 +232,43 @@ fn program_notes<'a>(scenario: Scenario, rows: impl Iterator<Item = &'a Row>) ->
     }
     out
 }
+
+/// What a table whose runs were repeated says about it, and about a run too short to trust: one
+/// measurement of a few milliseconds (a program that does not repeat its scenario) is noise.
+fn repetitions_note(rows: &[&Row], with_strategy: bool) -> String {
+    let mut out = String::new();
+    let repeated: Vec<usize> = rows.iter().map(|r| r.reps).filter(|&n| n > 1).collect();
+    if let (Some(least), Some(most)) = (repeated.iter().min(), repeated.iter().max()) {
+        let times = if least == most {
+            format!("{least} times")
+        } else {
+            format!("{least} to {most} times")
+        };
+        let _ = writeln!(
+            out,
+            "  note: a run shorter than its budget (--budget-ms) repeats the scenario in its \
+             process ({times} here); a row shows its median repetition, and every repetition \
+             was verified."
+        );
+    }
+    let short: Vec<String> = rows
+        .iter()
+        .filter(|r| r.reps == 1 && r.wall_s.is_some_and(|w| w < TOO_SHORT_S))
+        .map(|r| row_label(r, with_strategy))
+        .collect();
+    if !short.is_empty() {
+        let _ = writeln!(
+            out,
+            "  note: {} ran once, for less than {:.0} ms: too short to trust.",
+            short.join(", "),
+            TOO_SHORT_S * 1e3
+        );
+    }
+    out
+}
+
+/// A single measurement shorter than this is within the noise of one scheduling slice.
+const TOO_SHORT_S: f64 = 0.010;
 
 /// A note for runs that came in under their ideal, worded by the bound that applied. Under a
 /// CPU bound it means the machine ran faster during the run than while the single-core

@@ -168,7 +168,8 @@ pub fn run(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
         match event {
             runner::Event::Line(Line::Admitted(url)) => journal.admitted(url),
             runner::Event::Line(Line::Record(r)) => journal.finished(r),
-            runner::Event::Line(Line::Done(_)) => {}
+            // A streamed crawl runs once: no repetition follows.
+            runner::Event::Line(Line::Done(_) | Line::Repetition(_)) => {}
             runner::Event::Tick => {
                 if flushed.elapsed() >= Duration::from_millis(100) {
                     flushed = Instant::now();

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use bytes::Bytes;
-use shootout_core::job::{Done, Inputs, Job, JobError, Line};
+use shootout_core::job::{Done, Inputs, Job, JobError, Line, MAX_REPETITIONS};
 use shootout_core::usage::Usage;
 use shootout_core::{Journal, Lines, Model, PageRecord, Scenario};
 
@@ -83,20 +83,31 @@ fn serve() -> anyhow::Result<()> {
         None => time_here(model, &job, None)?,
     };
     let mut out = BufWriter::new(out.lock());
-    match &journal {
+    let mut repetitions = timed.repetitions.into_iter();
+    match (&journal, repetitions.next()) {
         // Any record the journal was not handed on the way (a contestant may add one at the
         // very end), so every URL has exactly one line.
-        Some(j) => j.complete(&timed.records),
-        None => {
-            for r in timed.records {
-                serde_json::to_writer(&mut out, &Line::Record(r))?;
-                out.write_all(b"\n")?;
-            }
-        }
+        (Some(j), Some(first)) => j.complete(&first),
+        (None, Some(first)) => write_records(&mut out, first)?,
+        (_, None) => {}
+    }
+    // Every later repetition's records too, each after its marker: the parent verifies all.
+    for (k, records) in repetitions.enumerate() {
+        serde_json::to_writer(&mut out, &Line::Repetition(k + 2))?;
+        out.write_all(b"\n")?;
+        write_records(&mut out, records)?;
     }
     serde_json::to_writer(&mut out, &Line::Done(timed.done))?;
     out.write_all(b"\n")?;
     out.flush()?;
+    Ok(())
+}
+
+fn write_records(out: &mut impl Write, records: Vec<PageRecord>) -> anyhow::Result<()> {
+    for r in records {
+        serde_json::to_writer(&mut *out, &Line::Record(r))?;
+        out.write_all(b"\n")?;
+    }
     Ok(())
 }
 
@@ -123,15 +134,23 @@ fn with_flushing<T>(journal: &Arc<Journal>, work: impl FnOnce() -> T) -> T {
 /// What a run in this process produced.
 #[derive(Debug)]
 pub struct Timed {
-    /// One record per input.
-    pub records: Vec<PageRecord>,
-    /// What was measured around the scenario.
+    /// Each repetition's records, one per input, in the order they ran.
+    pub repetitions: Vec<Vec<PageRecord>>,
+    /// What was measured around the scenario (its median repetition).
     pub done: Done,
 }
 
+/// One measured repetition.
+struct Repetition {
+    wall: Duration,
+    cpu: Duration,
+    lags: Option<Vec<Duration>>,
+}
+
 /// Runs `job` on `model` in this process: set-up first (the runtime, the inputs), then the
-/// clock runs around the scenario only. A streamed crawl tells `journal` of every admitted URL
-/// and finished record.
+/// clock runs around the scenario only, repeated until it has been measured
+/// [`Job::budget_s`] (once, at least); the median repetition is the one reported. A streamed
+/// crawl tells `journal` of every admitted URL and finished record, and runs once.
 pub fn time_here(
     model: &dyn Model,
     job: &Job,
@@ -147,6 +166,7 @@ pub fn time_here(
     {
         return Err(unsupported(format!("the pitfall variant {offload}")).into());
     }
+    let streamed = journal.is_some();
     if let Inputs::Crawl(_, spec) = &mut inputs {
         spec.journal = journal;
     }
@@ -161,22 +181,48 @@ pub fn time_here(
     }
     // Asked of the runtime that will run, not guessed from its name.
     let driver = runner.driver().or_else(|| model.driver().ok());
-    let before = Usage::now();
-    let start = Instant::now();
-    let ran = inputs.run(runner.as_ref());
-    let wall = start.elapsed();
-    let after = Usage::now();
+    let budget = if streamed {
+        Duration::ZERO
+    } else {
+        shootout_core::job::secs(job.budget_s)
+    };
+    let mut measured = Vec::new();
+    let mut repetitions = Vec::new();
+    let mut spent = Duration::ZERO;
+    loop {
+        let before = Usage::now();
+        let start = Instant::now();
+        let ran = inputs.run(runner.as_ref());
+        let wall = start.elapsed();
+        let after = Usage::now();
+        let ran = ran.ok_or_else(|| unsupported(format!("the {} scenario", job.scenario)))?;
+        measured.push(Repetition {
+            wall,
+            cpu: after.cpu.saturating_sub(before.cpu),
+            lags: ran.lags,
+        });
+        repetitions.push(ran.records);
+        spent += wall;
+        if spent >= budget || measured.len() >= MAX_REPETITIONS {
+            break;
+        }
+    }
     // Tear the runtime down outside the timed region.
     drop(runner);
-    let ran = ran.ok_or_else(|| unsupported(format!("the {} scenario", job.scenario)))?;
+    let peak_rss = Usage::now().peak_rss;
+    let reps = measured.len();
+    // The median by wall time (the lower middle of an even count), with its own CPU and lags.
+    measured.sort_by_key(|r| r.wall);
+    let median = measured.swap_remove((reps - 1) / 2);
     Ok(Timed {
-        records: ran.records,
+        repetitions,
         done: Done {
-            wall_s: wall.as_secs_f64(),
-            cpu_s: after.cpu.saturating_sub(before.cpu).as_secs_f64(),
-            peak_rss: after.peak_rss,
+            wall_s: median.wall.as_secs_f64(),
+            cpu_s: median.cpu.as_secs_f64(),
+            reps,
+            peak_rss,
             driver,
-            lags_s: ran
+            lags_s: median
                 .lags
                 .map(|l| l.iter().map(Duration::as_secs_f64).collect()),
             runtime: Default::default(),

@@ -25,8 +25,11 @@ pub use crate::stderr::crash_cause;
 /// What happened to a child: every record it wrote, and its closing line or why there is none.
 #[derive(Debug)]
 pub struct ChildRun {
-    /// Every record, in the order written: kept whatever happened after.
+    /// Every record of its first (or only) repetition, in the order written: kept whatever
+    /// happened after.
     pub records: Vec<PageRecord>,
+    /// The records of each later repetition, when it repeated the scenario.
+    pub repeated: Vec<Vec<PageRecord>>,
     /// Its `done` line, or what went wrong.
     pub end: Result<Done, ChildError>,
 }
@@ -103,6 +106,7 @@ pub fn run(
         Err(why) => {
             return ChildRun {
                 records: Vec::new(),
+                repeated: Vec::new(),
                 end: Err(ChildError::Start(why)),
             };
         }
@@ -175,6 +179,7 @@ pub fn supervise(
         Ok(input) => supervise_input(command, input, limit, on),
         Err(e) => ChildRun {
             records: Vec::new(),
+            repeated: Vec::new(),
             end: Err(ChildError::Start(format!("the job: {e}"))),
         },
     }
@@ -191,6 +196,7 @@ pub fn supervise_input(
     let records = Vec::new();
     let fail = |records, e| ChildRun {
         records,
+        repeated: Vec::new(),
         end: Err(e),
     };
     command
@@ -226,6 +232,7 @@ pub fn supervise_input(
     let start = Instant::now();
     let mut reading = Reading {
         records,
+        repeated: Vec::new(),
         done: None,
         broken: None,
         stopped: None,
@@ -294,6 +301,7 @@ pub fn supervise_input(
     let stderr = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
     let Reading {
         records,
+        repeated,
         done,
         broken,
         stopped,
@@ -316,12 +324,17 @@ pub fn supervise_input(
             Some(_) => done.ok_or(ChildError::NoDone),
         }
     };
-    ChildRun { records, end }
+    ChildRun {
+        records,
+        repeated,
+        end,
+    }
 }
 
 /// What has been read of a child so far.
 struct Reading {
     records: Vec<PageRecord>,
+    repeated: Vec<Vec<PageRecord>>,
     done: Option<Done>,
     /// The protocol was broken (or the child hung): it is killed.
     broken: Option<ChildError>,
@@ -338,7 +351,11 @@ impl Reading {
                     self.stopped.get_or_insert(why);
                 }
                 match line {
-                    Line::Record(r) => self.records.push(r),
+                    Line::Record(r) => match self.repeated.last_mut() {
+                        Some(later) => later.push(r),
+                        None => self.records.push(r),
+                    },
+                    Line::Repetition(_) => self.repeated.push(Vec::new()),
                     Line::Done(d) => self.done = Some(d),
                     Line::Admitted(_) => {}
                 }

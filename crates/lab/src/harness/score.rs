@@ -15,9 +15,10 @@ use super::runner::ChildRun;
 use super::truth::Truth;
 use crate::registry::Contestant;
 
-/// The version of [`Row`]'s JSON, on every row as `"schema"`. 1 is the first to carry it; a
-/// row without it is from before and reads the same.
-pub const SCHEMA: u32 = 1;
+/// The version of [`Row`]'s JSON, on every row as `"schema"`. 1 was the first to carry it;
+/// 2 measures a run by the median of its repetitions (`reps`). A row without it is from
+/// before, one measurement a run, and reads the same.
+pub const SCHEMA: u32 = 2;
 
 /// What a [`Row`] stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -130,6 +131,9 @@ pub struct Row {
     pub problems: Vec<String>,
     /// How many runs this row summarises (the median one is shown).
     pub runs: usize,
+    /// How many times its process measured the scenario (the median repetition is shown);
+    /// every repetition's records were verified.
+    pub reps: usize,
     /// The knobs asked for.
     pub point: Point,
     /// What the runtime said about itself (an interpreter's version and GIL, say), as its
@@ -222,6 +226,7 @@ pub fn score(contestant: Contestant, job: &Job, truth: &Truth, run: ChildRun) ->
         verified: false,
         problems: Vec::new(),
         runs: 1,
+        reps: 1,
         point: Point::of(&job.knobs),
         runtime: BTreeMap::new(),
     };
@@ -235,7 +240,17 @@ pub fn score(contestant: Contestant, job: &Job, truth: &Truth, run: ChildRun) ->
             n => format!("{e} (after {n} records)"),
         }),
         Ok(done) => {
-            let verdict = verify(&run.records, &truth.expectation);
+            let mut verdict = verify(&run.records, &truth.expectation);
+            for (k, later) in run.repeated.iter().enumerate() {
+                let again = verify(later, &truth.expectation);
+                if !again.ok() {
+                    verdict.problem_count += again.problem_count;
+                    verdict
+                        .problems
+                        .push(format!("repetition {}: {again}", k + 2));
+                }
+            }
+            row.reps = done.reps;
             let wall = done.wall();
             let wall_s = wall.as_secs_f64();
             row.wall_s = Some(wall_s);
@@ -320,6 +335,7 @@ pub(crate) mod tests {
     fn timed(job: &Job, wall: Duration) -> ChildRun {
         ChildRun {
             records: (0..job.knobs.pages).map(sleep_record).collect(),
+            repeated: Vec::new(),
             end: Ok(Done {
                 wall_s: wall.as_secs_f64(),
                 ..Done::default()

@@ -78,15 +78,16 @@ pub fn truth(
     }
 }
 
-/// Single-core time to extract every body with `extract`: the best of several passes (at
-/// least 3, and until 0.5 s have been spent, at most 20), so a cold cache, a context switch or
-/// a burst of contention on a shared VM does not inflate the ideal. The ideal is a lower
-/// bound, so the fastest pass is the right one.
+/// Single-core time to extract every body with `extract`: the fastest of many passes (at
+/// least 3, and until 0.5 s have been spent, at most 1,000), so a cold cache, a context switch
+/// or a burst of contention on a shared VM does not inflate the ideal. The ideal is a lower
+/// bound, so the fastest pass is the right one: the runs it divides are each the median of
+/// their own repetitions, and do at least this work per page (they also build each record).
 pub fn calibrate(bodies: &[Bytes], extract: Strategy) -> Duration {
     extract.warm_up();
     let started = Instant::now();
     let mut best = Duration::MAX;
-    for pass in 0..20 {
+    for pass in 0..shootout_core::job::MAX_REPETITIONS {
         if pass >= 3 && started.elapsed() > Duration::from_millis(500) {
             break;
         }
