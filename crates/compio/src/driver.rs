@@ -155,9 +155,22 @@ fn probe() -> Result<bool, String> {
     };
     match ring(true) {
         Ok(()) => Ok(true),
-        Err(_) => ring(false)
-            .map(|()| false)
-            .map_err(|e| explain(&e, &Readings::here())),
+        Err(_) => ring(false).map(|()| false).map_err(|e| {
+            // compio reports a ring it could not set up at all as an unsupported opcode (its
+            // opcode probe runs first): set up a bare ring to tell the two apart, so a missing
+            // opcode is named only when that is what happened.
+            let bare = ProactorBuilder::new()
+                .driver_type(DriverType::IoUring)
+                .capacity(8)
+                .build()
+                .map(drop);
+            match bare {
+                Err(setup) if e.kind() == io::ErrorKind::Unsupported => {
+                    explain(&setup, &Readings::here())
+                }
+                _ => explain(&e, &Readings::here()),
+            }
+        }),
     }
 }
 
@@ -211,50 +224,50 @@ fn memlock() -> Option<u64> {
     (ok && limit.rlim_cur != libc::RLIM_INFINITY).then_some(limit.rlim_cur)
 }
 
-/// Why setting up io_uring failed with `e`, in one line, from what `readings` say.
+/// Why setting up io_uring failed with `e`, in one line, from what `readings` say, ending with
+/// the kernel's own words once. The sysctl is asked first: with it off, every error is its
+/// doing, whatever form it takes.
 pub fn explain(e: &io::Error, readings: &Readings) -> String {
     let kernel = readings.kernel.as_deref().unwrap_or("this kernel");
-    let cause = match e.raw_os_error() {
-        Some(libc::EPERM) | Some(libc::EACCES) => {
-            match (readings.io_uring_disabled, readings.seccomp) {
-                (Some(2), _) => {
-                    "kernel.io_uring_disabled = 2: io_uring is off for every process".into()
-                }
-                (Some(1), _) => {
-                    "kernel.io_uring_disabled = 1: only members of kernel.io_uring_group may use it"
-                        .into()
-                }
-                (_, Some(s)) if s > 0 => format!(
-                    "a seccomp filter refuses io_uring_setup{}",
-                    if readings.container {
-                        " (this is a container: Docker's default profile does; run with \
-                     --security-opt seccomp=unconfined, or a profile that allows io_uring)"
-                    } else {
-                        ""
-                    }
-                ),
-                _ => "the kernel refused io_uring_setup to this process".into(),
-            }
+    let refused = matches!(
+        e.raw_os_error(),
+        Some(libc::EPERM | libc::EACCES | libc::ENOSYS)
+    );
+    let cause = match (readings.io_uring_disabled, readings.seccomp) {
+        (Some(2), _) => "kernel.io_uring_disabled = 2: io_uring is off for every process".into(),
+        (Some(1), _) if refused => {
+            "kernel.io_uring_disabled = 1: only members of kernel.io_uring_group may use it".into()
         }
-        Some(libc::ENOSYS) => format!(
-            "{kernel} has no io_uring_setup (io_uring needs Linux 5.1; a seccomp filter can \
-             also hide it{})",
+        (_, Some(s)) if s > 0 && refused => format!(
+            "a seccomp filter refuses io_uring_setup{}",
             if readings.container {
-                ", and this is a container"
+                " (this is a container: Docker's default profile does; run with \
+                 --security-opt seccomp=unconfined, or a profile that allows io_uring)"
             } else {
                 ""
             }
         ),
-        Some(libc::ENOMEM) => match readings.memlock {
-            Some(bytes) => format!(
-                "no memory for the ring: RLIMIT_MEMLOCK is {} KiB, and kernels before 5.12 \
-                 charge the ring to it (raise it: ulimit -l)",
-                bytes / 1024
-            ),
-            None => "no memory for the ring".into(),
+        _ => match e.raw_os_error() {
+            Some(libc::EPERM | libc::EACCES) => {
+                "the kernel refused io_uring_setup to this process".into()
+            }
+            Some(libc::ENOSYS) => {
+                format!("{kernel} has no io_uring_setup (io_uring needs Linux 5.1)")
+            }
+            Some(libc::ENOMEM) => match readings.memlock {
+                Some(bytes) => format!(
+                    "no memory for the ring: RLIMIT_MEMLOCK is {} KiB, and kernels before 5.12 \
+                     charge the ring to it (raise it: ulimit -l)",
+                    bytes / 1024
+                ),
+                None => "no memory for the ring".into(),
+            },
+            // The kernel's words say which opcode: they close the line, once.
+            _ if e.kind() == io::ErrorKind::Unsupported => {
+                return format!("{kernel} lacks an opcode the HTTP engine needs: {e}");
+            }
+            _ => format!("io_uring setup failed on {kernel}"),
         },
-        _ if e.kind() == io::ErrorKind::Unsupported => format!("{kernel} lacks an opcode: {e}"),
-        _ => format!("io_uring setup failed on {kernel}"),
     };
     format!("{cause} ({e})")
 }
@@ -292,6 +305,17 @@ mod tests {
         assert!(explain(&err(libc::ENOSYS), &ancient).starts_with("4.19.0 has no io_uring_setup"));
         // Every line ends with the kernel's own words.
         assert!(explain(&err(libc::EPERM), &sysctl).ends_with("(os error 1))"));
+        // With the sysctl off, whatever form the error takes, the sysctl is the cause, named
+        // once; an opcode is blamed only when nothing else explains the failure.
+        let opcode = io::Error::new(io::ErrorKind::Unsupported, "no opcode 16");
+        let why = explain(&opcode, &sysctl);
+        assert!(why.starts_with("kernel.io_uring_disabled = 2"), "{why}");
+        assert!(!why.contains("lacks"), "{why}");
+        let why = explain(&opcode, &ancient);
+        assert_eq!(
+            why,
+            "4.19.0 lacks an opcode the HTTP engine needs: no opcode 16"
+        );
     }
 
     #[test]

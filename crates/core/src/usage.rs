@@ -133,13 +133,15 @@ pub fn pin_to_cpu(cpu: usize) -> bool {
     }
 }
 
-/// The process on this machine that listens on TCP `port` (IPv4 or IPv6), found through the
-/// socket tables and the socket links of every process, read with `procfs` (Linux; `None`
-/// elsewhere, or when the listener belongs to a process this user may not inspect).
+/// Every process on this machine that holds the socket listening on TCP `port` (IPv4 or
+/// IPv6), found through the socket tables and the socket links of every process, read with
+/// `procfs` (Linux). A server that forks its workers (nginx: a master and its workers, which
+/// all hold the listening socket) is every one of them. `None` when no listener is found or
+/// its holders cannot be read (another user's processes; elsewhere than Linux).
 ///
 /// `shootout crawl` uses it to report the CPU time of a server on the same machine beside its
 /// own: on a small machine the two share the cores, so the crawl's wall time holds both.
-pub fn listening_process(port: u16) -> Option<u32> {
+pub fn listening_processes(port: u16) -> Option<Vec<u32>> {
     #[cfg(target_os = "linux")]
     {
         use procfs::net::TcpState;
@@ -149,10 +151,10 @@ pub fn listening_process(port: u16) -> Option<u32> {
             (entry.local_address.port() == port && entry.state == TcpState::Listen)
                 .then_some(entry.inode)
         })?;
-        procfs::process::all_processes()
+        let holders: Vec<u32> = procfs::process::all_processes()
             .ok()?
             .flatten()
-            .find_map(|process| {
+            .filter_map(|process| {
                 let holds = process
                     .fd()
                     .ok()?
@@ -160,6 +162,8 @@ pub fn listening_process(port: u16) -> Option<u32> {
                     .any(|fd| matches!(fd.target, FDTarget::Socket(i) if i == inode));
                 holds.then(|| u32::try_from(process.pid).ok()).flatten()
             })
+            .collect();
+        (!holders.is_empty()).then_some(holders)
     }
     #[cfg(not(target_os = "linux"))]
     {
@@ -186,6 +190,19 @@ pub fn process_cpu(pid: u32) -> Option<Duration> {
     {
         let _ = pid;
         None
+    }
+}
+
+/// The resolution of [`process_cpu`]: one clock tick (usually 10 ms). A reading of zero means
+/// less than this, not nothing.
+pub fn process_cpu_tick() -> Duration {
+    #[cfg(target_os = "linux")]
+    {
+        Duration::from_nanos(1_000_000_000 / procfs::ticks_per_second().max(1))
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        Duration::from_millis(10)
     }
 }
 
@@ -229,7 +246,7 @@ mod tests {
     fn the_listener_of_a_port_is_found_and_its_cpu_read() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
-        assert_eq!(listening_process(port), Some(std::process::id()));
+        assert_eq!(listening_processes(port), Some(vec![std::process::id()]));
         let mine = process_cpu(std::process::id()).expect("own stat");
         let start = std::time::Instant::now();
         let mut x = 0u64;
@@ -238,7 +255,40 @@ mod tests {
         }
         assert!(process_cpu(std::process::id()).expect("own stat") > mine);
         drop(listener);
-        assert_eq!(listening_process(port), None);
+        assert_eq!(listening_processes(port), None);
+    }
+
+    /// A server that forks workers (nginx's master and workers all hold the listening socket)
+    /// is every process that holds it, not the first one found.
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn every_process_holding_the_listener_is_found() {
+        use std::os::fd::AsRawFd;
+        use std::os::unix::process::CommandExt;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let fd = listener.as_raw_fd();
+        let mut worker = std::process::Command::new("sleep");
+        worker.arg("5");
+        // SAFETY: between fork and exec the closure only calls fcntl, which is
+        // async-signal-safe, on a descriptor this process owns.
+        unsafe {
+            worker.pre_exec(move || {
+                // Keep the listener open across exec, as a forked worker has it.
+                if libc::fcntl(fd, libc::F_SETFD, 0) == -1 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let mut worker = worker.spawn().expect("a worker starts");
+        let mut holders = listening_processes(port).unwrap_or_default();
+        holders.sort_unstable();
+        let mut want = vec![std::process::id(), worker.id()];
+        want.sort_unstable();
+        let _ = worker.kill();
+        let _ = worker.wait();
+        assert_eq!(holders, want);
     }
 
     #[test]

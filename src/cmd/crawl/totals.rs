@@ -11,17 +11,14 @@ use shootout_lab::label::human_secs;
 use shootout_lab::registry::Contestant;
 use url::Url;
 
-/// A server on this machine that the crawl fetches from: its process, and the CPU time it had
-/// used when the crawl started.
-#[derive(Clone, Copy)]
-pub struct LocalServer {
-    pid: u32,
-    cpu_before: Duration,
-}
+/// A server on this machine that the crawl fetches from: every process that holds its
+/// listening socket (a master and its workers), and the CPU time they had used when the crawl
+/// started. `None` inside when the port is local but its processes cannot be read: the totals
+/// then say the server's CPU is unknown, never a zero that was not measured.
+pub struct LocalServer(Option<(Vec<u32>, Duration)>);
 
 impl LocalServer {
-    /// The process listening on `root`'s port, if `root` is on this machine and the process
-    /// can be read (see `listening_process`).
+    /// The server behind `root`, if `root` is on this machine.
     pub fn of(root: &Url) -> Option<LocalServer> {
         let local = match root.host()? {
             url::Host::Domain(d) => d == "localhost",
@@ -31,12 +28,25 @@ impl LocalServer {
         if !local {
             return None;
         }
-        let pid = usage::listening_process(root.port_or_known_default()?)?;
-        Some(LocalServer {
-            pid,
-            cpu_before: usage::process_cpu(pid)?,
-        })
+        let read = || {
+            let pids = usage::listening_processes(root.port_or_known_default()?)?;
+            let cpu = total_cpu(&pids)?;
+            Some((pids, cpu))
+        };
+        Some(LocalServer(read()))
     }
+
+    /// The CPU its processes spent since [`LocalServer::of`], and how many they are; `None`
+    /// if it cannot be read.
+    fn spent(&self) -> Option<(usize, Duration)> {
+        let (pids, before) = self.0.as_ref()?;
+        Some((pids.len(), total_cpu(pids)?.saturating_sub(*before)))
+    }
+}
+
+/// The CPU time of every process in `pids`, or `None` if one cannot be read.
+fn total_cpu(pids: &[u32]) -> Option<Duration> {
+    pids.iter().map(|&pid| usage::process_cpu(pid)).sum()
 }
 
 /// What a crawl cost.
@@ -52,8 +62,9 @@ pub struct Cost {
     peak_rss: u64,
     /// This process's CPU meanwhile: reading the child's lines and writing them out again.
     relaying: Duration,
-    /// For a server on this machine: its pid and the CPU it spent during the crawl.
-    server: Option<(u32, Duration)>,
+    /// For a server on this machine: how many processes it is and the CPU they spent during
+    /// the crawl, or `None` inside when they cannot be read.
+    server: Option<Option<(usize, Duration)>>,
 }
 
 impl Cost {
@@ -68,10 +79,7 @@ impl Cost {
     ) -> Cost {
         let wall = start.elapsed();
         let relaying = Usage::now().cpu.saturating_sub(mine.cpu);
-        let server = server.and_then(|s| {
-            let now = usage::process_cpu(s.pid)?;
-            Some((s.pid, now.saturating_sub(s.cpu_before)))
-        });
+        let server = server.map(LocalServer::spent);
         match done {
             Some(d) => Cost {
                 wall: d.wall(),
@@ -167,10 +175,27 @@ impl Report {
             // the cost of running the contestant in a process of its own.
             human_secs(cost.relaying.as_secs_f64()),
             // The server shares the machine: its CPU is beside the client's, not in it.
-            cost.server.map_or_else(String::new, |(pid, cpu)| format!(
-                ", server cpu {} (pid {pid})",
-                human_secs(cpu.as_secs_f64())
-            )),
+            match cost.server {
+                None => String::new(),
+                Some(None) => ", server cpu unknown (its processes cannot be read)".into(),
+                Some(Some((n, cpu))) => format!(
+                    ", server cpu {}{}",
+                    // Read in clock ticks: a zero is less than one.
+                    if cpu.is_zero() {
+                        format!(
+                            "under {}",
+                            human_secs(usage::process_cpu_tick().as_secs_f64())
+                        )
+                    } else {
+                        human_secs(cpu.as_secs_f64())
+                    },
+                    if n > 1 {
+                        format!(" ({n} processes)")
+                    } else {
+                        String::new()
+                    }
+                ),
+            },
             cost.peak_rss as f64 / (1024.0 * 1024.0),
             if cost.whole_process {
                 "; cpu and peak mem are its whole process's, start-up included (it was stopped \
