@@ -23,13 +23,13 @@ from .common import (
     Job,
     Output,
     Record,
+    Repetitions,
     Unsupported,
     contained_crawl,
     download_record,
     failed,
     load_robots,
     parse_record,
-    result,
     scrape_record,
     sleep_record,
     Usage,
@@ -161,12 +161,15 @@ async def main(job: Job, out: Output, processes: ProcessPoolExecutor | None) -> 
         raise Unsupported(f"python-asyncio does not run the {job.scenario} scenario")
 
     try:
-        before = Usage.now(workers())
-        start = time.perf_counter()
-        records, lags = await work()
-        wall = time.perf_counter() - start
-        after = Usage.now(workers())
-        return result(records, before, after, wall, lags, driver=selector(loop))
+        reps = Repetitions(job.budget_s)
+        while True:
+            before = Usage.now(workers())
+            start = time.perf_counter()
+            records, lags = await work()
+            wall = time.perf_counter() - start
+            after = Usage.now(workers())
+            if not reps.add(wall, before, after, records, lags):
+                return reps.result(driver=selector(loop))
     finally:
         await client.close()
         threads.shutdown(wait=False)

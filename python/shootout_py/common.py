@@ -109,6 +109,7 @@ class Job:
     robots: RobotsTxt | None
     offload: str | None
     stream: bool
+    budget_s: float
 
     @staticmethod
     def from_json(j: Any) -> Job:
@@ -134,6 +135,8 @@ class Job:
                 robots=RobotsTxt(robots["url"], robots["status"], robots["body"]) if robots else None,
                 offload=j.get("offload"),
                 stream=bool(j.get("stream")),
+                # A streamed crawl runs once: its lines are the user's output.
+                budget_s=0.0 if j.get("stream") else float(j.get("budget_s") or 0.0),
             )
         except (KeyError, TypeError, ValueError) as e:
             raise BadJob(f"malformed job: {type(e).__name__}: {e}") from e
@@ -542,9 +545,14 @@ class Output:
             self._line({"record": r})
 
     def done(self, result: dict[str, Any]) -> None:
-        """Writes every record not written yet, then the closing line."""
+        """Writes every record not written yet, each later repetition's after its marker,
+        then the closing line."""
         for r in result.pop("records"):
             if r["url"] not in self._written:
+                self._line({"record": r})
+        for k, records in enumerate(result.pop("repeated", []), start=2):
+            self._line({"repetition": k})
+            for r in records:
                 self._line({"record": r})
         self._line({"done": result})
 
@@ -652,16 +660,53 @@ def result(
     return out
 
 
-def timed(work: Any, pids: Any = lambda: ()) -> dict[str, Any]:
+MAX_REPETITIONS = 1000  # crates/core/src/job.rs: MAX_REPETITIONS
+
+
+class Repetitions:
+    """A scenario measured again and again until `budget_s` seconds of it have been measured
+    (at least once, at most `MAX_REPETITIONS` times), as a Rust child does: the closing line
+    reports the median repetition, and every repetition's records are sent to be verified."""
+
+    def __init__(self, budget_s: float) -> None:
+        self._budget_s = budget_s
+        self._spent = 0.0
+        self._reps: list[tuple[float, Usage, Usage, list[Record], list[float] | None]] = []
+
+    def add(
+        self, wall: float, before: Usage, after: Usage, records: list[Record], lags: list[float] | None
+    ) -> bool:
+        """Keeps one repetition; whether to run another."""
+        self._reps.append((wall, before, after, records, lags))
+        self._spent += wall
+        return self._spent < self._budget_s and len(self._reps) < MAX_REPETITIONS
+
+    def result(self, driver: str | None = None) -> dict[str, Any]:
+        """The median repetition (the lower middle of an even count) and every one's records."""
+        order = sorted(range(len(self._reps)), key=lambda i: self._reps[i][0])
+        wall, before, after, _, lags = self._reps[order[(len(order) - 1) // 2]]
+        out = result(self._reps[0][3], before, self._reps[-1][2], wall, lags, driver)
+        # CPU is the median repetition's own; the peak is the last reading, the highest.
+        out["cpu_s"] = max(after.cpu - before.cpu, 0.0)
+        out["reps"] = len(self._reps)
+        out["repeated"] = [r[3] for r in self._reps[1:]]
+        return out
+
+
+def timed(work: Any, pids: Any = lambda: (), budget_s: float = 0.0) -> dict[str, Any]:
     """Runs `work()` (which returns records, or records and heartbeat lags) between two
-    readings of the clock and of CPU and memory: set-up happens before this is called."""
-    before = Usage.now(pids())
-    start = time.perf_counter()
-    out = work()
-    wall = time.perf_counter() - start
-    after = Usage.now(pids())
-    records, lags = out if isinstance(out, tuple) else (out, None)
-    return result(records, before, after, wall, lags)
+    readings of the clock and of CPU and memory, again until `budget_s` has been measured:
+    set-up happens before this is called."""
+    reps = Repetitions(budget_s)
+    while True:
+        before = Usage.now(pids())
+        start = time.perf_counter()
+        out = work()
+        wall = time.perf_counter() - start
+        after = Usage.now(pids())
+        records, lags = out if isinstance(out, tuple) else (out, None)
+        if not reps.add(wall, before, after, records, lags):
+            return reps.result()
 
 
 def load_robots(job: Job) -> RobotRules | None:

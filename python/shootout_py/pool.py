@@ -121,4 +121,4 @@ def run(job: Job, out: Output) -> dict[str, Any]:
         }.get(job.scenario)
         if work is None:
             raise Unsupported(f"python-pool does not run the {job.scenario} scenario")
-        return timed(work, workers)
+        return timed(work, workers, job.budget_s)

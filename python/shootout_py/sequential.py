@@ -39,13 +39,13 @@ def run(job: Job, out: Output) -> dict[str, Any]:
         return records
 
     if job.scenario == "sleep":
-        return timed(sleep)
+        return timed(sleep, budget_s=job.budget_s)
     if job.scenario == "download":
-        return timed(lambda: [contained(u, lambda: download_record(u, client.get(u))) for u in job.urls])
+        return timed(lambda: [contained(u, lambda: download_record(u, client.get(u))) for u in job.urls], budget_s=job.budget_s)
     if job.scenario == "scrape":
-        return timed(lambda: [contained(u, lambda: scrape_record(u, client.get(u))) for u in job.urls])
+        return timed(lambda: [contained(u, lambda: scrape_record(u, client.get(u))) for u in job.urls], budget_s=job.budget_s)
     if job.scenario == "parse":
-        return timed(lambda: [contained(u, lambda: parse_record(u, b)) for u, b in job.pages])
+        return timed(lambda: [contained(u, lambda: parse_record(u, b)) for u, b in job.pages], budget_s=job.budget_s)
     if job.scenario == "crawl":
         robots = load_robots(job)
 
@@ -57,5 +57,5 @@ def run(job: Job, out: Output) -> dict[str, Any]:
                 queue.extend(frontier.finish(*contained_crawl(url, client.get(url, frontier.scope))))
             return frontier.records
 
-        return timed(crawl)
+        return timed(crawl, budget_s=job.budget_s)
     raise Unsupported(f"python-sequential does not run the {job.scenario} scenario")
