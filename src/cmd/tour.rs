@@ -61,8 +61,9 @@ How to read this:
   driver    what the I/O went through: epoll (a readiness reactor: tokio, smol, async-std),
             io_uring (a completion reactor: compio), or blocking (threads in their own read);
             a * marks a fallback, and the line under the table says why
-  wall      time the scenario took, set-up excluded (with --runs K: the median run's, between
-            the fastest, min, and the slowest, max)
+  wall      time the scenario took, set-up excluded; a scenario shorter than --budget-ms is
+            repeated in its process and its median repetition shown (with --runs K: the median
+            run's, between the fastest, min, and the slowest, max)
   ideal     the fastest possible: max(waiting, computing). Waiting: ceil(N/C)·L, or for a
             crawl max over depth k of (k + ceil(N≥k/C))·L. Computing: single-core parse time / T
   ×ideal    wall / ideal: 1.00 is the limit; the sequential baseline is held to C=1, T=1
