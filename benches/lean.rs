@@ -12,7 +12,8 @@
 //! lab does. compio's keeps T threads alive with a runtime each, as any thread-per-core
 //! program must, and hands each its share.
 //!
-//! Run with: `cargo bench --bench lean` (about 2 minutes on 2 cores).
+//! Run with: `cargo bench --bench lean` (about 2 minutes on 2 cores). `SHOOTOUT_LEAN_SLEEP=N,L,C`
+//! sets the `sleep` pair's knobs (see [`sleep_knobs`]).
 
 // Only its criterion configuration is used here.
 #[allow(dead_code)]
@@ -34,14 +35,39 @@ use shootout_site::{Content, Server, ServerConfig, SiteSpec};
 use url::Url;
 
 /// `sleep`: 100 waits of 5 ms, all at once: the ideal is 5 ms (the sequential baseline's, 0.5 s).
+///
+/// `SHOOTOUT_LEAN_SLEEP=N,L,C` (L in ms) sets other knobs, as in
+/// `SHOOTOUT_LEAN_SLEEP=10000,100,10000 cargo bench --bench lean -- 'lean sleep.*/tokio/'`:
+/// the pattern at 10,000 waits, where a runtime's timer wheel and spawning loop show.
 fn sleep_knobs() -> Knobs {
-    Knobs {
+    let knobs = Knobs {
         pages: 100,
         latency_ms: 5,
         concurrency: 100,
         threads: 2,
         ..Knobs::default()
-    }
+    };
+    let Ok(spec) = std::env::var("SHOOTOUT_LEAN_SLEEP") else {
+        return knobs;
+    };
+    let numbers: Vec<usize> = spec
+        .split(',')
+        .map(|n| n.trim().parse())
+        .collect::<Result<_, _>>()
+        .unwrap_or_else(|e| panic!("SHOOTOUT_LEAN_SLEEP={spec:?}: {e}; want N,L,C"));
+    let [pages, latency_ms, concurrency] = numbers[..] else {
+        panic!("SHOOTOUT_LEAN_SLEEP={spec:?}: want three numbers, N,L,C");
+    };
+    let knobs = Knobs {
+        pages,
+        latency_ms: latency_ms as u64,
+        concurrency,
+        ..knobs
+    };
+    knobs
+        .validate()
+        .unwrap_or_else(|e| panic!("SHOOTOUT_LEAN_SLEEP={spec:?}: {e}"));
+    knobs
 }
 
 /// `download`: 20 pages of 16 KiB, each held 5 ms, 10 at a time: the ideal is 10 ms.

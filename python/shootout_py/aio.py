@@ -28,6 +28,7 @@ from .common import (
     contained_crawl,
     download_record,
     failed,
+    fetches,
     load_robots,
     parse_record,
     scrape_record,
@@ -170,6 +171,10 @@ async def main(job: Job, out: Output, processes: ProcessPoolExecutor | None) -> 
             after = Usage.now(workers())
             if not reps.add(wall, before, after, records, lags):
                 return reps.result(driver=selector(loop))
+            if fetches(job.scenario):
+                # Each repetition connects as the first did (docs/methodology.md): a new
+                # session, its pool empty, off the clock.
+                await client.reconnect()
     finally:
         await client.close()
         threads.shutdown(wait=False)

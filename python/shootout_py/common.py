@@ -693,10 +693,18 @@ class Repetitions:
         return out
 
 
-def timed(work: Any, pids: Any = lambda: (), budget_s: float = 0.0) -> dict[str, Any]:
+def fetches(scenario: str) -> bool:
+    """Whether the scenario fetches pages from the server (all but `sleep` and `parse`)."""
+    return scenario not in ("sleep", "parse")
+
+
+def timed(
+    work: Any, pids: Any = lambda: (), budget_s: float = 0.0, between: Any = None
+) -> dict[str, Any]:
     """Runs `work()` (which returns records, or records and heartbeat lags) between two
     readings of the clock and of CPU and memory, again until `budget_s` has been measured:
-    set-up happens before this is called."""
+    set-up happens before this is called, and `between()`, if given, before every repetition
+    after the first, off the clock (a fetching scenario reconnects there)."""
     reps = Repetitions(budget_s)
     while True:
         before = Usage.now(pids())
@@ -707,6 +715,8 @@ def timed(work: Any, pids: Any = lambda: (), budget_s: float = 0.0) -> dict[str,
         records, lags = out if isinstance(out, tuple) else (out, None)
         if not reps.add(wall, before, after, records, lags):
             return reps.result()
+        if between is not None:
+            between()
 
 
 def load_robots(job: Job) -> RobotRules | None:

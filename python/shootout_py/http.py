@@ -31,17 +31,27 @@ class BlockingClient:
 
     def __init__(self, knobs: Knobs) -> None:
         self.knobs = knobs
-        self.session = requests.Session()
-        # The lab's proxy policy: the environment's proxies are ignored in both families.
-        self.session.trust_env = False
-        self.session.max_redirects = knobs.max_redirects
-        self.session.headers["User-Agent"] = knobs.user_agent
+        self.session = self._session()
         self._verify: bool | str = True
         if knobs.ca_pem:
             # requests takes a CA bundle by path only.
             with tempfile.NamedTemporaryFile("w", suffix=".pem", delete=False) as f:
                 f.write(knobs.ca_pem)
             self._verify = f.name
+
+    def _session(self) -> requests.Session:
+        session = requests.Session()
+        # The lab's proxy policy: the environment's proxies are ignored in both families.
+        session.trust_env = False
+        session.max_redirects = self.knobs.max_redirects
+        session.headers["User-Agent"] = self.knobs.user_agent
+        return session
+
+    def reconnect(self) -> None:
+        """Closes every pooled connection and starts a new pool: the next request connects
+        as the first one did (between repetitions, so each does the same work)."""
+        self.session.close()
+        self.session = self._session()
 
     def get(self, url: str, scope: Scope | None = None) -> Fetched | FetchError:
         """GET `url`, following redirects as `Redirects` allows (within `scope`, in a crawl)."""
@@ -122,6 +132,12 @@ class AsyncClient:
     async def close(self) -> None:
         if self.session is not None:
             await self.session.close()
+
+    async def reconnect(self) -> None:
+        """Closes every pooled connection and opens a new session: the next request connects
+        as the first one did (between repetitions, so each does the same work)."""
+        await self.close()
+        await self.open()
 
     async def get(self, url: str, scope: Scope | None = None) -> Fetched | FetchError:
         """GET `url`, following redirects as `Redirects` allows (within `scope`, in a crawl)."""

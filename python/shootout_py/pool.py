@@ -26,6 +26,7 @@ from .common import (
     contained,
     contained_crawl,
     download_record,
+    fetches,
     load_robots,
     parse_record,
     scrape_record,
@@ -38,16 +39,26 @@ from .http import BlockingClient
 # Each worker's own state, made once per process by `_init`.
 _client: BlockingClient | None = None
 _parsing: Any = None
+_everyone: Any = None
 _wait = 0.0
 _scope: Scope | None = None
 
 
-def _init(knobs: Knobs, parsing: Any, scope: Scope | None) -> None:
-    global _client, _parsing, _wait, _scope
+def _init(knobs: Knobs, parsing: Any, everyone: Any, scope: Scope | None) -> None:
+    global _client, _parsing, _everyone, _wait, _scope
     _client = BlockingClient(knobs)
     _parsing = parsing
+    _everyone = everyone
     _wait = knobs.latency_ms / 1000
     _scope = scope
+
+
+def _reconnect(_: int) -> None:
+    """Drops this worker's pooled connections, then waits for every other worker to do the
+    same: a worker held at the barrier takes no second task, so each worker runs this once."""
+    assert _client is not None, "the pool initializer ran"
+    _client.reconnect()
+    _everyone.wait()
 
 
 def _get(url: str) -> Any:
@@ -88,11 +99,12 @@ def run(job: Job, out: Output) -> dict[str, Any]:
     network = job.scenario != "parse"
     size = k.concurrency if network else k.threads
     parsing = multiprocessing.Semaphore(k.threads)
+    everyone = multiprocessing.Barrier(size)
     robots = load_robots(job)
     scope = Scope.of(job, robots) if job.scenario == "crawl" else None
     # Set-up, outside the clock: the pool starts its processes now, and the warm-up map makes
     # sure every one of them is up before timing starts.
-    with multiprocessing.Pool(size, initializer=_init, initargs=(k, parsing, scope)) as pool:
+    with multiprocessing.Pool(size, initializer=_init, initargs=(k, parsing, everyone, scope)) as pool:
         pool.map(time.sleep, [0.05] * size, chunksize=1)
 
         def each(fn: Callable[[Any], Record], items: list[Any]) -> Callable[[], list[Record]]:
@@ -121,4 +133,9 @@ def run(job: Job, out: Output) -> dict[str, Any]:
         }.get(job.scenario)
         if work is None:
             raise Unsupported(f"python-pool does not run the {job.scenario} scenario")
-        return timed(work, workers, job.budget_s)
+        # Each repetition connects as the first did (docs/methodology.md): every worker
+        # drops its connections, off the clock.
+        def reconnect() -> None:
+            pool.map(_reconnect, range(size), chunksize=1)
+
+        return timed(work, workers, job.budget_s, reconnect if fetches(job.scenario) else None)

@@ -14,7 +14,12 @@
 //!   mapping and unmapping one per response cost 30% of the download throughput.)
 //! - every thread that allocates gets an arena of its own, up to eight per core, and an arena
 //!   keeps what is freed in it. A contestant with C = 10 threads that each fetch and parse
-//!   kept ten arenas of DOM garbage. Two arenas per core are allowed here.
+//!   kept ten arenas of DOM garbage. Four arenas per core are allowed here. Not two: smol's
+//!   and async-std's blocking pools start their parse threads late, and with two per core such
+//!   a thread could land in an arena another thread was using; about one `parse --extract dom`
+//!   run in twenty then took 25-30% more CPU and 40% more wall (9 of 160 runs, against none
+//!   of 80 with four or eight per core), while a crawl of the Rust documentation peaked within
+//!   5 MiB of the same memory with two or four (docs/results.md, "Numbers you can trust").
 //!
 //! mimalloc was measured too, and held more memory on the same crawls (docs/results.md).
 
@@ -22,13 +27,17 @@
 #[cfg(all(target_os = "linux", target_env = "gnu", not(feature = "mimalloc")))]
 const MMAP_THRESHOLD: i32 = 1 << 20;
 
+/// Arenas glibc may create per core (its own default is eight on 64-bit systems).
+#[cfg(all(target_os = "linux", target_env = "gnu", not(feature = "mimalloc")))]
+const ARENAS_PER_CORE: usize = 4;
+
 /// Applies the tuning above to the system allocator; a no-op with mimalloc or outside glibc.
 /// Call it first thing in `main`, before any thread starts.
 pub fn tune() {
     #[cfg(all(target_os = "linux", target_env = "gnu", not(feature = "mimalloc")))]
     {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let arenas = i32::try_from(2 * cores).unwrap_or(i32::MAX);
+        let arenas = i32::try_from(ARENAS_PER_CORE * cores).unwrap_or(i32::MAX);
         // SAFETY: mallopt only changes allocator parameters; it is safe to call at any time,
         // and these two values are within glibc's documented ranges.
         unsafe {

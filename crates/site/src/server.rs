@@ -100,6 +100,7 @@ pub struct Server {
     shutdown: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
     clocks: Arc<ThreadClocks>,
+    accepted: Arc<AtomicU64>,
 }
 
 /// The CPU clocks of the server's threads (its accept thread, its workers and any blocking
@@ -242,11 +243,13 @@ impl Server {
         let acceptor = ca.as_ref().map(|ca| TlsAcceptor::from(ca.server.clone()));
         let (tx, rx) = oneshot::channel();
         let accept_clock = clocks.clone();
+        let accepted = Arc::new(AtomicU64::new(0));
+        let counter = accepted.clone();
         let thread = std::thread::Builder::new()
             .name("site-accept".into())
             .spawn(move || {
                 accept_clock.enter();
-                runtime.block_on(serve(listener, state, acceptor, rx));
+                runtime.block_on(serve(listener, state, acceptor, counter, rx));
                 // Open keep-alive connections end here, with the runtime.
                 runtime.shutdown_timeout(Duration::from_millis(100));
                 accept_clock.leave();
@@ -259,6 +262,7 @@ impl Server {
             shutdown: Some(tx),
             thread: Some(thread),
             clocks,
+            accepted,
         })
     }
 
@@ -267,6 +271,12 @@ impl Server {
     /// see what serving that run cost.
     pub fn cpu(&self) -> Option<Duration> {
         self.clocks.total()
+    }
+
+    /// How many connections the server has accepted since it started: what tells a client
+    /// that reuses its connections from one that opens new ones.
+    pub fn connections(&self) -> u64 {
+        self.accepted.load(Ordering::Relaxed)
     }
 
     /// The bound address.
@@ -354,6 +364,7 @@ async fn serve(
     listener: StdListener,
     state: Arc<State>,
     tls: Option<TlsAcceptor>,
+    accepted: Arc<AtomicU64>,
     mut shutdown: oneshot::Receiver<()>,
 ) {
     let listener = match tokio::net::TcpListener::from_std(listener) {
@@ -375,6 +386,7 @@ async fn serve(
                 }
             },
         };
+        accepted.fetch_add(1, Ordering::Relaxed);
         let _ = stream.set_nodelay(true);
         let (state, tls) = (state.clone(), tls.clone());
         tokio::spawn(async move {

@@ -149,8 +149,10 @@ struct Repetition {
 
 /// Runs `job` on `model` in this process: set-up first (the runtime, the inputs), then the
 /// clock runs around the scenario only, repeated until it has been measured
-/// [`Job::budget_s`] (once, at least); the median repetition is the one reported. A streamed
-/// crawl tells `journal` of every admitted URL and finished record, and runs once.
+/// [`Job::budget_s`] (once, at least); the median repetition is the one reported. A scenario
+/// that fetches gets a fresh runner (runtime and client) per repetition, so each one connects
+/// as the first did. A streamed crawl tells `journal` of every admitted URL and finished
+/// record, and runs once.
 pub fn time_here(
     model: &dyn Model,
     job: &Job,
@@ -170,7 +172,7 @@ pub fn time_here(
     if let Inputs::Crawl(_, spec) = &mut inputs {
         spec.journal = journal;
     }
-    let runner = model.prepare(&job.knobs)?;
+    let mut runner = model.prepare(&job.knobs)?;
     // Build the extractor's lazily compiled selectors now, not on the first timed page.
     job.knobs.extract.warm_up();
     // `parse` is pure CPU work and cheap to repeat: run it once untimed, so the timed run
@@ -190,6 +192,15 @@ pub fn time_here(
     let mut repetitions = Vec::new();
     let mut spent = Duration::ZERO;
     loop {
+        if job.scenario.fetches() && !measured.is_empty() {
+            // Each repetition does the first one's work: connecting included. The runner's
+            // client keeps its connections open, so a second repetition on it would measure
+            // warm connections, and a contestant slow enough to run once would be measured
+            // cold beside a fast one measured warm. So a fetching scenario gets a fresh
+            // runtime and client per repetition, built (and the old one dropped) off the clock.
+            drop(runner);
+            runner = model.prepare(&job.knobs)?;
+        }
         let before = Usage::now();
         let start = Instant::now();
         let ran = inputs.run(runner.as_ref());

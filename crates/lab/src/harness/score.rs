@@ -250,6 +250,14 @@ pub fn score(contestant: Contestant, job: &Job, truth: &Truth, run: ChildRun) ->
                         .push(format!("repetition {}: {again}", k + 2));
                 }
             }
+            // Each repetition it ran is owed its records, after its marker.
+            let sent = 1 + run.repeated.len();
+            if done.reps != sent {
+                row.problems.push(format!(
+                    "said it measured {} repetitions, and sent the records of {sent}",
+                    done.reps
+                ));
+            }
             row.reps = done.reps;
             let wall = done.wall();
             let wall_s = wall.as_secs_f64();
@@ -300,6 +308,7 @@ fn under_the_latency_bound(wall: Duration, bound: Duration) -> Option<String> {
 
 #[cfg(test)]
 pub(crate) mod tests {
+    use shootout_core::PageRecord;
     use shootout_core::job::Done;
     use shootout_core::page::sleep_record;
     use shootout_site::{Site, SiteSpec};
@@ -380,6 +389,46 @@ pub(crate) mod tests {
         assert_eq!(
             row.problems,
             ["stopped half way through a line: {\"record\": {\"url (after 7 records)"]
+        );
+    }
+
+    #[test]
+    fn every_repetition_is_verified_and_owed_its_records() {
+        let (job, truth) = sleep_job(40);
+        let tokio = crate::registry::find("tokio").expect("tokio is registered");
+        let repeated = |reps: usize, later: Vec<Vec<PageRecord>>| ChildRun {
+            repeated: later,
+            end: Ok(Done {
+                wall_s: 0.402,
+                reps,
+                ..Done::default()
+            }),
+            ..timed(&job, Duration::from_millis(402))
+        };
+        let right = timed(&job, Duration::ZERO).records;
+        let fair = score(tokio, &job, &truth, repeated(3, vec![right.clone(); 2]));
+        assert!(fair.verified, "{:?}", fair.problems);
+        assert_eq!(fair.reps, 3);
+
+        // The third repetition lost a record: the row is wrong, and says which repetition.
+        let mut short = right.clone();
+        short.pop();
+        let lost = score(tokio, &job, &truth, repeated(3, vec![right.clone(), short]));
+        assert!(!lost.verified);
+        assert!(
+            lost.problems
+                .iter()
+                .any(|p| p.starts_with("repetition 3: ")),
+            "{:?}",
+            lost.problems
+        );
+
+        // Three repetitions claimed, the records of two sent.
+        let missing = score(tokio, &job, &truth, repeated(3, vec![right]));
+        assert!(!missing.verified);
+        assert_eq!(
+            missing.problems,
+            ["said it measured 3 repetitions, and sent the records of 2"]
         );
     }
 
