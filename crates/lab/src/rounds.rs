@@ -2,8 +2,9 @@
 //! share.
 //!
 //! The site is started once per point (its pages depend on N and S, its latency on L), the
-//! single-core reference is measured per strategy, and every entry then runs once per round,
-//! each run in a child process of its own, scored as it ends.
+//! single-core reference is measured per strategy (again each round, the fastest kept), and
+//! every entry then runs once per round, each run in a child process of its own, scored as it
+//! ends.
 
 use std::time::Duration;
 
@@ -122,11 +123,14 @@ pub fn scenario(
     template.budget_s = settings.budget.as_secs_f64();
     // The ground truth is the same for every strategy; the single-core reference (the
     // CPU-bound ideal) is not, and is measured per strategy, in a child process like every
-    // contestant.
+    // contestant. It is measured again at the start of every later round and the fastest kept:
+    // on a shared VM a core can run at two speeds for seconds at a time (docs/results.md,
+    // "Numbers you can trust"), and one reference taken in the slow one would put every row
+    // of the step under its ideal.
     let mut strategies: Vec<Strategy> = plan.iter().map(|r| r.extract).collect();
     strategies.sort_unstable();
     strategies.dedup();
-    let mut truths = Vec::new();
+    let mut references = Vec::new();
     for &extract in &strategies {
         // Without its reference a row still runs and is still verified; only the CPU bound
         // of its ideal is missing, and the table says so.
@@ -138,11 +142,40 @@ pub fn scenario(
                 ));
                 Duration::ZERO
             });
-        let truth = harness::truth(site, scenario, knobs, max_pages, single_core);
-        truths.push((extract, truth));
+        references.push((extract, single_core));
     }
+    let truth_of = |references: &[(Strategy, Duration)]| -> Vec<(Strategy, harness::Truth)> {
+        references
+            .iter()
+            .map(|&(extract, single_core)| {
+                let truth = harness::truth(site, scenario, knobs, max_pages, single_core);
+                (extract, truth)
+            })
+            .collect()
+    };
+    let mut truths = truth_of(&references);
     let jobs: Vec<Job> = plan.iter().map(|entry| entry.job(&template)).collect();
     'rounds: for round in 1..=settings.rounds.max(1) {
+        if round > 1 {
+            let mut faster = false;
+            for (extract, best) in &mut references {
+                // A reference that failed once is left out (its note says so); a later
+                // failure keeps the one already measured.
+                if best.is_zero() {
+                    continue;
+                }
+                if let Ok(again) =
+                    single_core(site, scenario, knobs, *extract, &dir, settings.limit)
+                    && again < *best
+                {
+                    *best = again;
+                    faster = true;
+                }
+            }
+            if faster {
+                truths = truth_of(&references);
+            }
+        }
         for ((entry, job), runs) in plan.iter().zip(&jobs).zip(&mut outcome.runs) {
             on(Event::Start(entry))?;
             let truth = &truths
@@ -182,8 +215,20 @@ pub fn scenario(
         }
     }
     // An entry has no row only if a Ctrl-C came before its first run.
-    let mut runs = outcome.runs.clone();
-    outcome.medians = runs.iter_mut().filter_map(|r| harness::median(r)).collect();
+    // A run was set against the fastest reference measured before it; its median is set
+    // against the fastest of the step.
+    for ((entry, job), runs) in plan.iter().zip(&jobs).zip(&outcome.runs) {
+        let mut runs = runs.clone();
+        if let Some(mut median) = harness::median(&mut runs) {
+            let truth = &truths
+                .iter()
+                .find(|(s, _)| *s == entry.extract)
+                .expect("a truth was computed for every strategy in the plan")
+                .1;
+            harness::rescore(&mut median, entry.contestant, job, truth);
+            outcome.medians.push(median);
+        }
+    }
     Ok(outcome)
 }
 

@@ -289,8 +289,9 @@ fn below_ideal_note(rows: &[&Row], with_strategy: bool) -> String {
         let _ = writeln!(
             out,
             "  note: {} finished under the ideal. The CPU-bound ideal comes from a single-core \
-             reference measured just before; a value under 1.00 means the machine ran faster \
-             during that run (CPU speed varies on shared VMs; see docs/methodology.md).",
+             reference, the fastest of those measured before each round; a value under 1.00 \
+             means the machine ran faster during that run than in any of them (CPU speed \
+             varies on shared VMs; see docs/methodology.md).",
             cpu.join(", ")
         );
     }

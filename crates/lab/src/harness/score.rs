@@ -178,20 +178,39 @@ pub fn median(rows: &mut [Row]) -> Option<Row> {
     Some(row)
 }
 
-/// Scores a run: verifies its records and sets it against the ideal time. A run that ended
-/// without its closing line keeps the records it wrote: they are counted, and the row says
-/// what happened.
-pub fn score(contestant: Contestant, job: &Job, truth: &Truth, run: ChildRun) -> Row {
+/// Sets `row` (a run or a median of `contestant` on `job`) against the ideal of `truth` again:
+/// its ideal, the bound that decided it and wall / ideal. The rounds measure the single-core
+/// reference again in every round and keep the fastest, and a median row is set against that
+/// one (see `rounds::scenario`).
+pub fn rescore(row: &mut Row, contestant: Contestant, job: &Job, truth: &Truth) {
+    let ideal = ideal_of(contestant, job, truth);
+    row.ideal_s = ideal.time().as_secs_f64();
+    row.bound = ideal.bound_by();
+    row.wall_over_ideal = row
+        .wall_s
+        .filter(|_| row.ideal_s > 0.0)
+        .map(|wall_s| wall_s / row.ideal_s);
+}
+
+fn ideal_of(contestant: Contestant, job: &Job, truth: &Truth) -> Ideal {
     let eff = contestant.effective(&job.knobs);
     // More threads than cores cannot parse faster than one per core.
     let parallel = eff.threads.min(shootout_core::knobs::available_threads());
-    let ideal = Ideal::new(
+    Ideal::new(
         &truth.levels,
         eff.concurrency,
         job.knobs.latency(),
         truth.single_core,
         parallel,
-    );
+    )
+}
+
+/// Scores a run: verifies its records and sets it against the ideal time. A run that ended
+/// without its closing line keeps the records it wrote: they are counted, and the row says
+/// what happened.
+pub fn score(contestant: Contestant, job: &Job, truth: &Truth, run: ChildRun) -> Row {
+    let eff = contestant.effective(&job.knobs);
+    let ideal = ideal_of(contestant, job, truth);
     let ideal_s = ideal.time().as_secs_f64();
     let parses = job.scenario.parses();
     let mut row = Row {
