@@ -108,6 +108,17 @@ fn lean(c: &mut Criterion) {
     ));
     group.throughput(Throughput::Elements(sleep.pages as u64));
     for model in registry::models() {
+        // A model with a thread per wait cannot hold every C the override allows (rayon's pool
+        // stops at 1,000): leave it out, as `shootout run` does, rather than abort the bench.
+        let (limit, why) = model.max_concurrency();
+        if sleep.concurrency > limit {
+            eprintln!(
+                "lean: {} left out at C={}: over its limit of {limit} ({why})",
+                model.name(),
+                sleep.concurrency
+            );
+            continue;
+        }
         let runner = model.prepare(&sleep).expect("the runner builds");
         let (n, wait) = (sleep.pages, sleep.latency());
         group.bench_function(BenchmarkId::new(model.name(), "lab"), |b| {

@@ -20,19 +20,21 @@ pub async fn sleep(
     for (i, ()) in waits {
         // Take the permit before spawning, so at most the share are pending at once.
         let permit = limit.acquire_arc().await;
+        // The task returns nothing: its record is built below, as it is collected, so a
+        // waiting task holds no record and allocates nothing. (Built inside the task, the
+        // record cost 1.5% at N = C = 10,000, L = 100 ms; benches/lean.rs.)
         tasks.push((
             i,
             compio::runtime::spawn(async move {
                 compio::time::sleep(wait).await;
                 drop(permit);
-                sleep_record(i)
             }),
         ));
     }
     let mut records = Vec::with_capacity(tasks.len());
     for (i, task) in tasks {
         // A task that panicked gets its record from the caller (split::gather).
-        records.push((i, task.await.ok()));
+        records.push((i, task.await.ok().map(|()| sleep_record(i))));
     }
     records
 }

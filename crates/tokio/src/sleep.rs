@@ -16,7 +16,7 @@ pub async fn sleep(n: usize, wait: Duration, concurrency: usize) -> Vec<PageReco
     // Limit the number of waits in flight.
     let limit = Arc::new(Semaphore::new(concurrency));
     let mut tasks = Vec::with_capacity(n);
-    for i in 0..n {
+    for _ in 0..n {
         // Take the permit before spawning, so at most C waits are pending at once. (A finished
         // task still exists until its handle is awaited below: this bounds the waits, not the
         // tasks.)
@@ -25,19 +25,21 @@ pub async fn sleep(n: usize, wait: Duration, concurrency: usize) -> Vec<PageReco
             .acquire_owned()
             .await
             .expect("the semaphore is never closed");
+        // The task returns nothing: its record is built below, as its handle is collected, so
+        // a waiting task holds no record and allocates nothing on the worker threads. (Built
+        // inside the task, the record cost 2.7% at N = C = 10,000, L = 100 ms; benches/lean.rs.)
         tasks.push(tokio::spawn(async move {
             tokio::time::sleep(wait).await;
             drop(permit);
-            sleep_record(i)
         }));
     }
     let mut records = Vec::with_capacity(n);
     for (i, task) in tasks.into_iter().enumerate() {
         // A JoinError (panic or cancellation) becomes a record, not a lost wait.
-        records.push(
-            task.await
-                .unwrap_or_else(|e| task_failed(&format!("sleep:{i}"), e)),
-        );
+        records.push(match task.await {
+            Ok(()) => sleep_record(i),
+            Err(e) => task_failed(&format!("sleep:{i}"), e),
+        });
     }
     records
 }
