@@ -260,14 +260,36 @@ pub fn score(contestant: Contestant, job: &Job, truth: &Truth, run: ChildRun) ->
         }),
         Ok(done) => {
             let mut verdict = verify(&run.records, &truth.expectation);
+            // Every repetition is verified, but a program that is wrong is usually wrong the
+            // same way each time: say so once, with a count, rather than once per repetition
+            // (a wrong 1 ms row repeats 200 times). The first repetition that differs is shown.
+            let first = (verdict.problem_count, verdict.problems.clone());
+            let (mut same, mut differing, mut shown) = (0, 0, None);
             for (k, later) in run.repeated.iter().enumerate() {
                 let again = verify(later, &truth.expectation);
-                if !again.ok() {
-                    verdict.problem_count += again.problem_count;
-                    verdict
-                        .problems
-                        .push(format!("repetition {}: {again}", k + 2));
+                if again.ok() {
+                    continue;
                 }
+                verdict.problem_count += again.problem_count;
+                if (again.problem_count, &again.problems) == (first.0, &first.1) {
+                    same += 1;
+                } else if shown.is_none() {
+                    shown = Some(format!("repetition {}: {again}", k + 2));
+                } else {
+                    differing += 1;
+                }
+            }
+            if same > 0 {
+                verdict.problems.push(format!(
+                    "{same} of the {} later repetitions: the same problems",
+                    run.repeated.len()
+                ));
+            }
+            verdict.problems.extend(shown);
+            if differing > 0 {
+                verdict
+                    .problems
+                    .push(format!("{differing} more repetitions with other problems"));
             }
             // Each repetition it ran is owed its records, after its marker.
             let sent = 1 + run.repeated.len();
@@ -432,7 +454,12 @@ pub(crate) mod tests {
         // The third repetition lost a record: the row is wrong, and says which repetition.
         let mut short = right.clone();
         short.pop();
-        let lost = score(tokio, &job, &truth, repeated(3, vec![right.clone(), short]));
+        let lost = score(
+            tokio,
+            &job,
+            &truth,
+            repeated(3, vec![right.clone(), short.clone()]),
+        );
         assert!(!lost.verified);
         assert!(
             lost.problems
@@ -440,6 +467,27 @@ pub(crate) mod tests {
                 .any(|p| p.starts_with("repetition 3: ")),
             "{:?}",
             lost.problems
+        );
+
+        // Wrong the same way in all 200 repetitions: every one is counted, and said once.
+        let mut always = repeated(200, vec![short.clone(); 199]);
+        always.records = short.clone();
+        let always = score(tokio, &job, &truth, always);
+        assert!(!always.verified);
+        assert_eq!(
+            always.problems.len(),
+            2,
+            "the first repetition's problems, then one line for the rest: {:?}",
+            always.problems
+        );
+        assert!(
+            always.problems[0].starts_with("1 record(s) missing of 40"),
+            "{:?}",
+            always.problems
+        );
+        assert_eq!(
+            always.problems[1],
+            "199 of the 199 later repetitions: the same problems"
         );
 
         // Three repetitions claimed, the records of two sent.
