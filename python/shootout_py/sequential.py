@@ -18,6 +18,7 @@ from .common import (
     contained,
     contained_crawl,
     download_record,
+    fetches,
     load_robots,
     parse_record,
     scrape_record,
@@ -30,8 +31,11 @@ from .http import BlockingClient
 def run(job: Job, out: Output) -> dict[str, Any]:
     client = BlockingClient(job.knobs)
     wait = job.knobs.latency_ms / 1000
-    # Each repetition connects as the first did (docs/methodology.md).
-    again = client.reconnect
+
+    def measure(work: Any) -> dict[str, Any]:
+        # Repeated until the budget; each repetition connects as the first did
+        # (docs/methodology.md).
+        return timed(work, budget_s=job.budget_s, between=client.reconnect if fetches(job.scenario) else None)
 
     def sleep() -> list[dict[str, Any]]:
         records = []
@@ -41,15 +45,13 @@ def run(job: Job, out: Output) -> dict[str, Any]:
         return records
 
     if job.scenario == "sleep":
-        return timed(sleep, budget_s=job.budget_s)
+        return measure(sleep)
     if job.scenario == "download":
-        download = lambda: [contained(u, lambda: download_record(u, client.get(u))) for u in job.urls]  # noqa: E731
-        return timed(download, budget_s=job.budget_s, between=again)
+        return measure(lambda: [contained(u, lambda: download_record(u, client.get(u))) for u in job.urls])
     if job.scenario == "scrape":
-        scrape = lambda: [contained(u, lambda: scrape_record(u, client.get(u))) for u in job.urls]  # noqa: E731
-        return timed(scrape, budget_s=job.budget_s, between=again)
+        return measure(lambda: [contained(u, lambda: scrape_record(u, client.get(u))) for u in job.urls])
     if job.scenario == "parse":
-        return timed(lambda: [contained(u, lambda: parse_record(u, b)) for u, b in job.pages], budget_s=job.budget_s)
+        return measure(lambda: [contained(u, lambda: parse_record(u, b)) for u, b in job.pages])
     if job.scenario == "crawl":
         robots = load_robots(job)
 
@@ -61,5 +63,5 @@ def run(job: Job, out: Output) -> dict[str, Any]:
                 queue.extend(frontier.finish(*contained_crawl(url, client.get(url, frontier.scope))))
             return frontier.records
 
-        return timed(crawl, budget_s=job.budget_s, between=again)
+        return measure(crawl)
     raise Unsupported(f"python-sequential does not run the {job.scenario} scenario")

@@ -130,7 +130,8 @@ pub fn scenario(
     let mut strategies: Vec<Strategy> = plan.iter().map(|r| r.extract).collect();
     strategies.sort_unstable();
     strategies.dedup();
-    let mut references = Vec::new();
+    // Per strategy: the fastest reference so far (for the whole site) and the truth set by it.
+    let mut truths: Vec<(Strategy, Duration, harness::Truth)> = Vec::new();
     for &extract in &strategies {
         // Without its reference a row still runs and is still verified; only the CPU bound
         // of its ideal is missing, and the table says so.
@@ -142,23 +143,13 @@ pub fn scenario(
                 ));
                 Duration::ZERO
             });
-        references.push((extract, single_core));
+        let truth = harness::truth(site, scenario, knobs, max_pages, single_core);
+        truths.push((extract, single_core, truth));
     }
-    let truth_of = |references: &[(Strategy, Duration)]| -> Vec<(Strategy, harness::Truth)> {
-        references
-            .iter()
-            .map(|&(extract, single_core)| {
-                let truth = harness::truth(site, scenario, knobs, max_pages, single_core);
-                (extract, truth)
-            })
-            .collect()
-    };
-    let mut truths = truth_of(&references);
     let jobs: Vec<Job> = plan.iter().map(|entry| entry.job(&template)).collect();
     'rounds: for round in 1..=settings.rounds.max(1) {
         if round > 1 {
-            let mut faster = false;
-            for (extract, best) in &mut references {
+            for (extract, best, truth) in &mut truths {
                 // A reference that failed once is left out (its note says so); a later
                 // failure keeps the one already measured.
                 if best.is_zero() {
@@ -169,20 +160,13 @@ pub fn scenario(
                     && again < *best
                 {
                     *best = again;
-                    faster = true;
+                    truth.set_single_core(again);
                 }
-            }
-            if faster {
-                truths = truth_of(&references);
             }
         }
         for ((entry, job), runs) in plan.iter().zip(&jobs).zip(&mut outcome.runs) {
             on(Event::Start(entry))?;
-            let truth = &truths
-                .iter()
-                .find(|(s, _)| *s == entry.extract)
-                .expect("a truth was computed for every strategy in the plan")
-                .1;
+            let truth = truth_for(&truths, entry.extract);
             let mut tick_error = None;
             let served_before = server.cpu();
             let ran = runner::run(entry.contestant, job, settings.limit, |event| {
@@ -220,16 +204,24 @@ pub fn scenario(
     for ((entry, job), runs) in plan.iter().zip(&jobs).zip(&outcome.runs) {
         let mut runs = runs.clone();
         if let Some(mut median) = harness::median(&mut runs) {
-            let truth = &truths
-                .iter()
-                .find(|(s, _)| *s == entry.extract)
-                .expect("a truth was computed for every strategy in the plan")
-                .1;
+            let truth = truth_for(&truths, entry.extract);
             harness::rescore(&mut median, entry.contestant, job, truth);
             outcome.medians.push(median);
         }
     }
     Ok(outcome)
+}
+
+/// The truth of `extract`'s rows.
+fn truth_for(
+    truths: &[(Strategy, Duration, harness::Truth)],
+    extract: Strategy,
+) -> &harness::Truth {
+    truths
+        .iter()
+        .find(|(s, _, _)| *s == extract)
+        .map(|(_, _, truth)| truth)
+        .expect("a truth was computed for every strategy in the plan")
 }
 
 /// The single-core time to extract `scenario`'s pages with `extract`, measured in a child
