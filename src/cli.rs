@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use shootout_core::knobs::{Knob, available_threads};
+use shootout_core::load::{Load, Spacing};
 use shootout_core::{Knobs, Net, Strategy};
 use shootout_lab::{harness, rounds};
 
@@ -117,6 +118,36 @@ pub struct KnobArgs {
     /// for scrape and crawl, dom,stream,tokenize for parse, dom for pitfall]
     #[arg(long, value_delimiter = ',', value_name = "STRATEGY")]
     pub extract: Vec<Strategy>,
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
+/// The open-loop `load` scenario's knobs (the other scenarios ignore them).
+#[derive(Args, Debug, Clone)]
+pub struct LoadArgs {
+    /// load: R, requests falling due per second, above 0 and at most 1,000,000. A list sweeps
+    /// the rate, and `run` then names each contestant's capacity: the highest rate whose p99
+    /// meets --slo-ms.
+    #[arg(long, value_delimiter = ',', value_parser = flags::rate,
+          default_values_t = [Load::default().rate])]
+    pub rate: Vec<f64>,
+    /// load: D, for how many seconds requests fall due (above 0, at most 3,600; R × D at most
+    /// 500,000 requests).
+    #[arg(long, value_parser = flags::duration_s, default_value_t = Load::default().duration_ms as f64 / 1e3)]
+    pub duration_s: f64,
+    /// load: even (every 1/R s, as wrk2 sends) or poisson (exponential gaps from a fixed seed,
+    /// the same instants for every contestant).
+    #[arg(long, default_value_t = Spacing::Even)]
+    pub spacing: Spacing,
+    /// load: Q, how many due requests may wait for one of the C connections; past that a due
+    /// request is refused as `overload`. At most 100,000.
+    #[arg(long, value_parser = flags::within::<usize>(0, Load::MAX_QUEUE as u64),
+          default_value_t = Load::default().queue)]
+    pub queue: usize,
+    /// load: the latency objective of a rate sweep, in ms: a rate is within capacity while
+    /// every request is answered and its p99 is at most this [default: 2·L + 5 ms].
+    #[arg(long, value_parser = flags::within::<u64>(1, Knobs::MAX_LATENCY_MS))]
+    pub slo_ms: Option<u64>,
 }
 
 /// The two limits every request has, in `run`, `tour` and `crawl` alike.
@@ -143,18 +174,34 @@ impl KnobArgs {
         } else {
             self.threads.clone()
         };
-        let count =
-            self.pages.len() * self.latency_ms.len() * self.concurrency.len() * threads.len();
+        let count = self.pages.len()
+            * self.latency_ms.len()
+            * self.concurrency.len()
+            * threads.len()
+            * self.load.rate.len();
         if count > MAX_POINTS {
             anyhow::bail!(
-                "{count} points in the sweep (-n × -l × -c × -t) is over the limit of {MAX_POINTS}"
+                "{count} points in the sweep (-n × -l × -c × -t × --rate) is over the limit of \
+                 {MAX_POINTS}"
             );
         }
         let mut points = Vec::with_capacity(count);
         for &pages in &self.pages {
             for &latency_ms in &self.latency_ms {
                 for &concurrency in &self.concurrency {
-                    for &threads in &threads {
+                    for (&threads, &rate) in threads
+                        .iter()
+                        .flat_map(|t| self.load.rate.iter().map(move |r| (t, r)))
+                    {
+                        let load = Load {
+                            rate,
+                            duration_ms: (self.load.duration_s * 1e3).round() as u64,
+                            spacing: self.load.spacing,
+                            queue: self.load.queue,
+                        };
+                        // R × D past what a run records: one line, before anything starts.
+                        load.check()
+                            .map_err(|e| anyhow::anyhow!("--rate/--duration-s: {e}"))?;
                         points.push(Knobs {
                             pages,
                             latency_ms,
@@ -168,6 +215,7 @@ impl KnobArgs {
                             // The synthetic site needs no network settings: no redirects, no
                             // robots, no proxy.
                             net: Net::default(),
+                            load,
                         });
                     }
                 }

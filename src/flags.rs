@@ -8,6 +8,7 @@
 use std::time::Duration;
 
 use shootout_core::knobs::Knob;
+use shootout_core::load::Load;
 use shootout_core::{Knobs, Net};
 use shootout_lab::registry::{self, Contestant};
 use shootout_lab::rounds;
@@ -53,6 +54,35 @@ pub fn server_threads(text: &str) -> Result<usize, String> {
 /// `--budget-ms`: at least a millisecond, at most [`rounds::MAX_BUDGET`].
 pub fn budget_ms(text: &str) -> Result<u64, String> {
     within(1, rounds::MAX_BUDGET.as_millis() as u64)(text)
+}
+
+/// `--rate`: requests per second, above 0, at most [`Load::MAX_RATE`].
+pub fn rate(text: &str) -> Result<f64, String> {
+    let rate: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number of requests per second"))?;
+    let load = Load {
+        rate,
+        ..Load::default()
+    };
+    load.check().map(|()| rate).map_err(|e| e.to_string())
+}
+
+/// `--duration-s`: above 0, at most an hour (to the millisecond).
+pub fn duration_s(text: &str) -> Result<f64, String> {
+    let secs: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number of seconds"))?;
+    let ms = secs * 1e3;
+    if !(ms.is_finite() && ms >= 1.0 && ms <= Load::MAX_DURATION_MS as f64) {
+        return Err(format!(
+            "must be from 0.001 to {} seconds, not {text}",
+            Load::MAX_DURATION_MS / 1000
+        ));
+    }
+    Ok(secs)
 }
 
 /// At least one: `--runs`, `--limit-s`, `--max-pages`.

@@ -11,7 +11,8 @@ mod common;
 use std::time::Duration;
 
 use shootout_core::job::Job;
-use shootout_core::pitfall::{LagStats, Offload};
+use shootout_core::latency::{self, Tail};
+use shootout_core::pitfall::Offload;
 use shootout_core::verify::{Expectation, verify};
 use shootout_core::{FetchError, Knobs, Net, PageRecord, Scenario, Strategy};
 use shootout_lab::harness::{self, ChildRun, Entry, Workdir};
@@ -349,7 +350,10 @@ fn pitfall_records_are_right_and_inline_parsing_lags_most(name: &str) {
             .unwrap_or_else(|e| panic!("{e}"))
             .expect("a pitfall run sends its lags");
         matches(&run.records, &truth, &format!("{name} {v}"));
-        worst.insert(v, LagStats::of(&lags).max_ms);
+        let tail = Tail::of(lags.iter().map(|&d| latency::micros(d)))
+            .expect("the lags bin")
+            .expect("the heartbeat ticked");
+        worst.insert(v, tail.max_ms);
         eprintln!("{name} / {v}: worst lag {:.1} ms", worst[&v]);
     }
     let Some(&inline) = worst.get(&Offload::Inline) else {

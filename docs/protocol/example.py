@@ -11,6 +11,7 @@ It is registered as `protocol-example` (crates/lab/src/registry.rs: one entry, l
     cargo run --release -- run scrape --contestants protocol-example,sequential
 """
 
+import collections
 import http.client
 import json
 import resource
@@ -139,6 +140,34 @@ class Out:
         return r
 
 
+def load(job, knobs):
+    """The open loop, one request at a time: each is sent once it has fallen due and the one
+    before is done, and its latency runs from when it fell due. What falls due while one is
+    out waits, up to Q; past that it is refused as `overload` (crates/core/src/load.rs)."""
+    start, q, n = time.monotonic(), knobs["load"]["queue"], len(job["due_us"])
+    due = [start + t / 1e6 for t in job["due_us"]]
+    records, waiting, arrived, busy = [None] * n, collections.deque(), 0, False
+    while arrived < n or waiting:
+        if not waiting and time.monotonic() < due[arrived]:
+            time.sleep(due[arrived] - time.monotonic())  # idle until the next falls due
+            busy = False
+        while arrived < n and due[arrived] <= time.monotonic():
+            url = f"{job['urls'][arrived % len(job['urls'])]}?r={arrived}"
+            # While one was out, Q may wait; when idle, one more goes straight out.
+            if len(waiting) >= (q if busy else q + 1):
+                records[arrived] = record(url, error=f"overload: 1 in flight and {q} waiting")
+            else:
+                waiting.append((arrived, url))
+            arrived += 1
+        if waiting:
+            i, url = waiting.popleft()
+            records[i] = fetch(url, knobs, parse=False)[0]
+            us = int((time.monotonic() - due[i]) * 1e6)
+            records[i]["latency"] = {"body_us": us, "ready_us": us}
+            busy = True
+    return records
+
+
 def run(job, out):
     knobs, scenario = job["knobs"], job["scenario"]
     if scenario == "sleep":
@@ -151,6 +180,8 @@ def run(job, out):
         return [parsed(url, body)[0] for url, body in pages]
     if scenario == "crawl":
         return crawl(job, out)
+    if scenario == "load":
+        return load(job, knobs)
     raise ValueError(f"protocol-example does not run {scenario} (it has no event loop to block)")
 
 
@@ -169,7 +200,7 @@ def main():
         job = json.load(sys.stdin)
         if job.get("protocol") != 1:
             raise ValueError(f"protocol {job.get('protocol')} (this program speaks 1)")
-        needs = {"download": "urls", "scrape": "urls", "parse": "pages", "crawl": "crawl"}
+        needs = {"download": "urls", "scrape": "urls", "parse": "pages", "crawl": "crawl", "load": "due_us"}
         if needs.get(job["scenario"], "knobs") not in job:
             raise ValueError(f"a {job['scenario']} job needs `{needs[job['scenario']]}`")
     except (ValueError, KeyError, AttributeError, TypeError) as e:

@@ -7,7 +7,8 @@ queues on its one thread. `parse` offloads to `asyncio.to_thread` on T threads, 
 Python reader tries first, and the GIL still lets one thread run Python at a time. `pitfall`
 runs the scrape with a heartbeat on the loop, with the parse inline, after a blocking
 `time.sleep`, on `asyncio.to_thread`, and on a process pool (the only one of them that parses
-in parallel under the GIL).
+in parallel under the GIL). `load` is the open loop: a task started on the loop's timer as
+each request falls due.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
 from .common import (
+    FetchError,
     Frontier,
     Job,
     Output,
@@ -29,8 +31,11 @@ from .common import (
     download_record,
     failed,
     fetches,
+    load_record,
     load_robots,
+    overload_record,
     parse_record,
+    request_url,
     scrape_record,
     sleep_record,
     Usage,
@@ -138,6 +143,42 @@ async def main(job: Job, out: Output, processes: ProcessPoolExecutor | None) -> 
             return await loop.run_in_executor(processes, scrape_record, url, got)
         return await asyncio.to_thread(scrape_record, url, got)
 
+    async def load() -> list[Record]:
+        """The open loop (crates/tokio/src/load.rs): sleep on the loop until each request
+        falls due and start it as a task, whatever happened to the ones before. aiohttp's
+        connector holds C connections; a task waits there when C are in flight, and its wait
+        counts. Past C + Q outstanding, a due request is refused."""
+        start = time.monotonic()
+        outstanding = 0  # one thread, one loop: a plain counter is enough
+        records: list[Record] = [{}] * len(job.due_us)
+        tasks = []
+
+        async def one(i: int, url: str, due: float) -> None:
+            nonlocal outstanding
+            try:
+                left = due + k.timeout_s - time.monotonic()
+                try:
+                    got = await asyncio.wait_for(client.get(url), max(left, 0.0))
+                except asyncio.TimeoutError:
+                    got = FetchError("timeout", f"no response within {k.timeout_ms} ms")
+                records[i] = load_record(url, due, got)
+            except Exception as e:  # noqa: BLE001 - recorded, never lost
+                records[i] = failed(url, e)
+            finally:
+                outstanding -= 1
+
+        for i, offset in enumerate(job.due_us):
+            due = start + offset / 1e6
+            await asyncio.sleep(max(due - time.monotonic(), 0.0))
+            url = request_url(job.urls[i % len(job.urls)], i)
+            if outstanding >= k.concurrency + k.queue:
+                records[i] = overload_record(url, k.concurrency, k.queue)
+                continue
+            outstanding += 1
+            tasks.append(asyncio.create_task(one(i, url, due)))
+        await asyncio.gather(*tasks)
+        return records
+
     async def work() -> tuple[list[Record], list[float] | None]:
         def url(i: int) -> str:
             return job.urls[i]
@@ -153,6 +194,8 @@ async def main(job: Job, out: Output, processes: ProcessPoolExecutor | None) -> 
             return await bounded(len(job.pages), k.threads, page, parse_one), None
         if job.scenario == "crawl":
             return await crawl(job, out, client, robots), None
+        if job.scenario == "load":
+            return await load(), None
         if job.scenario == "pitfall":
             stop = asyncio.Event()
             beat = asyncio.create_task(heartbeat(stop))

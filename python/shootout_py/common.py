@@ -24,6 +24,7 @@ import platform
 import resource
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -48,6 +49,7 @@ class Knobs:
     user_agent: str
     max_redirects: int
     ca_pem: str | None
+    queue: int = 1000  # load: Q, the most due requests waiting for a connection
 
     @property
     def timeout_s(self) -> float:
@@ -67,6 +69,7 @@ class Knobs:
             user_agent=net.get("user_agent") or "shootout",
             max_redirects=net.get("max_redirects", 10),
             ca_pem=net.get("ca_pem"),
+            queue=(k.get("load") or {}).get("queue", 1000),
         )
 
 
@@ -110,6 +113,7 @@ class Job:
     offload: str | None
     stream: bool
     budget_s: float
+    due_us: list[int] = dataclasses.field(default_factory=list)  # load: the schedule
 
     @staticmethod
     def from_json(j: Any) -> Job:
@@ -137,10 +141,15 @@ class Job:
                 stream=bool(j.get("stream")),
                 # A streamed crawl runs once: its lines are the user's output.
                 budget_s=0.0 if j.get("stream") else float(j.get("budget_s") or 0.0),
+                due_us=[int(t) for t in j.get("due_us") or []],
             )
         except (KeyError, TypeError, ValueError) as e:
             raise BadJob(f"malformed job: {type(e).__name__}: {e}") from e
-        needs = {"download": "urls", "scrape": "urls", "pitfall": "urls", "crawl": "crawl"}.get(scenario)
+        needs = {"download": "urls", "scrape": "urls", "pitfall": "urls", "crawl": "crawl", "load": "urls"}.get(
+            scenario
+        )
+        if scenario == "load" and ("due_us" not in j or not job.urls):
+            raise BadJob("a load job needs `urls` and `due_us`")
         if needs == "urls" and "urls" not in j or needs == "crawl" and job.root is None:
             raise BadJob(f"a {scenario} job needs `{needs}`")
         if scenario == "pitfall" and job.offload is None:
@@ -221,6 +230,26 @@ class Fetched:
     content_type: str | None
     body: bytes
     final_url: str | None = None
+    # `time.monotonic()` when the request was taken up (or fell due, in `load`) and when its
+    # body was complete: the request's latency (crates/core/src/latency.rs). CLOCK_MONOTONIC
+    # is one clock for every process, so a pool worker's stamps compare with its parent's.
+    due: float | None = None
+    body_at: float | None = None
+
+
+def with_latency(r: Record, got: Fetched | FetchError, due: float | None = None) -> Record:
+    """`r` with its latency, `{"body_us", "ready_us"}`, ready now. `due` overrides the
+    response's own (in `load`, the schedule's); an error has a latency only then."""
+    now = time.monotonic()
+    due = due if due is not None else getattr(got, "due", None)
+    body_at = getattr(got, "body_at", None) or now
+    if due is None:
+        return r
+    r["latency"] = {
+        "body_us": max(0, int((body_at - due) * 1e6)),
+        "ready_us": max(0, int((max(now, body_at) - due) * 1e6)),
+    }
+    return r
 
 
 def is_html(content_type: str | None) -> bool:
@@ -276,13 +305,14 @@ def download_record(url: str, got: Fetched | FetchError) -> Record:
     """Status and size, no parsing."""
     if isinstance(got, FetchError):
         return record(url, error=str(got))
-    return record(
+    r = record(
         url,
         status=got.status,
         size=len(got.body),
         error=status_error(got.status),
         final_url=got.final_url,
     )
+    return with_latency(r, got)
 
 
 # The lab's test hook (crates/core/src/page.rs: PANIC_ON_URL): parsing this URL raises, so a
@@ -309,7 +339,8 @@ def _scraped(url: str, got: Fetched | FetchError) -> tuple[Record, Extracted | N
         size=len(got.body),
         final_url=got.final_url,
     )
-    return r, e
+    # Ready now, after parsing: a page that waited for a parser shows it.
+    return with_latency(r, got), e
 
 
 def scrape_record(url: str, got: Fetched | FetchError) -> Record:
@@ -336,6 +367,60 @@ def contained_crawl(url: str, got: Fetched | FetchError) -> tuple[Record, list[s
         return crawl_page(url, got)
     except Exception as e:  # noqa: BLE001 - recorded, never lost
         return failed(url, e), []
+
+
+# The open-loop `load` scenario (crates/core/src/load.rs): requests fall due on a schedule
+# the harness sends, each timed from when it fell due.
+
+
+def request_url(page: str, i: int) -> str:
+    """Request i of a load run: its page with `?r=i`, a URL of its own (as
+    `shootout_core::load::request_url` makes it)."""
+    return page.split("#", 1)[0].split("?", 1)[0] + f"?r={i}"
+
+
+def load_record(url: str, due: float, got: Fetched | FetchError) -> Record:
+    """A load request's record, its latency from `due` (a `time.monotonic()`), errors
+    included: a timeout's latency is how long it was owed."""
+    return with_latency(download_record(url, got), got, due)
+
+
+def overload_record(url: str, concurrency: int, queue: int) -> Record:
+    """A request that fell due with C in flight and Q waiting: refused, no latency."""
+    return record(url, error=f"overload: {concurrency} in flight and {queue} waiting")
+
+
+def late(due: float, knobs: Knobs) -> FetchError | None:
+    """A timeout for a request already a timeout past due when it is taken up: never sent."""
+    if time.monotonic() - due >= knobs.timeout_s:
+        return FetchError("timeout", f"no response within {knobs.timeout_ms} ms")
+    return None
+
+
+class Backlog:
+    """The queue of a client that sends one request at a time (the twin of
+    `shootout_core::load::Backlog`): `next` says what to do `elapsed` seconds into the run."""
+
+    def __init__(self, due: list[float], queue: int) -> None:
+        self.due, self.queue = due, queue
+        self.next_due = 0
+        self.waiting: deque[int] = deque()
+        self.sent = False  # what falls due while one is in flight may only queue Q deep
+
+    def next(self, elapsed: float) -> tuple[str, float]:
+        """("send", i), ("refuse", i), ("wait", seconds) or ("done", 0)."""
+        while self.next_due < len(self.due) and self.due[self.next_due] <= elapsed:
+            i = self.next_due
+            self.next_due += 1
+            if len(self.waiting) >= (self.queue if self.sent else self.queue + 1):
+                return "refuse", i
+            self.waiting.append(i)
+        self.sent = bool(self.waiting)
+        if self.waiting:
+            return "send", self.waiting.popleft()
+        if self.next_due < len(self.due):
+            return "wait", self.due[self.next_due] - elapsed
+        return "done", 0.0
 
 
 def parse_record(url: str, body: bytes) -> Record:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+import time
 import tempfile
 from typing import Any
 
@@ -57,6 +58,7 @@ class BlockingClient:
         """GET `url`, following redirects as `Redirects` allows (within `scope`, in a crawl)."""
         k = self.knobs
         trail = Redirects(url, k.max_redirects, scope)
+        due = time.monotonic()  # taken up now (see common.with_latency)
         try:
             while True:
                 with self.session.get(
@@ -78,6 +80,8 @@ class BlockingClient:
                         content_type=r.headers.get("Content-Type"),
                         body=bytes(body),
                         final_url=trail.final_url(),
+                        due=due,
+                        body_at=time.monotonic(),
                     )
         except FetchError as e:
             return e
@@ -144,6 +148,7 @@ class AsyncClient:
         k = self.knobs
         assert self.session is not None, "AsyncClient.open() was awaited"
         trail = Redirects(url, k.max_redirects, scope)
+        due = time.monotonic()  # taken up now (see common.with_latency)
         try:
             while True:
                 async with self.session.get(trail.current(), allow_redirects=False) as resp:
@@ -159,6 +164,8 @@ class AsyncClient:
                         content_type=resp.headers.get("Content-Type"),
                         body=bytes(body),
                         final_url=trail.final_url(),
+                        due=due,
+                        body_at=time.monotonic(),
                     )
         except FetchError as e:
             return e

@@ -11,6 +11,7 @@ interpreter (its memory counts), and every page and record crosses a pipe, pickl
 from __future__ import annotations
 
 import multiprocessing
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -27,8 +28,12 @@ from .common import (
     contained_crawl,
     download_record,
     fetches,
+    late,
+    load_record,
     load_robots,
+    overload_record,
     parse_record,
+    request_url,
     scrape_record,
     sleep_record,
     timed,
@@ -88,6 +93,13 @@ def _crawl(url: str) -> tuple[Record, list[str]]:
         return contained_crawl(url, got)
 
 
+def _load(url: str, due: float) -> Record:
+    # `due` is the parent's `time.monotonic()`: one clock for every process on the machine.
+    assert _client is not None, "the pool initializer ran"
+    got = late(due, _client.knobs) or _get(url)
+    return contained(url, lambda: load_record(url, due, got))
+
+
 def _parse(page: tuple[str, bytes]) -> Record:
     return contained(page[0], lambda: parse_record(*page))
 
@@ -124,12 +136,41 @@ def run(job: Job, out: Output) -> dict[str, Any]:
                 level = following
             return frontier.records
 
+        def load() -> list[Record]:
+            # The open loop on C processes: the parent sleeps until each request falls due
+            # and hands it to the pool; the pool's task queue is where it waits. A bounded
+            # semaphore keeps C + Q outstanding, released as each result comes back.
+            start = time.monotonic()
+            room = threading.BoundedSemaphore(k.concurrency + k.queue)
+            records: list[Record] = [{}] * len(job.due_us)
+            pending = []
+
+            def done(i: int) -> Callable[[Record], None]:
+                def store(r: Record) -> None:
+                    records[i] = r
+                    room.release()
+
+                return store
+
+            for i, offset in enumerate(job.due_us):
+                due = start + offset / 1e6
+                time.sleep(max(due - time.monotonic(), 0.0))
+                url = request_url(job.urls[i % len(job.urls)], i)
+                if not room.acquire(blocking=False):
+                    records[i] = overload_record(url, k.concurrency, k.queue)
+                    continue
+                pending.append(pool.apply_async(_load, (url, due), callback=done(i)))
+            for p in pending:
+                p.wait()
+            return records
+
         work = {
             "sleep": each(_sleep, list(range(k.pages))),
             "download": each(_download, job.urls),
             "scrape": each(_scrape, job.urls),
             "parse": each(_parse, job.pages),
             "crawl": crawl,
+            "load": load,
         }.get(job.scenario)
         if work is None:
             raise Unsupported(f"python-pool does not run the {job.scenario} scenario")

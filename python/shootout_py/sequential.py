@@ -1,7 +1,8 @@
 """python-sequential: one request at a time, with requests. The "before" picture of both
 articles: every wait is waited in full, one after another.
 
-The twin of crates/sequential. A crawl is a plain breadth-first loop over a deque.
+The twin of crates/sequential. A crawl is a plain breadth-first loop over a deque; `load`
+sends each request as soon as it can after it falls due, and what falls due meanwhile queues.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections import deque
 from typing import Any
 
 from .common import (
+    Backlog,
     Frontier,
     Job,
     Output,
@@ -19,8 +21,12 @@ from .common import (
     contained_crawl,
     download_record,
     fetches,
+    late,
+    load_record,
     load_robots,
+    overload_record,
     parse_record,
+    request_url,
     scrape_record,
     sleep_record,
     timed,
@@ -64,4 +70,30 @@ def run(job: Job, out: Output) -> dict[str, Any]:
             return frontier.records
 
         return measure(crawl)
+    if job.scenario == "load":
+
+        def load() -> list[dict[str, Any]]:
+            # Open loop, one at a time: what falls due while a request is out waits its turn
+            # (at most Q deep), and the wait counts (crates/sequential/src/load.rs).
+            start = time.monotonic()
+            due = [t / 1e6 for t in job.due_us]
+            backlog = Backlog(due, job.knobs.queue)
+            records: list[dict[str, Any]] = [{}] * len(due)
+            while True:
+                step, arg = backlog.next(time.monotonic() - start)
+                if step == "done":
+                    return records
+                if step == "wait":
+                    time.sleep(arg)
+                    continue
+                i = int(arg)
+                url = request_url(job.urls[i % len(job.urls)], i)
+                if step == "refuse":
+                    records[i] = overload_record(url, 1, job.knobs.queue)
+                    continue
+                at = start + due[i]
+                got = late(at, job.knobs) or client.get(url)
+                records[i] = contained(url, lambda: load_record(url, at, got))
+
+        return measure(load)
     raise Unsupported(f"python-sequential does not run the {job.scenario} scenario")

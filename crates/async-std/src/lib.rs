@@ -27,6 +27,7 @@
 mod bounded;
 mod crawl;
 mod download;
+mod load;
 mod parse;
 mod pitfall;
 mod scrape;
@@ -39,6 +40,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use futures_lite::FutureExt;
+use shootout_core::load::Plan;
 use shootout_core::page::task_failed;
 use shootout_core::pitfall::{Offload, PitfallRun};
 use shootout_core::{
@@ -155,6 +157,10 @@ impl Runner for AsyncStdRunner {
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
         async_std::task::block_on(parse::parse(pages, self.extract))
+    }
+
+    fn load(&self, plan: &Arc<Plan>) -> Vec<PageRecord> {
+        async_std::task::block_on(load::load(self.client.clone(), plan.clone()))
     }
 
     fn pitfall(&self, urls: &[Url], offload: Offload) -> Option<PitfallRun> {

@@ -51,6 +51,7 @@ pub mod cores;
 mod crawl;
 mod download;
 pub mod driver;
+mod load;
 mod parse;
 mod pitfall;
 mod scrape;
@@ -60,8 +61,9 @@ pub mod split;
 mod bounded;
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use shootout_core::load::Plan as LoadPlan;
 use shootout_core::page::task_failed;
 use shootout_core::pitfall::{Offload, PitfallRun};
 use shootout_core::{
@@ -73,7 +75,7 @@ use url::Url;
 
 use crate::cores::Cores;
 use crate::driver::Plan;
-use crate::split::{active, gather, round_robin};
+use crate::split::{active, gather, round_robin, shares};
 
 pub use crate::driver::DRIVER_ENV;
 
@@ -175,6 +177,26 @@ impl Runner for CompioRunner {
             async move { parse::parse(pages, extract) }
         });
         gather(pages.len(), answers, |i| pages[i].url.to_string())
+    }
+
+    fn load(&self, plan: &Arc<LoadPlan>) -> Vec<PageRecord> {
+        // Dealt round-robin, as every list is: core k sends every `active`-th request, so
+        // each core is asked R / active a second. Q is split as C is.
+        let offsets = plan.due.iter().copied();
+        let queues = shares(plan.queue, self.active);
+        let start = Instant::now();
+        let parts = round_robin(offsets, self.active)
+            .into_iter()
+            .zip(queues)
+            .map(|(requests, queue)| load::Part {
+                plan: plan.clone(),
+                requests,
+                start,
+                queue,
+            })
+            .collect();
+        let answers = self.cores.scatter(parts, load::load);
+        gather(plan.len(), answers, |i| plan.url(i).to_string())
     }
 
     fn pitfall(&self, urls: &[Url], offload: Offload) -> Option<PitfallRun> {

@@ -28,6 +28,7 @@ use url::Url;
 
 use crate::driver::Driver;
 use crate::knobs::{InvalidKnobs, Knobs, Scenario};
+use crate::load::{Load, Plan};
 use crate::model::Runner;
 use crate::page::Page;
 use crate::pitfall::Offload;
@@ -50,9 +51,15 @@ pub struct Job {
     pub scenario: Scenario,
     /// The knobs, the same for every contestant.
     pub knobs: Knobs,
-    /// `download`, `scrape` and `pitfall`: the URLs to fetch, in order.
+    /// `download`, `scrape` and `pitfall`: the URLs to fetch, in order. `load`: the pages
+    /// its requests cycle through (request i asks for `urls[i % len]?r=i`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<String>>,
+    /// `load`: when each request falls due, in microseconds from the start of the run, in
+    /// order ([`crate::load::Load::schedule`]): computed once by the harness, so every
+    /// contestant, in any language, is due at the same instants.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_us: Option<Vec<u64>>,
     /// `parse`: the in-memory pages, in a file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<PagesFile>,
@@ -179,6 +186,7 @@ impl Job {
             scenario,
             knobs,
             urls: None,
+            due_us: None,
             pages: None,
             crawl: None,
             offload: None,
@@ -217,7 +225,43 @@ impl Job {
             Scenario::Download | Scenario::Scrape | Scenario::Pitfall => {
                 self.urls.clone().unwrap_or_default()
             }
+            Scenario::Load => match self.plan() {
+                Ok(plan) => (0..plan.len()).map(|i| plan.url(i).to_string()).collect(),
+                Err(_) => Vec::new(),
+            },
         }
+    }
+
+    /// A `load` job's plan: its pages, its schedule, C and Q.
+    pub fn plan(&self) -> Result<Plan, JobError> {
+        let missing = |field| JobError::Missing {
+            scenario: self.scenario,
+            field,
+        };
+        let pages: Vec<Url> = self
+            .urls
+            .as_ref()
+            .ok_or(missing("urls"))?
+            .iter()
+            .map(|u| http_url(u))
+            .collect::<Result<_, _>>()?;
+        if pages.is_empty() {
+            return Err(missing("urls"));
+        }
+        let due = self.due_us.as_ref().ok_or(missing("due_us"))?;
+        if due.len() > Load::MAX_REQUESTS {
+            return Err(JobError::Malformed(format!(
+                "due_us holds {} requests, more than {}",
+                due.len(),
+                Load::MAX_REQUESTS
+            )));
+        }
+        Ok(Plan {
+            pages,
+            due: due.iter().map(|&us| Duration::from_micros(us)).collect(),
+            concurrency: self.knobs.concurrency,
+            queue: self.knobs.load.queue,
+        })
     }
 
     /// Checks the job and loads its inputs: the knobs within their limits, and the inputs its
@@ -256,6 +300,7 @@ impl Job {
                     })?
                     .read()?,
             ),
+            Scenario::Load => Inputs::Load(Arc::new(self.plan()?)),
             Scenario::Crawl => {
                 let crawl = self.crawl.as_ref().ok_or(JobError::Missing {
                     scenario: self.scenario,
@@ -360,6 +405,8 @@ pub enum Inputs {
     Parse(Vec<Page>),
     /// `pitfall`: the page URLs and where the parsing goes.
     Pitfall(Vec<Url>, Offload),
+    /// `load`: the pages, the schedule, C and Q.
+    Load(Arc<Plan>),
 }
 
 /// What running a scenario produced.
@@ -390,6 +437,7 @@ impl Inputs {
                 records: p.records,
                 lags: Some(p.lags),
             }),
+            Inputs::Load(plan) => records(runner.load(plan)),
         }
     }
 }

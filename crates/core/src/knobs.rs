@@ -10,6 +10,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::extract::Strategy;
+use crate::load::{InvalidLoad, Load};
 use crate::net::Net;
 
 /// One job that every contestant implements, in a file of the same name in every crate.
@@ -29,17 +30,21 @@ pub enum Scenario {
     /// Scrape N pages while a heartbeat measures how late the event loop runs, once per way
     /// of placing the parsing (inline, blocking call, blocking pool, rayon).
     Pitfall,
+    /// Open loop: requests fall due at a rate R for D, whatever happened to the earlier ones,
+    /// and each one's latency runs from when it was due ([`crate::load`]).
+    Load,
 }
 
 impl Scenario {
     /// Every scenario, in the order the tour runs them.
-    pub const ALL: [Scenario; 6] = [
+    pub const ALL: [Scenario; 7] = [
         Scenario::Sleep,
         Scenario::Download,
         Scenario::Scrape,
         Scenario::Crawl,
         Scenario::Parse,
         Scenario::Pitfall,
+        Scenario::Load,
     ];
 
     /// The lowercase name used on the command line and in JSON.
@@ -51,6 +56,7 @@ impl Scenario {
             Scenario::Crawl => "crawl",
             Scenario::Parse => "parse",
             Scenario::Pitfall => "pitfall",
+            Scenario::Load => "load",
         }
     }
 
@@ -66,6 +72,9 @@ impl Scenario {
             Scenario::Parse => "parse N in-memory pages: CPU-bound, where parallelism wins",
             Scenario::Pitfall => {
                 "scrape with a heartbeat on the event loop: parsing inline vs offloaded"
+            }
+            Scenario::Load => {
+                "open loop: GETs fall due at R/s for D s; latency from when each was due"
             }
         }
     }
@@ -95,9 +104,11 @@ impl Scenario {
         match self {
             Scenario::Parse => &[Strategy::Dom, Strategy::Stream, Strategy::Tokenize],
             Scenario::Pitfall => &[Strategy::Dom],
-            Scenario::Sleep | Scenario::Download | Scenario::Scrape | Scenario::Crawl => {
-                &[Strategy::Tokenize]
-            }
+            Scenario::Sleep
+            | Scenario::Download
+            | Scenario::Scrape
+            | Scenario::Crawl
+            | Scenario::Load => &[Strategy::Tokenize],
         }
     }
 }
@@ -110,7 +121,9 @@ impl fmt::Display for Scenario {
 
 /// The error for a scenario name that does not exist.
 #[derive(Debug, thiserror::Error)]
-#[error("unknown scenario '{0}' (expected one of: sleep, download, scrape, crawl, parse, pitfall)")]
+#[error(
+    "unknown scenario '{0}' (expected one of: sleep, download, scrape, crawl, parse, pitfall, load)"
+)]
 pub struct UnknownScenario(pub String);
 
 impl FromStr for Scenario {
@@ -149,6 +162,9 @@ pub struct Knobs {
     /// proxy, extra trusted CAs.
     #[serde(default)]
     pub net: Net,
+    /// The `load` scenario's rate R, duration D, spacing and queue Q.
+    #[serde(default)]
+    pub load: Load,
 }
 
 /// One of the numeric knobs, by the name a job's JSON gives it (`pages`, `latency_ms`, …).
@@ -292,6 +308,9 @@ pub enum InvalidKnobs {
         /// What is wrong with its value.
         why: String,
     },
+    /// The `load` knobs cannot be run (see [`Load::check`]).
+    #[error("load: {0}")]
+    Load(#[from] InvalidLoad),
     /// The site's pages (N × S) would not fit in memory.
     #[error(
         "pages {pages} × page_kb {page_kb} is {need_mib} MiB of pages, more than half of the \
@@ -326,6 +345,7 @@ impl Knobs {
         for knob in Knob::ALL {
             knob.check(knob.of(self))?;
         }
+        self.load.check()?;
         self.net
             .check()
             .map_err(|(field, why)| InvalidKnobs::Net { field, why })
@@ -374,6 +394,7 @@ impl Default for Knobs {
             max_body: Self::DEFAULT_MAX_BODY,
             extract: Strategy::default(),
             net: Net::default(),
+            load: Load::default(),
         }
     }
 }

@@ -42,6 +42,8 @@ pub mod ideal;
 pub mod job;
 pub mod journal;
 pub mod knobs;
+pub mod latency;
+pub mod load;
 pub mod model;
 pub mod net;
 pub mod page;

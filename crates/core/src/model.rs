@@ -6,6 +6,7 @@
 //! other languages that speak the same protocol, described by data.)
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -13,6 +14,7 @@ use url::Url;
 
 use crate::driver::{self, Driver};
 use crate::knobs::Knobs;
+use crate::load::Plan;
 use crate::page::Page;
 use crate::pitfall::{Offload, PitfallRun};
 use crate::record::PageRecord;
@@ -133,4 +135,9 @@ pub trait Runner {
         let _ = (urls, offload);
         None
     }
+    /// The open-loop scenario: each request of `plan` sent when it falls due (as soon as a
+    /// connection is free, if C are in flight), one record per request, in schedule order: a
+    /// response, a `timeout` a timeout after it fell due, or an `overload` if it fell due
+    /// with C in flight and Q waiting ([`crate::load`]).
+    fn load(&self, plan: &Arc<Plan>) -> Vec<PageRecord>;
 }

@@ -13,6 +13,7 @@ use url::Url;
 
 use crate::charset::to_utf8;
 use crate::extract::{Extracted, Strategy};
+use crate::latency::Span;
 use crate::record::{FetchError, Fetched, PageRecord};
 use crate::scope::resolve;
 
@@ -98,6 +99,7 @@ pub fn sleep_record(i: usize) -> PageRecord {
         size: 0,
         error: None,
         final_url: None,
+        latency: None,
     }
 }
 
@@ -113,6 +115,7 @@ pub fn download_record(url: &str, result: Result<Fetched, FetchError>) -> PageRe
             size: f.body.len(),
             error: status_error(f.status),
             final_url: f.final_url.map(String::from),
+            latency: f.span.map(Span::ready_now),
         },
     }
 }
@@ -178,6 +181,8 @@ fn scraped(
                 size: f.body.len(),
                 error: None,
                 final_url: f.final_url.map(String::from),
+                // Ready now, after parsing: a page that queued for a parser shows it here.
+                latency: f.span.map(Span::ready_now),
             };
             (record, e)
         }
@@ -198,6 +203,7 @@ pub fn parse_page(page: &Page, extract: Strategy) -> PageRecord {
         size: page.body.len(),
         error: None,
         final_url: None,
+        latency: None,
     }
 }
 
@@ -216,6 +222,7 @@ mod tests {
             content_type: Some(ct.into()),
             body: body.as_bytes().to_vec().into(),
             final_url: None,
+            span: None,
         })
     }
 

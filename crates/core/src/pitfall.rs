@@ -88,37 +88,6 @@ pub struct PitfallRun {
     pub lags: Vec<Duration>,
 }
 
-/// Summary statistics of heartbeat lags.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct LagStats {
-    /// Ticks observed.
-    pub ticks: usize,
-    /// The worst lag, in milliseconds.
-    pub max_ms: f64,
-    /// The 99th-percentile lag, in milliseconds (nearest rank).
-    pub p99_ms: f64,
-}
-
-impl LagStats {
-    /// Summarises `lags`.
-    pub fn of(lags: &[Duration]) -> LagStats {
-        let mut ms: Vec<f64> = lags.iter().map(|d| d.as_secs_f64() * 1e3).collect();
-        ms.sort_by(f64::total_cmp);
-        let rank = |q: f64| {
-            if ms.is_empty() {
-                0.0
-            } else {
-                ms[((q * ms.len() as f64).ceil() as usize).clamp(1, ms.len()) - 1]
-            }
-        };
-        LagStats {
-            ticks: ms.len(),
-            max_ms: ms.last().copied().unwrap_or(0.0),
-            p99_ms: rank(0.99),
-        }
-    }
-}
-
 /// The rayon pool of the [`Offload::Rayon`] variant, for `contestant`: T threads, like every
 /// other pool, named so a profile shows whose they are. One function, so the three runtimes'
 /// pitfalls offload to the very same kind of pool.
@@ -136,14 +105,6 @@ pub fn offload_pool(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn stats_use_nearest_rank() {
-        let lags: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
-        let s = LagStats::of(&lags);
-        assert_eq!((s.ticks, s.max_ms, s.p99_ms), (100, 100.0, 99.0));
-        assert_eq!(LagStats::of(&[]), LagStats::default());
-    }
 
     #[test]
     fn variants_round_trip_by_name() {

@@ -11,6 +11,8 @@ use std::str::FromStr;
 use bytes::Bytes;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::latency::{Latency, Span};
+
 /// What an HTTP engine hands back for a request that got a response, whatever its status.
 #[derive(Clone, Debug)]
 pub struct Fetched {
@@ -23,6 +25,9 @@ pub struct Fetched {
     pub body: Bytes,
     /// Where the response really came from, when redirects were followed to get it.
     pub final_url: Option<url::Url>,
+    /// When the request was taken up and when its body was complete, as the engine that made
+    /// it stamped them (see [`crate::latency`]); `None` where no engine made it.
+    pub span: Option<Span>,
 }
 
 impl Fetched {
@@ -88,6 +93,10 @@ pub enum FetchError {
     /// its page was finished (it was being fetched, or still queued).
     #[error("cancelled: {0}")]
     Cancelled(String),
+    /// An open-loop (`load`) request fell due with C requests in flight and Q waiting, so it
+    /// was refused without being sent (see [`crate::load`]). It has no latency.
+    #[error("overload: {0}")]
+    Overload(String),
 }
 
 impl FetchError {
@@ -106,6 +115,7 @@ impl FetchError {
             FetchError::Redirect(_) => "redirect",
             FetchError::Robots(_) => "robots",
             FetchError::Cancelled(_) => "cancelled",
+            FetchError::Overload(_) => "overload",
         }
     }
 }
@@ -140,6 +150,7 @@ impl FromStr for FetchError {
             "redirect" => FetchError::Redirect(rest.to_owned()),
             "robots" => FetchError::Robots(rest.to_owned()),
             "cancelled" => FetchError::Cancelled(rest.to_owned()),
+            "overload" => FetchError::Overload(rest.to_owned()),
             _ => return Err(bad()),
         })
     }
@@ -168,6 +179,12 @@ pub struct PageRecord {
     /// is the final URL's, while `url` stays the URL that was asked for. Absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub final_url: Option<String>,
+    /// How long the request took, from when it was due to its body and to this record
+    /// ([`crate::latency`]): `{"body_us": …, "ready_us": …}`. Absent where nothing was
+    /// fetched (`sleep`, `parse`), and for a request that got no response in a closed-loop
+    /// scenario. Never compared by verification.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<Latency>,
 }
 
 impl PageRecord {
@@ -181,6 +198,7 @@ impl PageRecord {
             size: 0,
             error: Some(error),
             final_url: None,
+            latency: None,
         }
     }
 
@@ -245,6 +263,7 @@ mod tests {
             FetchError::Redirect("loop back to http://h/a".into()),
             FetchError::Robots("disallowed by http://h/robots.txt".into()),
             FetchError::Cancelled("interrupted".into()),
+            FetchError::Overload("50 in flight and 1000 waiting".into()),
         ];
         for e in all {
             let back: FetchError = e.to_string().parse().expect("round trip");
@@ -273,6 +292,21 @@ mod tests {
         assert_eq!(v["final_url"], "http://x/dir/");
         let back: PageRecord = serde_json::from_value(v).expect("deserialise");
         assert_eq!(back, moved);
+        // So does `latency`, where the request was timed.
+        let timed = PageRecord {
+            latency: Some(Latency {
+                body_us: 1500,
+                ready_us: 1700,
+            }),
+            ..moved
+        };
+        let v: serde_json::Value = serde_json::to_value(&timed).expect("serialise");
+        assert_eq!(
+            v["latency"],
+            serde_json::json!({"body_us": 1500, "ready_us": 1700})
+        );
+        let back: PageRecord = serde_json::from_value(v).expect("deserialise");
+        assert_eq!(back, timed);
     }
 
     #[test]
@@ -282,6 +316,7 @@ mod tests {
             content_type: None,
             body: Bytes::new(),
             final_url: None,
+            span: None,
         };
         assert!(f.is_html());
         f.content_type = Some("text/HTML; charset=utf-8".into());

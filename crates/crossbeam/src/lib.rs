@@ -26,13 +26,16 @@
 
 mod crawl;
 mod download;
+mod load;
 mod parse;
 mod pipeline;
 mod scrape;
 mod sleep;
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use shootout_core::load::Plan;
 use shootout_core::{
     CrawlSpec, Family, Knobs, Model, Page, PageRecord, Runner, SetupError, Strategy,
 };
@@ -105,5 +108,9 @@ impl Runner for CrossbeamRunner {
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
         parse::parse(&self.stages, pages, self.extract)
+    }
+
+    fn load(&self, plan: &Arc<Plan>) -> Vec<PageRecord> {
+        load::load(&self.client, plan)
     }
 }

@@ -2,7 +2,9 @@
 
 use std::io::{self, Read};
 use std::sync::Arc;
+use std::time::Instant;
 
+use shootout_core::latency::Span;
 use shootout_core::net::{Pacer, Redirects};
 use shootout_core::{FetchError, Fetched, Knobs, Scope};
 use ureq::tls::TlsConfig;
@@ -67,6 +69,20 @@ impl BlockingClient {
         self.contained(url, None)
     }
 
+    /// [`BlockingClient::get`] for a request that fell due at `due` (the open-loop `load`
+    /// scenario): its latency is stamped from `due`. One that is already a timeout past due
+    /// when a thread takes it up is a `timeout` at once, unsent; one sent in time has the
+    /// agent's whole timeout from then (ureq's deadline is set per agent), so it may end up to
+    /// one timeout later than the async engine's would.
+    pub fn get_due(&self, url: &Url, due: Instant) -> Result<Fetched, FetchError> {
+        if due.elapsed().as_millis() >= u128::from(self.timeout_ms) {
+            return Err(FetchError::Timeout(self.timeout_ms));
+        }
+        let mut fetched = self.get(url)?;
+        fetched.span = fetched.span.map(|s| Span { due, body: s.body });
+        Ok(fetched)
+    }
+
     /// [`BlockingClient::get`] for a crawl: a redirect out of `scope` is a `redirect` error,
     /// not followed.
     pub fn get_within(&self, url: &Url, scope: &Scope) -> Result<Fetched, FetchError> {
@@ -79,12 +95,14 @@ impl BlockingClient {
     }
 
     fn follow(&self, url: &Url, scope: Option<&Scope>) -> Result<Fetched, FetchError> {
+        let due = Instant::now();
         let mut trail = Redirects::new(url, self.max_redirects, scope);
         loop {
             std::thread::sleep(self.pacer.reserve(trail.current()));
             let (mut fetched, location) = self.exchange(trail.current())?;
             if !trail.next(fetched.status, location.as_deref())? {
                 fetched.final_url = trail.final_url();
+                fetched.span = Some(Span::since(due));
                 return Ok(fetched);
             }
         }
@@ -125,6 +143,7 @@ impl BlockingClient {
             content_type,
             body: body.into(),
             final_url: None,
+            span: None,
         };
         Ok((fetched, location))
     }

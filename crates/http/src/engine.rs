@@ -28,7 +28,7 @@ use std::io;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_lock::Semaphore;
 use bytes::{Bytes, BytesMut};
@@ -42,6 +42,7 @@ use hyper::client::conn::http1::{self, SendRequest};
 use hyper::header::{CONTENT_TYPE, HOST, HeaderValue, LOCATION, USER_AGENT};
 use hyper::{Request, Response};
 use rustls_pki_types::ServerName;
+use shootout_core::latency::Span;
 use shootout_core::net::{Pacer, Redirects};
 use shootout_core::{FetchError, Fetched, Knobs, Net, Scope};
 use smol_hyper::rt::FuturesIo;
@@ -145,6 +146,21 @@ impl<R: Runtime> AsyncClient<R> {
         self.fetch(url, None).await
     }
 
+    /// [`AsyncClient::get`] for a request that fell due at `due` (the open-loop `load`
+    /// scenario): its latency is stamped from `due`, and its timeout runs from `due` too, the
+    /// wait for a connection slot included, so a request queued past its timeout ends as a
+    /// `timeout` then, not a timeout after it was finally sent.
+    pub async fn get_due(&self, url: &Url, due: Instant) -> Result<Fetched, FetchError> {
+        let left = (due + self.timeout).saturating_duration_since(Instant::now());
+        let deadline = async {
+            self.runtime.sleep(left).await;
+            Err(FetchError::Timeout(self.timeout.as_millis() as u64))
+        };
+        let mut fetched = futures_lite::future::or(self.fetch(url, None), deadline).await?;
+        fetched.span = fetched.span.map(|s| Span { due, body: s.body });
+        Ok(fetched)
+    }
+
     /// [`AsyncClient::get`] for a crawl: a redirect out of `scope` is a `redirect` error,
     /// not followed.
     pub async fn get_within(&self, url: &Url, scope: &Scope) -> Result<Fetched, FetchError> {
@@ -152,6 +168,8 @@ impl<R: Runtime> AsyncClient<R> {
     }
 
     async fn fetch(&self, url: &Url, scope: Option<&Scope>) -> Result<Fetched, FetchError> {
+        // Taken up now: a wait for a connection slot counts in the request's latency.
+        let due = Instant::now();
         let _slot = self.in_flight.acquire().await;
         let mut trail = Redirects::new(url, self.max_redirects, scope);
         loop {
@@ -168,6 +186,7 @@ impl<R: Runtime> AsyncClient<R> {
             if !trail.next(got.fetched.status, got.location.as_deref())? {
                 let mut fetched = got.fetched;
                 fetched.final_url = trail.final_url();
+                fetched.span = Some(Span::since(due));
                 return Ok(fetched);
             }
         }
@@ -237,6 +256,7 @@ impl<R: Runtime> AsyncClient<R> {
                 content_type,
                 body,
                 final_url: None,
+                span: None,
             },
             location,
         })

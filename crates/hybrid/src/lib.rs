@@ -22,6 +22,7 @@ mod scrape;
 use std::sync::Arc;
 use std::time::Duration;
 
+use shootout_core::load::Plan;
 use shootout_core::pitfall::{Offload, PitfallRun};
 use shootout_core::{
     CrawlSpec, Family, Knobs, Model, Page, PageRecord, Runner, SetupError, Strategy,
@@ -130,6 +131,14 @@ impl Runner for HybridRunner {
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
         self.runtime
             .block_on(parse::parse(&self.pool, pages, self.extract))
+    }
+
+    fn load(&self, plan: &Arc<Plan>) -> Vec<PageRecord> {
+        // No CPU work: tokio's open loop, on hybrid's own runtime.
+        self.runtime.block_on(shootout_tokio::load::load(
+            self.client.clone(),
+            plan.clone(),
+        ))
     }
 
     fn pitfall(&self, urls: &[Url], offload: Offload) -> Option<PitfallRun> {

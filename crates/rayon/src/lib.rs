@@ -22,13 +22,16 @@
 
 mod crawl;
 mod download;
+mod load;
 mod parse;
 mod scrape;
 mod sleep;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use rayon::ThreadPool;
+use shootout_core::load::Plan;
 use shootout_core::{
     CrawlSpec, Family, Knobs, Model, Page, PageRecord, Runner, SetupError, Strategy,
 };
@@ -107,5 +110,9 @@ impl Runner for RayonRunner {
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
         parse::parse(&self.cpu, pages, self.extract)
+    }
+
+    fn load(&self, plan: &Arc<Plan>) -> Vec<PageRecord> {
+        load::load(&self.io, &self.client, plan)
     }
 }

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use shootout_core::ideal::Bound;
+use shootout_core::latency::Tail;
 use shootout_core::{Knobs, Scenario, Strategy};
 
 use shootout_lab::harness::Row;
@@ -30,6 +31,17 @@ pub fn knobs_line(
         Scenario::Download | Scenario::Scrape | Scenario::Pitfall => format!(
             "{} pages of {} KiB, L={} ms per response",
             knobs.pages, knobs.page_kb, knobs.latency_ms
+        ),
+        Scenario::Load => format!(
+            "{}/s for {} s ({} spacing) over {} pages of {} KiB, L={} ms per response; at most \
+             Q={} waiting",
+            knobs.load.rate,
+            knobs.load.duration_ms as f64 / 1e3,
+            knobs.load.spacing,
+            knobs.pages,
+            knobs.page_kb,
+            knobs.latency_ms,
+            knobs.load.queue
         ),
     };
     if scenario == Scenario::Crawl && max_pages < usize::MAX {
@@ -89,6 +101,9 @@ pub fn rank(a: &Row, b: &Row) -> std::cmp::Ordering {
 pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[Row]) -> String {
     if scenario == Scenario::Pitfall {
         return pitfall_table(knobs, rows);
+    }
+    if scenario == Scenario::Load {
+        return load_table(knobs, rows);
     }
     let strategies = strategies_of(rows);
     let several = strategies.len() > 1;
@@ -305,6 +320,86 @@ fn below_ideal_note(rows: &[&Row], with_strategy: bool) -> String {
             LATENCY_TOLERANCE * 100.0
         );
     }
+    out
+}
+
+/// The open-loop table: per contestant, the rate it achieved and the latency percentiles from
+/// when each request was due, best p99 first, with the overloads and timeouts that have no
+/// place among them.
+fn load_table(knobs: &Knobs, rows: &[Row]) -> String {
+    let mut rows: Vec<&Row> = rows.iter().collect();
+    let p99 = |r: &Row| r.latency.as_ref().map_or(f64::MAX, |t| t.p99_ms);
+    rows.sort_by(|a, b| b.verified.cmp(&a.verified).then(p99(a).total_cmp(&p99(b))));
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\nload: {}; C={} in flight, T={} threads",
+        knobs_line(Scenario::Load, knobs, usize::MAX, &[])
+            .split("; C=")
+            .next()
+            .unwrap_or(""),
+        knobs.concurrency,
+        knobs.threads
+    );
+    let mut table = TextTable::new(&[
+        ("contestant", Align::Left),
+        ("T", Align::Right),
+        ("C", Align::Right),
+        ("driver", Align::Left),
+        ("got/s", Align::Right),
+        ("p50", Align::Right),
+        ("p90", Align::Right),
+        ("p99", Align::Right),
+        ("p99.9", Align::Right),
+        ("max", Align::Right),
+        ("p99×L", Align::Right),
+        ("refused", Align::Right),
+        ("timeout", Align::Right),
+        ("cpu", Align::Right),
+        ("peak mem", Align::Right),
+        ("verified", Align::Left),
+    ]);
+    let dash = || "—".to_owned();
+    let ms = |v: f64| human_secs(v / 1e3);
+    let ideal_ms = knobs.latency_ms as f64;
+    for r in &rows {
+        let t = r.latency.as_ref();
+        let pct = |f: fn(&Tail) -> f64| t.map_or_else(dash, |t| ms(f(t)));
+        table.row(vec![
+            r.contestant.clone(),
+            r.threads.to_string(),
+            r.concurrency.to_string(),
+            driver_cell(r),
+            r.achieved_per_s.map_or_else(dash, |x| format!("{x:.0}")),
+            pct(|t| t.p50_ms),
+            pct(|t| t.p90_ms),
+            pct(|t| t.p99_ms),
+            pct(|t| t.p999_ms),
+            pct(|t| t.max_ms),
+            t.filter(|_| ideal_ms > 0.0)
+                .map_or_else(dash, |t| format!("{:.2}", t.p99_ms / ideal_ms)),
+            r.overloads.map_or_else(dash, |n| n.to_string()),
+            r.timeouts.map_or_else(dash, |n| n.to_string()),
+            r.cpu_s.map_or_else(dash, human_secs),
+            r.peak_rss_mb.map_or_else(dash, |x| format!("{x:.1} MiB")),
+            if r.verified { "✓" } else { "✗" }.to_owned(),
+        ]);
+    }
+    out.push_str(&table.render());
+    for r in rows.iter().filter(|r| !r.verified) {
+        let _ = writeln!(out, "  ✗ {}: {}", r.contestant, r.problems.join("; "));
+    }
+    let _ = writeln!(
+        out,
+        "  note: each request is timed from when it fell due, not from when it was sent, so \
+         a stall counts for every request it delayed. p99×L is the p99 over the ideal, the \
+         server's hold L. refused: due with C in flight and Q waiting (no latency); timeout: \
+         unanswered {} after it fell due. got/s: responses per second of wall. The whole \
+         histogram is in --json (`latency.hist`).",
+        human_secs(knobs.timeout().as_secs_f64())
+    );
+    out.push_str(&program_notes(Scenario::Load, rows.iter().copied()));
+    out.push_str(&fallback_note(rows.iter().copied()));
     out
 }
 

@@ -8,6 +8,7 @@
 use std::fmt::Write as _;
 
 use serde::Serialize;
+use shootout_core::load::Load;
 use shootout_core::{Family, Knobs, Scenario, Strategy};
 
 use shootout_lab::harness::{Entry, Point, Row, runs_for};
@@ -57,6 +58,7 @@ impl Step {
             concurrency: self.point.concurrency,
             threads: self.point.threads,
             extract: self.strategies.first().copied().unwrap_or_default(),
+            load: self.point.load.unwrap_or_default(),
             ..Knobs::default()
         }
     }
@@ -94,6 +96,16 @@ impl Step {
             "shootout run {} -n {} -l {} -s {} -c {} -t {} --runs {runs}",
             self.scenario, p.pages, p.latency_ms, p.page_kb, p.concurrency, p.threads
         );
+        if let Some(load) = p.load {
+            let _ = write!(
+                cmd,
+                " --rate {} --duration-s {} --spacing {} --queue {}",
+                load.rate,
+                load.duration_ms as f64 / 1e3,
+                load.spacing,
+                load.queue
+            );
+        }
         if self.scenario.parses() {
             let names: Vec<&str> = self.strategies.iter().map(|s| s.name()).collect();
             let _ = write!(cmd, " --extract {}", names.join(","));
@@ -133,6 +145,7 @@ pub fn suite(size: Size, cores: usize) -> Vec<Step> {
                 page_kb: 64,
                 concurrency: 10,
                 threads: cores,
+                load: None,
             },
             &[1, 10, 100, 1_000, 10_000][..],
             200,
@@ -144,6 +157,7 @@ pub fn suite(size: Size, cores: usize) -> Vec<Step> {
                 page_kb: 16,
                 concurrency: 10,
                 threads: cores,
+                load: None,
             },
             &[1, 10, 100][..],
             40,
@@ -155,7 +169,10 @@ pub fn suite(size: Size, cores: usize) -> Vec<Step> {
             id: scenario.name().to_owned(),
             section: Section::Scenarios,
             scenario,
-            point: base,
+            point: Point {
+                load: (scenario == Scenario::Load).then(Load::default),
+                ..base
+            },
             strategies: scenario.default_strategies().to_vec(),
             naive: scenario == Scenario::Parse,
             concurrent_only: false,
@@ -176,6 +193,7 @@ pub fn suite(size: Size, cores: usize) -> Vec<Step> {
                     page_kb: 4,
                     concurrency: c,
                     threads: cores,
+                    load: None,
                 },
                 strategies: vec![Strategy::default()],
                 naive: false,
@@ -200,6 +218,7 @@ pub fn suite(size: Size, cores: usize) -> Vec<Step> {
                 page_kb: 64,
                 concurrency: 10,
                 threads: t,
+                load: None,
             },
             strategies: vec![Strategy::Dom, Strategy::default()],
             naive: false,

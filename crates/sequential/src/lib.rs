@@ -17,12 +17,15 @@
 
 mod crawl;
 mod download;
+mod load;
 mod parse;
 mod scrape;
 mod sleep;
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use shootout_core::load::Plan;
 use shootout_core::model::Effective;
 use shootout_core::{
     CrawlSpec, Family, Knobs, Model, Page, PageRecord, Runner, SetupError, Strategy,
@@ -88,5 +91,9 @@ impl Runner for SequentialRunner {
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
         parse::parse(pages, self.extract)
+    }
+
+    fn load(&self, plan: &Arc<Plan>) -> Vec<PageRecord> {
+        load::load(&self.client, plan)
     }
 }

@@ -20,6 +20,7 @@
 mod bounded;
 mod crawl;
 mod download;
+mod load;
 mod parse;
 mod pitfall;
 mod scrape;
@@ -33,6 +34,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use futures_lite::FutureExt;
+use shootout_core::load::Plan;
 use shootout_core::page::task_failed;
 use shootout_core::pitfall::{Offload, PitfallRun};
 use shootout_core::{
@@ -155,6 +157,14 @@ impl Runner for SmolRunner {
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
         self.block_on(parse::parse(pages, self.extract))
+    }
+
+    fn load(&self, plan: &Arc<Plan>) -> Vec<PageRecord> {
+        self.block_on(load::load(
+            &self.executor,
+            self.client.clone(),
+            plan.clone(),
+        ))
     }
 
     fn pitfall(&self, urls: &[Url], offload: Offload) -> Option<PitfallRun> {

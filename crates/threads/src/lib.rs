@@ -21,13 +21,16 @@
 mod crawl;
 mod download;
 mod gate;
+mod load;
 mod parse;
 mod pool;
 mod scrape;
 mod sleep;
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use shootout_core::load::Plan;
 use shootout_core::{
     CrawlSpec, Family, Knobs, Model, Page, PageRecord, Runner, SetupError, Strategy,
 };
@@ -109,5 +112,9 @@ impl Runner for ThreadsRunner {
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
         parse::parse(pages, self.threads, self.extract)
+    }
+
+    fn load(&self, plan: &Arc<Plan>) -> Vec<PageRecord> {
+        load::load(&self.client, plan)
     }
 }

@@ -18,7 +18,9 @@
 //! - `crawl.rs`: a coordinator with a queue and an `mpsc` channel, C pages in flight;
 //! - `parse.rs`: `spawn_blocking` per page on a blocking pool of T threads;
 //! - `pitfall.rs`: scrape with a heartbeat task alongside, parsing inline, after a blocking
-//!   `std::thread::sleep`, on `spawn_blocking`, or on a rayon pool of T threads.
+//!   `std::thread::sleep`, on `spawn_blocking`, or on a rayon pool of T threads;
+//! - `load.rs`: the open loop: a dispatcher on tokio's timer spawns each request as it falls
+//!   due.
 //!
 //! The HTTP client is [`shootout_http::engine::AsyncClient`] over tokio's `TcpStream`, the same
 //! engine async-std and smol use, so the runtime is the only variable.
@@ -32,6 +34,7 @@ pub mod bounded;
 pub mod crawl;
 pub mod download;
 pub mod lessons;
+pub mod load;
 pub mod parse;
 pub mod pitfall;
 pub mod scrape;
@@ -40,6 +43,7 @@ pub mod sleep;
 use std::sync::Arc;
 use std::time::Duration;
 
+use shootout_core::load::Plan;
 use shootout_core::pitfall::{Offload, PitfallRun};
 use shootout_core::{
     CrawlSpec, Family, Knobs, Model, Page, PageRecord, Runner, SetupError, Strategy,
@@ -177,6 +181,11 @@ impl Runner for TokioRunner {
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
         self.runtime.block_on(parse::parse(pages, self.extract))
+    }
+
+    fn load(&self, plan: &Arc<Plan>) -> Vec<PageRecord> {
+        self.runtime
+            .block_on(load::load(self.client.clone(), plan.clone()))
     }
 
     fn pitfall(&self, urls: &[Url], offload: Offload) -> Option<PitfallRun> {

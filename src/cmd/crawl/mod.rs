@@ -254,6 +254,7 @@ fn knobs(args: &CrawlArgs) -> Knobs {
             proxy: args.net.proxy.clone(),
             ca_pem: args.net.ca_cert.clone(),
         },
+        load: Default::default(),
     }
 }
 

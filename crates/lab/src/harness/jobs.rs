@@ -147,6 +147,10 @@ pub fn site_job(
         Scenario::Download | Scenario::Scrape | Scenario::Pitfall => {
             job.urls = Some(site.page_urls().into_iter().map(String::from).collect());
         }
+        Scenario::Load => {
+            job.urls = Some(site.page_urls().into_iter().map(String::from).collect());
+            job.due_us = Some(knobs.load.schedule());
+        }
         Scenario::Parse => job.pages = Some(pages_file(site, false, dir, "parse")?),
         Scenario::Crawl => {
             job.crawl = Some(CrawlJob {

@@ -7,7 +7,9 @@ use serde::Serialize;
 use shootout_core::driver::Reactor;
 use shootout_core::ideal::{Bound, Ideal};
 use shootout_core::job::Job;
-use shootout_core::pitfall::{LagStats, Offload};
+use shootout_core::latency::{self, Latency, Tail};
+use shootout_core::load::Load;
+use shootout_core::pitfall::Offload;
 use shootout_core::verify::verify;
 use shootout_core::{Family, Knobs, Scenario, Strategy};
 
@@ -33,7 +35,7 @@ pub enum RowKind {
 /// The knobs a row was asked to run with: the point of a sweep. A contestant may use fewer
 /// (the sequential baseline is held to C = 1, T = 1); [`Row::threads`] and
 /// [`Row::concurrency`] say what it really used.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Point {
     /// N.
     pub pages: usize,
@@ -45,6 +47,9 @@ pub struct Point {
     pub concurrency: usize,
     /// T.
     pub threads: usize,
+    /// For `load` rows only: the rate, duration, spacing and queue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub load: Option<Load>,
 }
 
 impl Point {
@@ -56,6 +61,15 @@ impl Point {
             page_kb: knobs.page_kb,
             concurrency: knobs.concurrency,
             threads: knobs.threads,
+            load: None,
+        }
+    }
+
+    /// The point of a run of `scenario` with `knobs`: the load knobs only where they apply.
+    pub fn of_run(scenario: Scenario, knobs: &Knobs) -> Point {
+        Point {
+            load: (scenario == Scenario::Load).then_some(knobs.load),
+            ..Point::of(knobs)
         }
     }
 }
@@ -97,8 +111,18 @@ pub struct Row {
     pub driver_fallback: Option<String>,
     /// Records returned.
     pub records: usize,
-    /// Records that carry an error (404s included).
+    /// Records that carry an error (404s included; for `load`, overloads and timeouts too).
     pub errors: usize,
+    /// For `load`: requests refused because C were in flight and Q waiting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overloads: Option<usize>,
+    /// For `load`: requests that timed out (a timeout after they fell due).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeouts: Option<usize>,
+    /// For `load`: responses received per second of wall time (the asked rate is in
+    /// `point.load.rate`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub achieved_per_s: Option<f64>,
     /// Wall time of the scenario, or `None` if the run crashed.
     pub wall_s: Option<f64>,
     /// For a median row: the fastest wall time of the runs it summarises (crashed runs aside).
@@ -121,6 +145,19 @@ pub struct Row {
     pub server_cpu_s: Option<f64>,
     /// Peak resident memory of the contestant's process, in MiB.
     pub peak_rss_mb: Option<f64>,
+    /// Each request's latency, from when it was due to when its record was ready
+    /// (crates/core/src/latency.rs), binned into an HdrHistogram: percentiles and the whole
+    /// histogram. Every repetition of the run is binned into one histogram (a median row
+    /// carries its median run's). `None` where nothing was fetched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latency: Option<Tail>,
+    /// From due to the body's end, where parsing comes after it (`scrape`, `crawl`,
+    /// `pitfall`): [`Row::latency`] less the wait for a parser and the parse.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_latency: Option<Tail>,
+    /// For `pitfall`: every heartbeat's lateness in one HdrHistogram, as [`Row::latency`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub heartbeat: Option<Tail>,
     /// For `pitfall`: the worst heartbeat lag, in ms.
     pub heartbeat_max_ms: Option<f64>,
     /// For `pitfall`: the 99th-percentile heartbeat lag, in ms.
@@ -193,6 +230,13 @@ pub fn rescore(row: &mut Row, contestant: Contestant, job: &Job, truth: &Truth) 
 }
 
 fn ideal_of(contestant: Contestant, job: &Job, truth: &Truth) -> Ideal {
+    if let Some(last) = open_loop_end(job) {
+        // Open loop: no run ends before its last request falls due and is held L.
+        return Ideal {
+            latency_bound: last + job.knobs.latency(),
+            cpu_bound: Duration::ZERO,
+        };
+    }
     let eff = contestant.effective(&job.knobs);
     // More threads than cores cannot parse faster than one per core.
     let parallel = eff.threads.min(shootout_core::knobs::available_threads());
@@ -203,6 +247,15 @@ fn ideal_of(contestant: Contestant, job: &Job, truth: &Truth) -> Ideal {
         truth.single_core,
         parallel,
     )
+}
+
+/// When an open-loop (`load`) job's last request falls due, from the start; `None` for the
+/// other scenarios.
+fn open_loop_end(job: &Job) -> Option<Duration> {
+    (job.scenario == Scenario::Load)
+        .then(|| job.due_us.as_ref()?.last().copied())
+        .flatten()
+        .map(Duration::from_micros)
 }
 
 /// Scores a run: verifies its records and sets it against the ideal time. A run that ended
@@ -230,6 +283,9 @@ pub fn score(contestant: Contestant, job: &Job, truth: &Truth, run: ChildRun) ->
         driver_fallback: None,
         records: run.records.len(),
         errors: run.records.iter().filter(|r| !r.is_ok()).count(),
+        overloads: None,
+        timeouts: None,
+        achieved_per_s: None,
         wall_s: None,
         wall_min_s: None,
         wall_max_s: None,
@@ -240,13 +296,16 @@ pub fn score(contestant: Contestant, job: &Job, truth: &Truth, run: ChildRun) ->
         cpu_s: None,
         server_cpu_s: None,
         peak_rss_mb: None,
+        latency: None,
+        body_latency: None,
+        heartbeat: None,
         heartbeat_max_ms: None,
         heartbeat_p99_ms: None,
         verified: false,
         problems: Vec::new(),
         runs: 1,
         reps: 1,
-        point: Point::of(&job.knobs),
+        point: Point::of_run(job.scenario, &job.knobs),
         runtime: BTreeMap::new(),
     };
     let reported = run.end.as_ref().ok().and_then(|d| d.driver.clone());
@@ -305,18 +364,50 @@ pub fn score(contestant: Contestant, job: &Job, truth: &Truth, run: ChildRun) ->
             row.wall_s = Some(wall_s);
             row.wall_over_ideal = (ideal_s > 0.0).then(|| wall_s / ideal_s);
             row.pages_per_s = (wall_s > 0.0).then(|| run.records.len() as f64 / wall_s);
+            if job.scenario == Scenario::Load {
+                let kind = |k: &str| {
+                    run.records
+                        .iter()
+                        .filter(|r| r.error.as_ref().is_some_and(|e| e.kind() == k))
+                        .count()
+                };
+                let (overloads, timeouts) = (kind("overload"), kind("timeout"));
+                let answered = run.records.len() - overloads - timeouts;
+                row.overloads = Some(overloads);
+                row.timeouts = Some(timeouts);
+                row.achieved_per_s = (wall_s > 0.0).then(|| answered as f64 / wall_s);
+            }
             row.cpu_s = Some(done.cpu().as_secs_f64());
             row.peak_rss_mb = Some(done.peak_rss as f64 / (1024.0 * 1024.0));
             if let Some(lags) = done.lags() {
-                let h = LagStats::of(&lags);
-                row.heartbeat_max_ms = Some(h.max_ms);
-                row.heartbeat_p99_ms = Some(h.p99_ms);
-                if h.ticks == 0 {
-                    row.problems.push("the heartbeat never ticked".into());
+                match Tail::of(lags.iter().map(|&d| latency::micros(d))) {
+                    Ok(Some(h)) => {
+                        row.heartbeat_max_ms = Some(h.max_ms);
+                        row.heartbeat_p99_ms = Some(h.p99_ms);
+                        row.heartbeat = Some(h);
+                    }
+                    Ok(None) => row.problems.push("the heartbeat never ticked".into()),
+                    Err(e) => row.problems.push(e.to_string()),
                 }
             }
+            // Binned here, after the child's clock stopped: its hot path only stamped them.
+            let all = || run.records.iter().chain(run.repeated.iter().flatten());
+            let lat =
+                |f: fn(&Latency) -> u64| Tail::of(all().filter_map(|r| r.latency.as_ref().map(f)));
+            match (lat(|l| l.ready_us), lat(|l| l.body_us)) {
+                (Ok(ready), Ok(body)) => {
+                    if job.scenario.parses() {
+                        row.body_latency = body;
+                    }
+                    row.latency = ready;
+                }
+                (Err(e), _) | (_, Err(e)) => row.problems.push(e.to_string()),
+            }
             row.runtime = done.runtime;
-            let too_fast = under_the_latency_bound(wall, ideal.latency_bound);
+            // An open loop cannot end before its last request fell due; it may end before
+            // that request's L is up, if it was refused.
+            let bound = open_loop_end(job).unwrap_or(ideal.latency_bound);
+            let too_fast = under_the_latency_bound(wall, bound);
             row.verified = verdict.ok() && too_fast.is_none() && row.problems.is_empty();
             row.problems.extend(verdict.problems);
             row.problems.extend(too_fast);

@@ -70,6 +70,13 @@ pub fn truth(
             (expectation, levels, share)
         }
         Scenario::Parse => (site.expect_parse(), Vec::new(), 1.0),
+        // The open loop's ideal is its schedule's (the last request due, then held L), which
+        // the job carries: see `score::ideal_of`.
+        Scenario::Load => (
+            site.expect_load(knobs.load.schedule().len()),
+            Vec::new(),
+            0.0,
+        ),
     };
     let mut truth = Truth {
         expectation,

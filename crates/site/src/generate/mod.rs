@@ -158,6 +158,27 @@ impl Site {
         Expectation::exact(records, fields)
     }
 
+    /// Ground truth for `load` with `requests` requests: request i asks for input page
+    /// `i % pages` as its own URL (`?r=i`, see [`shootout_core::load::request_url`]), and may
+    /// be refused (`overload`) or time out in place of its page.
+    pub fn expect_load(&self, requests: usize) -> Expectation {
+        let pages: Vec<(Url, PageRecord)> = input_paths(&self.spec)
+            .map(|path| (self.url(&path), self.expected_record(&path)))
+            .collect();
+        let records = (0..requests)
+            .filter_map(|i| {
+                let (url, truth) = pages.get(i % pages.len().max(1))?;
+                Some(PageRecord {
+                    url: shootout_core::load::request_url(url, i).into(),
+                    ..truth.clone()
+                })
+            })
+            .collect();
+        let mut e = Expectation::exact(records, Fields::Transfer);
+        e.open_loop = true;
+        e
+    }
+
     /// Ground truth for `parse` of [`Site::pages_in_memory`]: no HTTP, so no status.
     pub fn expect_parse(&self) -> Expectation {
         let mut e = self.expect_pages(Fields::Full);
@@ -252,6 +273,7 @@ impl Site {
                 size: NOT_FOUND.len(),
                 error: Some(FetchError::Status(404)),
                 final_url: None,
+                latency: None,
             },
             Some(r) => PageRecord {
                 url,
@@ -261,6 +283,7 @@ impl Site {
                 size: r.body.len(),
                 error: None,
                 final_url: None,
+                latency: None,
             },
         }
     }
@@ -322,6 +345,7 @@ pub fn scrape_resource(url: &str, resource: &Resource, extract: Strategy) -> Pag
             content_type: Some(resource.content_type.to_owned()),
             body: resource.body.clone(),
             final_url: None,
+            span: None,
         }),
         extract,
     )
