@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use shootout_core::knobs::{Knob, available_threads};
+use shootout_core::knobs::{Knob, Shape, available_threads};
 use shootout_core::load::{Load, Spacing};
 use shootout_core::{Knobs, Net, Strategy};
 use shootout_lab::{harness, rounds};
@@ -216,6 +216,8 @@ impl KnobArgs {
                             // robots, no proxy.
                             net: Net::default(),
                             load,
+                            // From the site's flags: see `SiteArgs::shape`.
+                            shape: Shape::default(),
                         });
                     }
                 }
@@ -242,6 +244,32 @@ pub struct SiteArgs {
     /// builder rewrites, on which a DOM and a token stream disagree (the DOM is the truth).
     #[arg(long)]
     pub quirks: bool,
+    /// Hold this share of the site's pages (in percent, 0–100, chosen by the seed: the same
+    /// ones every run) --slow-factor × L instead of L: tails on purpose.
+    #[arg(long, value_parser = flags::within::<u8>(0, 100), default_value_t = 0)]
+    pub slow_pct: u8,
+    /// k for --slow-pct: a slow page is held k × L (1–1,000).
+    #[arg(long, value_parser = flags::within::<u32>(1, 1000), default_value_t = 10)]
+    pub slow_factor: u32,
+    /// Freeze every response for this many ms, --stall-after-ms after each run's first
+    /// request: a stall the client cannot see coming (at most 60,000).
+    #[arg(long, value_parser = flags::jitter_ms, default_value_t = 0)]
+    pub stall_ms: u64,
+    /// When --stall-ms starts, in ms after each run's first request (at most 60,000).
+    #[arg(long, value_parser = flags::jitter_ms, default_value_t = 0)]
+    pub stall_after_ms: u64,
+}
+
+impl SiteArgs {
+    /// The site's slow pages and stall.
+    pub fn shape(&self) -> Shape {
+        Shape {
+            slow_pct: self.slow_pct,
+            slow_factor: self.slow_factor,
+            stall_after_ms: self.stall_after_ms,
+            stall_ms: self.stall_ms,
+        }
+    }
 }
 
 /// How the harness runs each contestant.

@@ -25,7 +25,10 @@ pub fn checked_points(
     contestants: &[Contestant],
     named: bool,
 ) -> anyhow::Result<Vec<Knobs>> {
-    let points = m.knobs.points()?;
+    let mut points = m.knobs.points()?;
+    for knobs in &mut points {
+        knobs.shape = m.site.shape();
+    }
     if named {
         for knobs in &points {
             for c in contestants {

@@ -11,7 +11,9 @@ mod common;
 use std::time::Duration;
 
 use shootout_core::job::Job;
+use shootout_core::knobs::Shape;
 use shootout_core::latency::{self, Tail};
+use shootout_core::load::Load;
 use shootout_core::pitfall::Offload;
 use shootout_core::verify::{Expectation, verify};
 use shootout_core::{FetchError, Knobs, Net, PageRecord, Scenario, Strategy};
@@ -35,6 +37,8 @@ per_contestant!(
     every_repetition_matches_ground_truth_and_connects_anew,
     pitfall_records_are_right_and_inline_parsing_lags_most,
     every_engine_fetches_an_ipv6_literal,
+    open_loop_latency_runs_from_due_and_stays_near_l,
+    a_stall_shows_in_every_open_loop_request_it_delays,
 );
 
 fn knobs(pages: usize, latency_ms: u64) -> Knobs {
@@ -435,4 +439,91 @@ fn the_naive_strategy_is_caught_by_the_verifier() {
         // Every page carries three hidden anchors in its style, script and comment.
         assert!(verdict.to_string().contains("links, expected"), "{verdict}");
     }
+}
+
+/// One open-loop (`load`) run of `name` against `srv` at `rate` for `secs`, scored as the
+/// harness scores it: the row, with its latency percentiles.
+fn load_row(name: &str, srv: &Server, k: &Knobs, rate: f64, secs: f64) -> Option<harness::Row> {
+    let c = ready(name)?;
+    let k = Knobs {
+        load: Load {
+            rate,
+            duration_ms: (secs * 1e3) as u64,
+            ..Load::default()
+        },
+        ..k.clone()
+    };
+    let site = srv.site().expect("synthetic site");
+    let dir = Workdir::new().expect("a directory for the inputs");
+    let job = harness::site_job(site, Scenario::Load, &k, usize::MAX, &dir).expect("inputs");
+    let truth = harness::truth(site, Scenario::Load, &k, usize::MAX, Duration::ZERO);
+    let job = Job {
+        contestant: name.to_owned(),
+        ..job
+    };
+    let row = harness::score(c, &job, &truth, common::run(c, &job));
+    assert!(row.verified, "{name}: {:?}", row.problems);
+    assert_eq!(
+        row.records,
+        k.load.schedule().len(),
+        "{name}: one record per due request"
+    );
+    Some(row)
+}
+
+/// At a rate far under capacity, every request is answered in about L: its latency, from
+/// when it fell due, is at least the server's hold and (generously) not much more. The row's
+/// histogram, decoded, gives the percentiles the row shows.
+fn open_loop_latency_runs_from_due_and_stays_near_l(name: &str) {
+    let k = Knobs {
+        concurrency: 8,
+        ..knobs(10, 50)
+    };
+    let srv = server(&k);
+    // 10/s for 1 s: even the one-at-a-time contestants (20/s at L = 50 ms) keep up.
+    let Some(row) = load_row(name, &srv, &k, 10.0, 1.0) else {
+        return;
+    };
+    let tail = row.latency.as_ref().expect("a load row has latencies");
+    assert_eq!(tail.samples, 10, "{name}: every request timed");
+    for (what, ms) in [("p50", tail.p50_ms), ("p99", tail.p99_ms)] {
+        assert!(
+            (50.0..300.0).contains(&ms),
+            "{name}: {what} {ms} ms, for L = 50 ms at a tenth of capacity"
+        );
+    }
+    assert_eq!(row.overloads, Some(0), "{name}");
+    let decoded = Tail::from_histogram(&tail.decode().expect("the histogram decodes"))
+        .expect("it bins")
+        .expect("it is not empty");
+    assert_eq!(&decoded, tail, "{name}: the JSON histogram is the row's");
+}
+
+/// The site freezes every response for 500 ms, 750 ms into a 2 s run at 25 requests/s.
+/// Timed from when each request fell due, every request due during the stall shows it (about
+/// 12 of 50), so the p99 is far past L; a client that timed from when it sent would see one
+/// slow sample per connection (coordinated omission: docs/methodology.md). At L = 5 ms even
+/// the one-at-a-time contestants (the protocol example, reconnecting each time, included) carry
+/// 25/s, so without the stall every p99 is a few ms: the
+/// stall is what this sees, not a queue.
+fn a_stall_shows_in_every_open_loop_request_it_delays(name: &str) {
+    let k = Knobs {
+        concurrency: 20,
+        ..knobs(10, 5)
+    };
+    let stall = Shape {
+        stall_after_ms: 750,
+        stall_ms: 500,
+        ..Shape::default()
+    };
+    let srv = common::shaped(k.pages, k.page_kb, k.latency(), false, stall);
+    let Some(row) = load_row(name, &srv, &k, 25.0, 2.0) else {
+        return;
+    };
+    let tail = row.latency.as_ref().expect("a load row has latencies");
+    assert!(
+        tail.p99_ms >= 250.0,
+        "{name}: p99 {} ms with a 500 ms stall in a 2 s run",
+        tail.p99_ms
+    );
 }

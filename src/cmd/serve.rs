@@ -86,6 +86,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
         jitter: Duration::from_millis(args.jitter_ms),
         threads: args.threads.unwrap_or_else(available_threads),
         tls: args.tls,
+        shape: Default::default(),
     })
     .map_err(|e| with_port_hint(e, args.port))?;
     match &args.dir {

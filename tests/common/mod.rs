@@ -17,6 +17,7 @@ use std::io::Write as _;
 use std::time::Duration;
 
 use shootout_core::Job;
+use shootout_core::knobs::Shape;
 use shootout_lab::harness::{self, ChildRun, runner};
 use shootout_lab::registry::{self, Contestant};
 use shootout_site::{Content, Server, ServerConfig, SiteSpec};
@@ -113,6 +114,11 @@ pub fn run_as(contestant: Contestant, job: &Job) -> ChildRun {
 /// The synthetic site of `pages` pages of `page_kb` KiB, each response held `latency`, served
 /// on 127.0.0.1 by two threads (over https, with a CA made at start, if `tls`).
 pub fn synthetic(pages: usize, page_kb: usize, latency: Duration, tls: bool) -> Server {
+    shaped(pages, page_kb, latency, tls, Shape::default())
+}
+
+/// [`synthetic`], with slow pages or a stall ([`Shape`]).
+pub fn shaped(pages: usize, page_kb: usize, latency: Duration, tls: bool, shape: Shape) -> Server {
     Server::start(ServerConfig {
         content: Content::Synthetic(SiteSpec {
             pages,
@@ -123,6 +129,7 @@ pub fn synthetic(pages: usize, page_kb: usize, latency: Duration, tls: bool) -> 
         latency,
         threads: 2,
         tls,
+        shape,
         ..ServerConfig::default()
     })
     .expect("the test site starts")

@@ -165,6 +165,51 @@ pub struct Knobs {
     /// The `load` scenario's rate R, duration D, spacing and queue Q.
     #[serde(default)]
     pub load: Load,
+    /// How the embedded site skews and stalls its responses (the harness's server reads
+    /// it; contestants ignore it).
+    #[serde(default)]
+    pub shape: Shape,
+}
+
+/// Tails on purpose: a seeded share of the site's pages held k × L, and a window in which
+/// every response is frozen. Reproducible: the same seed slows the same paths, and the stall
+/// starts a fixed time after the first request of each run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Shape {
+    /// The share of paths, in percent (0–100), held `slow_factor` × L instead of L.
+    pub slow_pct: u8,
+    /// k: how many times L a slow path is held (1–1,000).
+    pub slow_factor: u32,
+    /// The stall starts this many ms after the first request of each run.
+    pub stall_after_ms: u64,
+    /// For how many ms every response is frozen (0: no stall).
+    pub stall_ms: u64,
+}
+
+impl Shape {
+    /// Whether it changes anything.
+    pub fn is_plain(&self) -> bool {
+        self.slow_pct == 0 && self.stall_ms == 0
+    }
+
+    /// One line for a table's heading: `10% of pages held 10×L; every response frozen 500 ms
+    /// at 750 ms`, or nothing.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if self.slow_pct > 0 {
+            parts.push(format!(
+                "{}% of pages held {}×L",
+                self.slow_pct, self.slow_factor
+            ));
+        }
+        if self.stall_ms > 0 {
+            parts.push(format!(
+                "every response frozen for {} ms from {} ms into each run",
+                self.stall_ms, self.stall_after_ms
+            ));
+        }
+        parts.join("; ")
+    }
 }
 
 /// One of the numeric knobs, by the name a job's JSON gives it (`pages`, `latency_ms`, …).
@@ -395,6 +440,7 @@ impl Default for Knobs {
             extract: Strategy::default(),
             net: Net::default(),
             load: Load::default(),
+            shape: Shape::default(),
         }
     }
 }

@@ -62,6 +62,7 @@ pub fn start_site(knobs: &Knobs, settings: &Settings, sleep_only: bool) -> anyho
         jitter: Duration::from_millis(settings.jitter_ms),
         threads: settings.server_threads.unwrap_or_else(available_threads),
         tls: false,
+        shape: knobs.shape,
     })?)
 }
 
@@ -169,6 +170,8 @@ pub fn scenario(
             let truth = truth_for(&truths, entry.extract);
             let mut tick_error = None;
             let served_before = server.cpu();
+            // The stall, if any, comes at the same time into every run.
+            server.new_run();
             let ran = runner::run(entry.contestant, job, settings.limit, |event| {
                 if let ChildEvent::Tick = event
                     && let Err(e) = on(Event::Tick)

@@ -2,7 +2,8 @@
 //! common, with a note where their spreads overlap.
 //!
 //! It reads a report's `results.jsonl` or the output of `shootout run … --json`. Rows match on
-//! scenario, contestant, variant, strategy and the point (N, L, S, C, T). Each side's wall is
+//! scenario, contestant, variant, strategy and the point (N, L, S, C, T; for `load`, the
+//! rate, duration, spacing and queue too; and the site's skew and stall where it had any). Each side's wall is
 //! the median of its `run` rows (or of its `median` rows, for a file that has no `run` rows),
 //! and its spread the fastest and slowest of them.
 
@@ -32,6 +33,12 @@ struct KeyPoint {
     page_kb: usize,
     concurrency: usize,
     threads: usize,
+    /// A `load` row's rate, duration, spacing and queue.
+    #[serde(default)]
+    load: Option<serde_json::Value>,
+    /// The site's slow pages and stall (the skew), where it had any.
+    #[serde(default)]
+    shape: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]

@@ -47,6 +47,9 @@ pub fn knobs_line(
     if scenario == Scenario::Crawl && max_pages < usize::MAX {
         let _ = write!(line, ", at most {max_pages} pages");
     }
+    if !knobs.shape.is_plain() && scenario.fetches() {
+        let _ = write!(line, "; {}", knobs.shape.describe());
+    }
     let _ = write!(
         line,
         "; C={} in flight, T={} threads",

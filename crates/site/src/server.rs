@@ -11,7 +11,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::{JoinHandle, ThreadId};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body_util::Full;
@@ -25,6 +25,8 @@ use tokio::sync::oneshot;
 use url::Url;
 
 use tokio_rustls::TlsAcceptor;
+
+use shootout_core::knobs::Shape;
 
 use crate::generate::{HTML, NOT_FOUND, Site, SiteSpec};
 use crate::tls::LocalCa;
@@ -54,6 +56,8 @@ pub struct ServerConfig {
     pub threads: usize,
     /// Serve https, with a certificate from a CA made at start ([`Server::ca_pem`]).
     pub tls: bool,
+    /// Slow pages and a stall ([`Shape`]).
+    pub shape: Shape,
 }
 
 impl Default for ServerConfig {
@@ -65,6 +69,7 @@ impl Default for ServerConfig {
             jitter: Duration::ZERO,
             threads: 1,
             tls: false,
+            shape: Shape::default(),
         }
     }
 }
@@ -101,6 +106,7 @@ pub struct Server {
     thread: Option<JoinHandle<()>>,
     clocks: Arc<ThreadClocks>,
     accepted: Arc<AtomicU64>,
+    run_began: Arc<AtomicU64>,
 }
 
 /// The CPU clocks of the server's threads (its accept thread, its workers and any blocking
@@ -197,6 +203,12 @@ struct State {
     latency: Duration,
     jitter: Duration,
     seed: u64,
+    shape: Shape,
+    /// When the server started: what `run_began` counts from.
+    epoch: Instant,
+    /// Nanoseconds from `epoch` to the first request of the current run, plus one (0: none
+    /// yet). The stall's window is measured from it; [`Server::new_run`] clears it.
+    run_began: Arc<AtomicU64>,
 }
 
 impl Server {
@@ -223,12 +235,16 @@ impl Server {
             ),
             Content::Dir(d) => (None, Some(d.clone()), 0),
         };
+        let run_began = Arc::new(AtomicU64::new(0));
         let state = Arc::new(State {
             site: site.clone(),
             dir,
             latency: config.latency,
             jitter: config.jitter,
             seed,
+            shape: config.shape,
+            epoch: Instant::now(),
+            run_began: run_began.clone(),
         });
         let clocks = Arc::new(ThreadClocks::default());
         let (on_start, on_stop) = (clocks.clone(), clocks.clone());
@@ -263,7 +279,15 @@ impl Server {
             thread: Some(thread),
             clocks,
             accepted,
+            run_began,
         })
+    }
+
+    /// A new run starts: the stall ([`Shape::stall_ms`]) comes `stall_after_ms` after this
+    /// run's first request, not the first the server ever saw. The harness calls it before
+    /// each run of a contestant.
+    pub fn new_run(&self) {
+        self.run_began.store(0, Ordering::Relaxed);
     }
 
     /// The CPU time the server's threads have used since it started (user and system), or
@@ -411,9 +435,29 @@ async fn respond(
     req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     let path = req.uri().path().to_owned();
-    let hold = state.latency + jitter(state.seed, &path, state.jitter);
+    let arrived = Instant::now();
+    // The first request of a run starts its stall clock; the others see it set.
+    let since_epoch = |t: Instant| t.duration_since(state.epoch).as_nanos() as u64 + 1;
+    let _ = state.run_began.compare_exchange(
+        0,
+        since_epoch(arrived),
+        Ordering::Relaxed,
+        Ordering::Relaxed,
+    );
+    let hold = hold_for(&state, &path) + jitter(state.seed, &path, state.jitter);
     if !hold.is_zero() {
         tokio::time::sleep(hold).await;
+    }
+    // A stall: a response that would go out inside the window waits for its end.
+    if state.shape.stall_ms > 0 {
+        let began = state.epoch
+            + Duration::from_nanos(state.run_began.load(Ordering::Relaxed).saturating_sub(1));
+        let from = began + Duration::from_millis(state.shape.stall_after_ms);
+        let until = from + Duration::from_millis(state.shape.stall_ms);
+        let now = Instant::now();
+        if now >= from && now < until {
+            tokio::time::sleep_until(until.into()).await;
+        }
     }
     let response = match (&state.site, &state.dir) {
         (_, Some(dir)) => from_dir(dir, &path, req.uri().query()).await,
@@ -541,16 +585,32 @@ fn reply(status: u16, content_type: &'static str, body: Bytes) -> Response<Full<
     r
 }
 
+/// How long `path` is held: L, or k × L for the seeded share of paths [`Shape::slow_pct`]
+/// names (the same paths every run).
+fn hold_for(state: &State, path: &str) -> Duration {
+    let pct = u64::from(state.shape.slow_pct);
+    if pct > 0 && path_hash(state.seed ^ 0x5105_5105, path) % 100 < pct {
+        state.latency * state.shape.slow_factor.max(1)
+    } else {
+        state.latency
+    }
+}
+
+/// FNV-1a over the path, mixed with the seed: cheap and stable across runs and platforms.
+fn path_hash(seed: u64, path: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed;
+    for b in path.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+    }
+    h
+}
+
 /// A fixed extra hold in `0..=max` for each path, derived from the seed.
 fn jitter(seed: u64, path: &str, max: Duration) -> Duration {
     if max.is_zero() {
         return Duration::ZERO;
     }
-    // FNV-1a over the path, mixed with the seed: cheap and stable across runs and platforms.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed;
-    for b in path.bytes() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-    }
+    let h = path_hash(seed, path);
     let max_us = u64::try_from(max.as_micros()).unwrap_or(u64::MAX);
     // saturating: a max of u64::MAX µs must not wrap to a modulo by zero.
     Duration::from_micros(h % max_us.saturating_add(1))

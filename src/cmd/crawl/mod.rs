@@ -255,6 +255,7 @@ fn knobs(args: &CrawlArgs) -> Knobs {
             ca_pem: args.net.ca_cert.clone(),
         },
         load: Default::default(),
+        shape: Default::default(),
     }
 }
 

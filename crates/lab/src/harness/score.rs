@@ -7,6 +7,7 @@ use serde::Serialize;
 use shootout_core::driver::Reactor;
 use shootout_core::ideal::{Bound, Ideal};
 use shootout_core::job::Job;
+use shootout_core::knobs::Shape;
 use shootout_core::latency::{self, Latency, Tail};
 use shootout_core::load::Load;
 use shootout_core::pitfall::Offload;
@@ -50,6 +51,9 @@ pub struct Point {
     /// For `load` rows only: the rate, duration, spacing and queue.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub load: Option<Load>,
+    /// The site's slow pages and stall, where it had any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shape: Option<Shape>,
 }
 
 impl Point {
@@ -62,6 +66,7 @@ impl Point {
             concurrency: knobs.concurrency,
             threads: knobs.threads,
             load: None,
+            shape: (!knobs.shape.is_plain()).then_some(knobs.shape),
         }
     }
 
