@@ -62,8 +62,10 @@ pub fn rate(text: &str) -> Result<f64, String> {
         .trim()
         .parse()
         .map_err(|_| format!("'{text}' is not a number of requests per second"))?;
+    // The rate alone (1 ms of it): R × D is checked once both are known.
     let load = Load {
         rate,
+        duration_ms: 1,
         ..Load::default()
     };
     load.check().map(|()| rate).map_err(|e| e.to_string())

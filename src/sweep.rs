@@ -62,7 +62,7 @@ fn settings(how: &MeasureArgs) -> rounds::Settings {
 /// At each point, starts the site and runs every entry `plan` gives for each scenario (from
 /// the contestants within their C limit there), each in a child process, writing rows and
 /// leaderboards to `sink`; says whether every run was verified (a `naive` run is expected to
-/// be wrong and does not count). `points` come from [`checked_points`].
+/// be wrong and does not count), and returns every median row. `points` come from [`checked_points`].
 pub fn sweep(
     scenarios: &[Scenario],
     points: &[Knobs],
@@ -71,8 +71,9 @@ pub fn sweep(
     how: &MeasureArgs,
     sink: &mut dyn Sink,
     plan: impl Fn(Scenario, &[Contestant]) -> Vec<Entry>,
-) -> anyhow::Result<bool> {
+) -> anyhow::Result<(bool, Vec<Row>)> {
     let settings = settings(how);
+    let mut medians = Vec::new();
     // From here on, Ctrl-C keeps what finished rather than losing the scenario's table.
     harness::stop_on_ctrl_c();
     let mut all_ok = true;
@@ -145,7 +146,8 @@ pub fn sweep(
             for note in outcome.notes {
                 eprintln!("{note}");
             }
+            medians.extend(outcome.medians);
         }
     }
-    Ok(all_ok)
+    Ok((all_ok, medians))
 }

@@ -120,6 +120,35 @@ fn absurd_values_are_refused_fast_in_one_line() {
             ],
             "MiB of pages, more than half of the",
         ),
+        // The open loop's rate and duration: each a one-line error, before anything starts.
+        (
+            &["run", "load", "--rate", "0"],
+            "'--rate <RATE>': rate must be a number of requests per second above 0",
+        ),
+        (
+            &["run", "load", "--rate=-5"],
+            "'--rate <RATE>': rate must be a number of requests per second above 0",
+        ),
+        (
+            &["run", "load", "--rate", "fast"],
+            "'--rate <RATE>': 'fast' is not a number of requests per second",
+        ),
+        (
+            &["run", "load", "--rate", "1e9"],
+            "and at most 1000000, not 1000000000",
+        ),
+        (
+            &["run", "load", "--duration-s", "0"],
+            "'--duration-s <DURATION_S>': must be from 0.001 to 3600 seconds, not 0",
+        ),
+        (
+            &["run", "load", "--duration-s", "3601"],
+            "must be from 0.001 to 3600 seconds, not 3601",
+        ),
+        (
+            &["run", "load", "--rate", "1000000", "--duration-s", "3600"],
+            "is 3600000000 requests, more than the 500000 one run records",
+        ),
         (
             &["run", "download", "--jitter-ms", &max],
             "'--jitter-ms <JITTER_MS>': 18446744073709551615 is over the limit of 60000",
@@ -417,6 +446,14 @@ fn json_rows_carry_the_documented_fields() {
         assert_eq!(row["driver"], driver.name.name(), "{row}");
         assert_eq!(row["verified"], true, "{row}");
         assert_eq!(row["scenario"], "scrape");
+        // Every request's latency, percentiles and the whole histogram, which decodes.
+        let tail = &row["latency"];
+        for field in ["samples", "p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms"] {
+            assert!(tail[field].is_number(), "missing latency.{field} in {row}");
+        }
+        let hist = shootout_core::latency::decode(tail["hist"].as_str().unwrap_or_default())
+            .expect("the histogram decodes");
+        assert_eq!(Some(hist.len()), tail["samples"].as_u64(), "{row}");
         // scrape tokenises unless told otherwise; the Python rows parse with BeautifulSoup.
         let want = if row["family"] == "python" {
             serde_json::Value::Null

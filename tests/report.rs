@@ -79,7 +79,8 @@ fn open(browser: &Path, page: &Path, screenshot: Option<&Path>) -> Seen {
                 "--no-first-run",
                 "--enable-logging=stderr",
                 "--v=0",
-                "--window-size=1100,1400",
+                // The report page must fit a 1,280-px window, every table without a sideways scroll.
+                "--window-size=1280,1400",
             ])
             .args(extra)
             .arg(&url)
@@ -147,6 +148,16 @@ fn problems(seen: &Seen, names: &[&str]) -> Vec<String> {
             let charts = rest.split('"').next().unwrap_or("");
             for (n, chart) in charts.split_whitespace().enumerate() {
                 problems.extend(bars_look_alike(n + 1, chart));
+            }
+        }
+    }
+    match seen.dom.split_once("data-overflow=\"") {
+        None => problems.push("the page did not record which tables overflow".to_owned()),
+        Some((_, rest)) => {
+            for table in rest.split('"').next().unwrap_or("").split_whitespace() {
+                problems.push(format!(
+                    "table {table} (scroll width > box) scrolls sideways in a 1280-px window"
+                ));
             }
         }
     }
@@ -220,6 +231,11 @@ fn the_browser_check_catches_a_broken_page() {
          document.body.dataset.rendered=Array.from(document.querySelectorAll('figure svg'),\
          s=>{const r=s.getBoundingClientRect();return Math.round(r.width)+'x'+Math.round(r.height)}).join(' ');\
          document.body.dataset.bars='1.0000,1.5000/0/10:400,10:402 1.0000,1.5000/1/10:20,10:300';\
+         </script><table style='display:block;overflow-x:auto;max-width:300px'><tr>\
+         <td style='white-space:nowrap'>a cell far wider than the three hundred pixels its table \
+         may take, so that the table scrolls sideways</td></tr></table><script>\
+         document.body.dataset.overflow=Array.from(document.querySelectorAll('table'),(t,i)=>\
+         t.scrollWidth>t.clientWidth+1?(i+1)+':'+t.scrollWidth+'>'+t.clientWidth:'').filter(x=>x).join(' ');\
          </script>",
     )
     .expect("the page is written");
@@ -234,6 +250,7 @@ fn the_browser_check_catches_a_broken_page() {
     );
     assert!(!all.contains("bar chart 2"), "{all}");
     assert!(all.contains("smol does not appear"), "{all}");
+    assert!(all.contains("table 1:"), "a table that scrolls sideways is caught: {all}");
     assert!(!all.contains("tokio does not appear"), "{all}");
 }
 
@@ -303,8 +320,9 @@ fn a_quick_report_renders_in_a_real_browser() {
         assert!(!html.contains(outward), "the page has {outward}");
     }
     let charts = html.matches("<svg").count();
-    // 6 scenarios, the pitfall's lag, 2 rate sweeps, memory, and dom and stream speedups.
-    assert!(charts >= 12, "{charts} charts");
+    // 7 scenarios, the pitfall's lag, 2 C sweeps, memory, dom and stream speedups, and the
+    // load's p99 against the rate and its percentile spectrum.
+    assert!(charts >= 15, "{charts} charts");
 
     let seen = open(&browser, &page, Some(&dir.join("report.png")));
     let found = problems(&seen, &names);

@@ -75,10 +75,15 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let total: u64 = steps
         .iter()
         .zip(&plans)
-        .flat_map(|(s, (entries, _))| entries.iter().map(move |e| guess(s, e)))
-        .sum::<u64>()
-        * runs as u64;
-    let runs_total: usize = plans.iter().map(|(e, _)| e.len()).sum::<usize>() * runs;
+        .map(|(s, (entries, _))| entries.iter().map(|e| guess(s, e)).sum::<u64>())
+        .zip(&steps)
+        .map(|(ms, s)| ms * s.runs.unwrap_or(runs) as u64)
+        .sum::<u64>();
+    let runs_total: usize = plans
+        .iter()
+        .zip(&steps)
+        .map(|((e, _), s)| e.len() * s.runs.unwrap_or(runs))
+        .sum();
     println!(
         "shootout report: {} suite, {} steps, {runs_total} runs ({runs} per entry) on {} core(s); writing {}",
         if args.quick { "quick" } else { "full" },
@@ -122,6 +127,10 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let mut stopped = None;
     for (step, (entries, skipped)) in steps.iter().zip(&plans) {
         let knobs = step.knobs();
+        let settings = rounds::Settings {
+            rounds: step.runs.unwrap_or(settings.rounds),
+            ..settings.clone()
+        };
         let server = rounds::start_site(&knobs, &settings, step.scenario == Scenario::Sleep)?;
         let mut weight = 0;
         let outcome = rounds::scenario(

@@ -14,7 +14,7 @@ use crate::sweep::{checked_points, sweep};
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
-    /// The scenario: sleep, download, scrape, crawl, parse or pitfall.
+    /// The scenario: sleep, download, scrape, crawl, parse, pitfall or load.
     pub scenario: Scenario,
     /// Contestants to run, comma separated [default: every one in the tour].
     #[arg(long, value_delimiter = ',', value_parser = flags::contestant)]
@@ -31,7 +31,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let mut sink = sink::chosen(m.json);
     let contestants = chosen(&args.contestants, sink.as_mut())?;
     let points = checked_points(m, &contestants, !args.contestants.is_empty())?;
-    let all_ok = sweep(
+    let (all_ok, rows) = sweep(
         &[args.scenario],
         &points,
         &contestants,
@@ -40,6 +40,10 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         sink.as_mut(),
         |scenario, fit| harness::runs_for(scenario, fit, &m.knobs.extract),
     )?;
+    // A rate sweep of the open loop: where each contestant's p99 first breaks the objective.
+    if args.scenario == Scenario::Load && m.knobs.load.rate.len() > 1 {
+        sink.note(&shootout_report::latency::capacity(&rows, m.knobs.load.slo_ms));
+    }
     if !all_ok {
         bail!("some runs were not verified (see ✗ above)");
     }

@@ -32,7 +32,7 @@ pub fn run(args: &TourArgs) -> anyhow::Result<()> {
     for line in &missing {
         sink.note(line);
     }
-    let all_ok = sweep(
+    let (all_ok, _) = sweep(
         &Scenario::ALL,
         &points,
         &contestants,

@@ -124,6 +124,9 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
     // server's CPU where one served the run (it shares the cores with the client).
     let spread = rows.iter().any(|r| r.runs > 1);
     let served = rows.iter().any(|r| r.server_cpu_s.is_some());
+    // The scenarios that fetch show each request's p99 where the others show pages/s: the
+    // table stays as wide as it was, and pages/s (N / wall) is in --json.
+    let fetches = scenario.fetches();
     let optional = |on: bool, column: (&'static str, Align)| on.then_some(column);
     let columns: Vec<(&str, Align)> = [
         Some(("contestant", Align::Left)),
@@ -136,7 +139,11 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
         optional(spread, ("max", Align::Right)),
         Some(("ideal", Align::Right)),
         Some(("×ideal", Align::Right)),
-        Some(("pages/s", Align::Right)),
+        Some(if fetches {
+            ("p99", Align::Right)
+        } else {
+            ("pages/s", Align::Right)
+        }),
         Some(("cpu", Align::Right)),
         optional(served, ("srv cpu", Align::Right)),
         Some(("peak mem", Align::Right)),
@@ -159,7 +166,11 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
             spread.then(|| opt(r.wall_max_s, &human_secs)),
             Some(human_secs(r.ideal_s)),
             Some(opt(r.wall_over_ideal, &|x| format!("{x:.2}"))),
-            Some(opt(r.pages_per_s, &|x| format!("{x:.0}"))),
+            Some(if fetches {
+                opt(r.latency.as_ref().map(|t| t.p99_ms), &|ms| human_secs(ms / 1e3))
+            } else {
+                opt(r.pages_per_s, &|x| format!("{x:.0}"))
+            }),
             Some(opt(r.cpu_s, &human_secs)),
             served.then(|| opt(r.server_cpu_s, &human_secs)),
             Some(opt(r.peak_rss_mb, &|x| format!("{x:.1} MiB"))),
@@ -177,6 +188,14 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
         );
     }
     out.push_str(note);
+    if fetches {
+        out.push_str(
+            "  note: p99: the 99th percentile of each request's latency, from when its task took \
+             it up to its record (after parsing, where there is any). p50 to max, the whole \
+             histogram and pages/s are in --json; `shootout run load` times them from when \
+             each was due, at a rate.\n",
+        );
+    }
     out.push_str(&program_notes(scenario, rows.iter().copied()));
     out.push_str(&repetitions_note(&rows, several));
     out.push_str(&below_ideal_note(&rows, several));
@@ -344,22 +363,20 @@ fn load_table(knobs: &Knobs, rows: &[Row]) -> String {
         knobs.concurrency,
         knobs.threads
     );
+    // As wide as the tour's other tables: T and C are in the heading; p90, cpu and peak
+    // memory in --json and on the report page.
     let mut table = TextTable::new(&[
         ("contestant", Align::Left),
-        ("T", Align::Right),
-        ("C", Align::Right),
         ("driver", Align::Left),
         ("got/s", Align::Right),
         ("p50", Align::Right),
-        ("p90", Align::Right),
         ("p99", Align::Right),
         ("p99.9", Align::Right),
         ("max", Align::Right),
+        ("p50×L", Align::Right),
         ("p99×L", Align::Right),
         ("refused", Align::Right),
         ("timeout", Align::Right),
-        ("cpu", Align::Right),
-        ("peak mem", Align::Right),
         ("verified", Align::Left),
     ]);
     let dash = || "—".to_owned();
@@ -368,23 +385,22 @@ fn load_table(knobs: &Knobs, rows: &[Row]) -> String {
     for r in &rows {
         let t = r.latency.as_ref();
         let pct = |f: fn(&Tail) -> f64| t.map_or_else(dash, |t| ms(f(t)));
+        let over_l = |f: fn(&Tail) -> f64| {
+            t.filter(|_| ideal_ms > 0.0)
+                .map_or_else(dash, |t| format!("{:.2}", f(t) / ideal_ms))
+        };
         table.row(vec![
             r.contestant.clone(),
-            r.threads.to_string(),
-            r.concurrency.to_string(),
             driver_cell(r),
             r.achieved_per_s.map_or_else(dash, |x| format!("{x:.0}")),
             pct(|t| t.p50_ms),
-            pct(|t| t.p90_ms),
             pct(|t| t.p99_ms),
             pct(|t| t.p999_ms),
             pct(|t| t.max_ms),
-            t.filter(|_| ideal_ms > 0.0)
-                .map_or_else(dash, |t| format!("{:.2}", t.p99_ms / ideal_ms)),
+            over_l(|t| t.p50_ms),
+            over_l(|t| t.p99_ms),
             r.overloads.map_or_else(dash, |n| n.to_string()),
             r.timeouts.map_or_else(dash, |n| n.to_string()),
-            r.cpu_s.map_or_else(dash, human_secs),
-            r.peak_rss_mb.map_or_else(dash, |x| format!("{x:.1} MiB")),
             if r.verified { "✓" } else { "✗" }.to_owned(),
         ]);
     }
@@ -395,10 +411,10 @@ fn load_table(knobs: &Knobs, rows: &[Row]) -> String {
     let _ = writeln!(
         out,
         "  note: each request is timed from when it fell due, not from when it was sent, so \
-         a stall counts for every request it delayed. p99×L is the p99 over the ideal, the \
+         a stall counts for every request it delayed. p50×L and p99×L: over the ideal, the \
          server's hold L. refused: due with C in flight and Q waiting (no latency); timeout: \
-         unanswered {} after it fell due. got/s: responses per second of wall. The whole \
-         histogram is in --json (`latency.hist`).",
+         unanswered {} after it fell due. got/s: responses per second of wall. p90, cpu, \
+         memory and the whole histogram (`latency.hist`) are in --json.",
         human_secs(knobs.timeout().as_secs_f64())
     );
     out.push_str(&program_notes(Scenario::Load, rows.iter().copied()));

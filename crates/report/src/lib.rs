@@ -16,6 +16,7 @@
 //! - [`text_table`]: the leaderboards' plain-text tables.
 
 pub mod compare;
+pub mod latency;
 pub mod leaderboard;
 pub mod machine;
 pub mod page;

@@ -8,6 +8,7 @@
 use std::fmt::Write as _;
 
 use serde::Serialize;
+use shootout_core::knobs::Shape;
 use shootout_core::load::Load;
 use shootout_core::{Family, Knobs, Scenario, Strategy};
 
@@ -24,6 +25,8 @@ pub enum Section {
     SweepC,
     /// Speedup against T for `parse`, per strategy.
     SweepT,
+    /// The open loop's latency against its rate, and its tails with slow pages.
+    SweepRate,
 }
 
 /// One scenario at one point.
@@ -46,12 +49,16 @@ pub struct Step {
     pub concurrent_only: bool,
     /// Whether the Python contestants take part (when an interpreter is ready).
     pub python: bool,
+    /// How many runs each entry gets, when not the suite's `--runs`: one, for the rate
+    /// sweep, whose every run is thousands of timed requests (see [`suite`]).
+    pub runs: Option<usize>,
 }
 
 impl Step {
     /// The knobs of this step.
     pub fn knobs(&self) -> Knobs {
         Knobs {
+            shape: self.point.shape.unwrap_or_default(),
             pages: self.point.pages,
             latency_ms: self.point.latency_ms,
             page_kb: self.point.page_kb,
@@ -92,10 +99,18 @@ impl Step {
     /// The `shootout run` command that measures this step alone.
     pub fn command(&self, runs: usize) -> String {
         let p = &self.point;
+        let runs = self.runs.unwrap_or(runs);
         let mut cmd = format!(
             "shootout run {} -n {} -l {} -s {} -c {} -t {} --runs {runs}",
             self.scenario, p.pages, p.latency_ms, p.page_kb, p.concurrency, p.threads
         );
+        if let Some(shape) = p.shape {
+            let _ = write!(
+                cmd,
+                " --slow-pct {} --slow-factor {}",
+                shape.slow_pct, shape.slow_factor
+            );
+        }
         if let Some(load) = p.load {
             let _ = write!(
                 cmd,
@@ -179,6 +194,7 @@ pub fn suite(size: Size, cores: usize) -> Vec<Step> {
             naive: scenario == Scenario::Parse,
             concurrent_only: false,
             python: true,
+            runs: None,
         });
     }
     // The C sweeps: one wave of N = C requests (at least 20), 20 ms each, so the ideal rate
@@ -204,6 +220,7 @@ pub fn suite(size: Size, cores: usize) -> Vec<Step> {
                 // Each Python run starts an interpreter (python-pool, C of them): the quick
                 // suite leaves them to its scenario section to stay under 2 minutes.
                 python: size == Size::Full,
+                runs: None,
             });
         }
     }
@@ -228,7 +245,67 @@ pub fn suite(size: Size, cores: usize) -> Vec<Step> {
             naive: false,
             concurrent_only: false,
             python: false,
+            runs: None,
         });
+    }
+    steps.extend(rate_sweep(size, cores));
+    steps
+}
+
+/// The rates the rate sweep runs, and for how long each (the full suite's, the quick one's).
+pub fn sweep_rates(size: Size) -> (&'static [f64], u64) {
+    match size {
+        Size::Full => (&[250.0, 500.0, 1_000.0, 2_000.0, 4_000.0, 8_000.0], 1_000),
+        Size::Quick => (&[200.0, 800.0], 500),
+    }
+}
+
+/// The rate at which the skew step runs: slow pages, against the same rate without them.
+pub const SKEW_RATE: f64 = 2_000.0;
+
+/// The open loop at L = 10 ms and C = 50, rate after rate; then one rate again with a tenth
+/// of the pages held 10 × L. Each entry runs once per rate: a run is R × D requests, each
+/// timed, and a latency tail is a property of those requests, not of a run's wall. The
+/// one-at-a-time contestants sit out (at these rates their queue is the whole story, and the
+/// scenario section's `load` shows it): a sweep of them would take minutes per rate.
+fn rate_sweep(size: Size, cores: usize) -> Vec<Step> {
+    let (rates, duration_ms) = sweep_rates(size);
+    let point = |rate: f64, shape: Option<Shape>| Point {
+        pages: 40,
+        latency_ms: 10,
+        page_kb: 4,
+        concurrency: 50,
+        threads: cores,
+        load: Some(Load {
+            rate,
+            duration_ms,
+            ..Load::default()
+        }),
+        shape,
+    };
+    let step = |id: String, point: Point| Step {
+        id,
+        section: Section::SweepRate,
+        scenario: Scenario::Load,
+        point,
+        strategies: vec![Strategy::default()],
+        naive: false,
+        concurrent_only: true,
+        // python-pool at C = 50 starts 50 interpreters a run: the full suite only.
+        python: size == Size::Full,
+        runs: Some(1),
+    };
+    let mut steps: Vec<Step> = rates
+        .iter()
+        .map(|&r| step(format!("load-r{r}"), point(r, None)))
+        .collect();
+    if size == Size::Full {
+        let slow = Shape {
+            slow_pct: 10,
+            slow_factor: 10,
+            ..Shape::default()
+        };
+        steps.push(step("load-skew".into(), point(SKEW_RATE, Some(slow))));
     }
     steps
 }
@@ -242,8 +319,10 @@ pub fn guess_secs(entry: &Entry, step: &Step) -> f64 {
     let start = if python { 0.8 } else { 0.05 };
     let p = &step.point;
     let waves = p.pages.div_ceil(eff.concurrency.max(1)) as f64;
-    let waiting = match step.scenario {
-        Scenario::Parse => 0.0,
+    let waiting = match (step.scenario, p.load) {
+        (Scenario::Parse, _) => 0.0,
+        // The open loop lasts its duration, whatever the rate.
+        (Scenario::Load, Some(load)) => load.duration_ms as f64 / 1e3,
         _ => waves * p.latency_ms as f64 / 1e3,
     };
     // About 17 µs per KiB to build a DOM on one core, a fifth of it to stream, ten times it

@@ -5,6 +5,7 @@ use std::io::Write as _;
 use std::time::{Duration, Instant};
 
 use shootout_core::job::Done;
+use shootout_core::latency::Tail;
 use shootout_core::usage::{self, Usage};
 use shootout_core::{Knobs, PageRecord, Tally};
 use shootout_lab::label::human_secs;
@@ -106,6 +107,28 @@ impl Cost {
     }
 }
 
+/// `; latency p50 … p99 … p99.9 … max …` over every page that was fetched: from when a
+/// worker took it up to its record (after parsing). Nothing if none was timed.
+fn latencies(records: &[PageRecord]) -> String {
+    let timed = records.iter().filter_map(|r| r.latency).map(|l| l.ready_us);
+    match Tail::of(timed) {
+        Ok(Some(t)) => {
+            let ms = |v: f64| human_secs(v / 1e3);
+            format!(
+                "; latency p50 {}, p90 {}, p99 {}, p99.9 {}, max {} ({} pages, from taken up to \
+                 record)",
+                ms(t.p50_ms),
+                ms(t.p90_ms),
+                ms(t.p99_ms),
+                ms(t.p999_ms),
+                ms(t.max_ms),
+                t.samples
+            )
+        }
+        Ok(None) | Err(_) => String::new(),
+    }
+}
+
 /// How the end of a crawl is printed, whether it ended by itself or was stopped.
 pub struct Report {
     pub root: Url,
@@ -124,6 +147,7 @@ impl Report {
         stopped: Option<&str>,
     ) -> anyhow::Result<()> {
         let mut totals = self.totals(tally, cost);
+        totals.push_str(&latencies(records));
         if let Some(why) = stopped {
             totals.push_str(&format!("; stopped: {why}"));
         }

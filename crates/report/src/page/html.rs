@@ -83,25 +83,30 @@ fn values(values: &[f64]) -> String {
         .join(",")
 }
 
-const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:1080px;margin:2em auto;padding:0 1em;color:#222}\
+const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}\
 h1{margin-bottom:.2em}h2{margin-top:2em;border-bottom:1px solid #ccc}\
 .machine{color:#555}.cmd code{background:#f4f4f4;padding:.1em .3em}\
 .stopped{background:#fff3cd;padding:.5em;border:1px solid #e0c060}\
 figure{margin:1em 0}figcaption{color:#555;font-size:.9em}\
-table{border-collapse:collapse;font-size:.85em;margin:.5em 0 1.5em;display:block;overflow-x:auto;max-width:100%}\
-td,th{border:1px solid #ddd;padding:.2em .5em;text-align:right;white-space:nowrap}td:last-child{white-space:normal}\
-td:first-child,th:first-child{text-align:left}\
+table{border-collapse:collapse;font-size:.8em;margin:.5em 0 1.5em;display:block;overflow-x:auto;max-width:100%}\
+td,th{border:1px solid #ddd;padding:.2em .4em;text-align:right;white-space:nowrap}th{white-space:normal}td:last-child{white-space:normal}\
+td:first-child,th:first-child{text-align:left}td:first-child{white-space:normal;min-width:9em}\
 .note{color:#555;font-size:.9em}\
 nav a{margin-right:1em}";
 
 /// Records, for the browser test, every chart's rendered size on `<body data-rendered>` (a
 /// chart that did not render reads `0x0`), and where each bar of every bar chart ends, with
 /// the chart's values and base, on `<body data-bars>`. A bar is a `rect` of opacity 0.8,
-/// the fill `chart.rs` gives bars and nothing else.
+/// the fill `chart.rs` gives bars and nothing else. And, on `<body data-overflow>`, every
+/// table that is wider than its box or than the window (it would scroll sideways): none, on a
+/// page that fits a 1,280-px window.
 const RENDER_CHECK: &str = "\
 document.body.dataset.rendered=Array.from(document.querySelectorAll('figure svg'),\
 s=>{const r=s.getBoundingClientRect();return Math.round(r.width)+'x'+Math.round(r.height)}).join(' ');\
 document.body.dataset.bars=Array.from(document.querySelectorAll('figure[data-values]'),f=>{\
 const ends=Array.from(f.querySelectorAll('svg rect[opacity=\"0.8\"]'),r=>{const b=r.getBoundingClientRect();\
 return Math.round(b.left)+':'+Math.round(b.right)});\
-return f.dataset.values+'/'+f.dataset.base+'/'+ends.join(',')}).join(' ');";
+return f.dataset.values+'/'+f.dataset.base+'/'+ends.join(',')}).join(' ');\
+document.body.dataset.overflow=Array.from(document.querySelectorAll('table'),(t,i)=>\
+t.scrollWidth>t.clientWidth+1||t.getBoundingClientRect().right>document.documentElement.clientWidth?\
+(i+1)+':'+t.scrollWidth+'>'+t.clientWidth:'').filter(x=>x).join(' ');";

@@ -17,7 +17,8 @@
 //! # Layout
 //!
 //! - this file: the [`Part`]s a page is made of, in order, and helpers the sections share;
-//! - `scenarios.rs`, `sweep_c.rs`, `sweep_t.rs`, `python.rs`: one section each;
+//! - `scenarios.rs`, `sweep_c.rs`, `sweep_t.rs`, `sweep_rate.rs`, `python.rs`: one section
+//!   each;
 //! - `chart.rs`: the bar and line charts, and how a bar chart's axis is chosen;
 //! - `table.rs`: a table, as HTML and as Markdown;
 //! - `html.rs`: the page ([`render`]); `markdown.rs`: the Markdown ([`markdown`]) and the
@@ -29,6 +30,7 @@ mod markdown;
 mod python;
 mod scenarios;
 mod sweep_c;
+mod sweep_rate;
 mod sweep_t;
 mod table;
 
@@ -87,6 +89,7 @@ fn parts(machine: &Machine, results: &[StepResult]) -> anyhow::Result<Vec<Part>>
     scenarios::scenarios(machine, results, &mut parts)?;
     sweep_c::sweep_c(results, &mut parts)?;
     sweep_t::sweep_t(results, &mut parts)?;
+    sweep_rate::sweep_rate(results, &mut parts)?;
     python::python(results, &mut parts)?;
     Ok(parts)
 }

@@ -11,17 +11,16 @@ use crate::machine::Machine;
 use crate::suite::{Section, StepResult, spread};
 use shootout_lab::label::human_secs;
 
-/// The table of a scenario: every median row, with the spread of wall and of wall / ideal.
+/// The table of a scenario: every median row, with the spread of its runs as wall / ideal.
 fn scenario_table(rows: &[Row], with_strategy: bool) -> Table {
     let mut t = Table::new(&[
         "contestant",
-        "T",
-        "C",
+        "T / C",
         "driver",
         "median wall",
-        "min – max",
         "ideal",
         "×ideal (min – max)",
+        "latency ms: p50 · p90 · p99 · p99.9 · max",
         "pages/s",
         "cpu",
         "server cpu",
@@ -36,21 +35,24 @@ fn scenario_table(rows: &[Row], with_strategy: bool) -> Table {
         };
         t.rows.push(vec![
             row_label(r, with_strategy),
-            r.threads.to_string(),
-            r.concurrency.to_string(),
+            format!("{} / {}", r.threads, r.concurrency),
             crate::leaderboard::driver_cell(r),
+            // The spread of wall is the spread of ×ideal, beside it.
             opt(r.wall_s, human_secs),
-            format!(
-                "{} – {}",
-                opt(r.wall_min_s, human_secs),
-                opt(r.wall_max_s, human_secs)
-            ),
             human_secs(r.ideal_s),
             format!(
                 "{} ({} – {})",
                 ratio(r.wall_s),
                 ratio(r.wall_min_s),
                 ratio(r.wall_max_s)
+            ),
+            r.latency.as_ref().map_or_else(
+                || "—".to_owned(),
+                |l| {
+                    [l.p50_ms, l.p90_ms, l.p99_ms, l.p999_ms, l.max_ms]
+                        .map(|v| format!("{v:.1}"))
+                        .join(" · ")
+                },
             ),
             opt(r.pages_per_s, |x| format!("{x:.0}")),
             opt(r.cpu_s, human_secs),
