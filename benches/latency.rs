@@ -47,10 +47,15 @@ fn latency(c: &mut Criterion) {
     g.bench_function("record/timed", |b| {
         b.iter(|| {
             let span = Span::since(black_box(due));
-            download_record(black_box("http://127.0.0.1:1/page/1"), Ok(fetched(Some(span))))
+            download_record(
+                black_box("http://127.0.0.1:1/page/1"),
+                Ok(fetched(Some(span))),
+            )
         })
     });
-    let micros: Vec<u64> = (0..10_000u64).map(|i| 10_000 + (i * 7919) % 5_000).collect();
+    let micros: Vec<u64> = (0..10_000u64)
+        .map(|i| 10_000 + (i * 7919) % 5_000)
+        .collect();
     g.bench_function("bin/10k", |b| {
         b.iter(|| Tail::of(black_box(&micros).iter().copied()))
     });

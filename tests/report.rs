@@ -250,7 +250,10 @@ fn the_browser_check_catches_a_broken_page() {
     );
     assert!(!all.contains("bar chart 2"), "{all}");
     assert!(all.contains("smol does not appear"), "{all}");
-    assert!(all.contains("table 1:"), "a table that scrolls sideways is caught: {all}");
+    assert!(
+        all.contains("table 1:"),
+        "a table that scrolls sideways is caught: {all}"
+    );
     assert!(!all.contains("tokio does not appear"), "{all}");
 }
 

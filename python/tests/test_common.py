@@ -9,6 +9,7 @@ import pickle
 import unittest
 
 from shootout_py.common import (
+    Backlog,
     BadJob,
     Fetched,
     FetchError,
@@ -22,8 +23,11 @@ from shootout_py.common import (
     download_record,
     extract,
     is_html,
+    load_record,
     normalise,
+    overload_record,
     parse_record,
+    request_url,
 )
 
 KNOBS = {
@@ -177,3 +181,40 @@ class Redirect(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class OpenLoop(unittest.TestCase):
+    """The twins of crates/core/src/load.rs's tests: the same queue, the same URLs."""
+
+    def test_a_backlog_queues_what_fell_due_and_refuses_past_q(self) -> None:
+        due = [0.0, 0.010, 0.020, 0.030, 0.040]
+        b = Backlog(due, 2)
+        self.assertEqual(b.next(0.0), ("send", 0))
+        # Request 0 took 45 ms: 1..4 fell due meanwhile; the queue holds 2.
+        self.assertEqual(b.next(0.045), ("refuse", 3))
+        self.assertEqual(b.next(0.045), ("refuse", 4))
+        self.assertEqual(b.next(0.045), ("send", 1))
+        self.assertEqual(b.next(0.046), ("send", 2))
+        self.assertEqual(b.next(0.047), ("done", 0.0))
+        # On time it waits, and sends when due even with Q = 0; while one is out, Q = 0 refuses.
+        b = Backlog(due, 0)
+        self.assertEqual(b.next(0.0), ("send", 0))
+        step, wait = b.next(0.004)
+        self.assertEqual(step, "wait")
+        self.assertAlmostEqual(wait, 0.006)
+        self.assertEqual(b.next(0.010), ("send", 1))
+        self.assertEqual(b.next(0.025), ("refuse", 2))
+
+    def test_records_carry_their_latency_from_due_and_refusals_none(self) -> None:
+        self.assertEqual(request_url("http://h:1/page/3", 7), "http://h:1/page/3?r=7")
+        self.assertEqual(request_url("http://h:1/page/3?x=1#f", 7), "http://h:1/page/3?r=7")
+        got = Fetched(status=200, content_type="text/html", body=b"x", due=10.0, body_at=10.5)
+        r = load_record("u", 10.25, got)
+        self.assertEqual(r["latency"]["body_us"], 250_000)
+        self.assertGreaterEqual(r["latency"]["ready_us"], r["latency"]["body_us"])
+        late = load_record("u", 0.0, FetchError("timeout", "no response within 5 ms"))
+        self.assertTrue(late["error"].startswith("timeout:"))
+        self.assertIn("latency", late)
+        refused = overload_record("u", 50, 1000)
+        self.assertEqual(refused["error"], "overload: 50 in flight and 1000 waiting")
+        self.assertNotIn("latency", refused)

@@ -42,7 +42,10 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     )?;
     // A rate sweep of the open loop: where each contestant's p99 first breaks the objective.
     if args.scenario == Scenario::Load && m.knobs.load.rate.len() > 1 {
-        sink.note(&shootout_report::latency::capacity(&rows, m.knobs.load.slo_ms));
+        sink.note(&shootout_report::latency::capacity(
+            &rows,
+            m.knobs.load.slo_ms,
+        ));
     }
     if !all_ok {
         bail!("some runs were not verified (see ✗ above)");

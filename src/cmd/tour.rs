@@ -67,6 +67,9 @@ How to read this:
   ideal     the fastest possible: max(waiting, computing). Waiting: ceil(N/C)·L, or for a
             crawl max over depth k of (k + ceil(N≥k/C))·L. Computing: single-core parse time / T
   ×ideal    wall / ideal: 1.00 is the limit; the sequential baseline is held to C=1, T=1
+  p99       99th percentile of each request's latency (taken up to record), from a histogram
+            of every request; in load, from when each request was due (a stall or a queue
+            counts for every request it delayed); p50 to max and the histogram: --json
   cpu       user+system CPU time of the contestant's own process during the scenario
   srv cpu   CPU time of the embedded server's threads meanwhile: it shares the same cores,
             so cpu + srv cpu is what the machine spent, and cpu alone what the client costs
@@ -75,4 +78,5 @@ How to read this:
   extract   how pages were parsed: dom builds the tree, stream (lol_html) and tokenize (the
             lab's own tokeniser, the default) read the tokens, naive scans the bytes (fast,
             and wrong on purpose)
-Try: shootout run download --pages 200 --concurrency 50   ·   shootout list   ·   shootout --help";
+Try: shootout run download --pages 200 --concurrency 50   ·   shootout run load -l 10 -c 50
+     --rate 500,1000,2000,4000   ·   shootout list   ·   shootout --help";

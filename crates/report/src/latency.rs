@@ -117,11 +117,16 @@ pub fn capacity(rows: &[Row], slo_ms: Option<u64>) -> String {
                 p99.map_or_else(dash, |ms| human_secs(ms / 1e3)),
                 why.clone(),
             ),
-            None => ("—".to_owned(), dash(), "held at every swept rate".to_owned()),
+            None => (
+                "—".to_owned(),
+                dash(),
+                "held at every swept rate".to_owned(),
+            ),
         };
         table.row(vec![
             c.contestant,
-            c.held.map_or_else(|| "none".to_owned(), |r| format!("{r}/s")),
+            c.held
+                .map_or_else(|| "none".to_owned(), |r| format!("{r}/s")),
             at,
             p99,
             why,

@@ -167,7 +167,9 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
             Some(human_secs(r.ideal_s)),
             Some(opt(r.wall_over_ideal, &|x| format!("{x:.2}"))),
             Some(if fetches {
-                opt(r.latency.as_ref().map(|t| t.p99_ms), &|ms| human_secs(ms / 1e3))
+                opt(r.latency.as_ref().map(|t| t.p99_ms), &|ms| {
+                    human_secs(ms / 1e3)
+                })
             } else {
                 opt(r.pages_per_s, &|x| format!("{x:.0}"))
             }),

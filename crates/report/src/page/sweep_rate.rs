@@ -28,7 +28,10 @@ fn ms(v: f64) -> String {
 /// The section.
 pub(super) fn sweep_rate(results: &[StepResult], parts: &mut Vec<Part>) -> anyhow::Result<()> {
     let steps = in_section(results, Section::SweepRate);
-    let plain: Vec<&&StepResult> = steps.iter().filter(|r| r.step.point.shape.is_none()).collect();
+    let plain: Vec<&&StepResult> = steps
+        .iter()
+        .filter(|r| r.step.point.shape.is_none())
+        .collect();
     let Some(first) = plain.first() else {
         return Ok(());
     };
@@ -47,7 +50,11 @@ pub(super) fn sweep_rate(results: &[StepResult], parts: &mut Vec<Part>) -> anyho
          one-at-a-time contestants sit out (their queue is the whole story at these rates; \
          the scenario section's load row shows it). A cell is p99 (p50); refused requests \
          (C in flight and Q waiting) and timeouts are counted beside it.",
-        first.step.point.load.map_or(0.0, |l| l.duration_ms as f64 / 1e3),
+        first
+            .step
+            .point
+            .load
+            .map_or(0.0, |l| l.duration_ms as f64 / 1e3),
         first.step.point.concurrency
     )));
     parts.push(Part::Command(first.step.command(1).replace(
@@ -147,7 +154,8 @@ pub(super) fn sweep_rate(results: &[StepResult], parts: &mut Vec<Part>) -> anyho
         };
         cap.rows.push(vec![
             c.contestant,
-            c.held.map_or_else(|| "none".to_owned(), |r| format!("{r}/s")),
+            c.held
+                .map_or_else(|| "none".to_owned(), |r| format!("{r}/s")),
             at,
             p,
             why,
