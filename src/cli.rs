@@ -258,6 +258,13 @@ pub struct SiteArgs {
     /// When --stall-ms starts, in ms after each run's first request (at most 60,000).
     #[arg(long, value_parser = flags::jitter_ms, default_value_t = 0)]
     pub stall_after_ms: u64,
+    /// Serve this share of the site's HTML pages (in percent, 0–100, chosen by the seed)
+    /// --heavy-factor times their size: the same title and links, padded with a comment.
+    #[arg(long, value_parser = flags::within::<u8>(0, 100), default_value_t = 0)]
+    pub heavy_pct: u8,
+    /// k for --heavy-pct: a heavy page weighs k × its size (2–1,000).
+    #[arg(long, value_parser = flags::within::<u32>(2, 1000), default_value_t = 10)]
+    pub heavy_factor: u32,
 }
 
 impl SiteArgs {
@@ -268,6 +275,8 @@ impl SiteArgs {
             slow_factor: self.slow_factor,
             stall_after_ms: self.stall_after_ms,
             stall_ms: self.stall_ms,
+            heavy_pct: self.heavy_pct,
+            heavy_factor: self.heavy_factor,
         }
     }
 }

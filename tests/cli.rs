@@ -655,7 +655,7 @@ fn sweeps_respect_each_contestants_limit() {
             "-c",
             "1,2,3,4,5",
         ],
-        "125 points in the sweep (-n × -l × -c × -t) is over the limit of 100",
+        "125 points in the sweep (-n × -l × -c × -t × --rate) is over the limit of 100",
     );
     rejects(
         &["run", "sleep", "-c", "10,0"],

@@ -39,6 +39,7 @@ per_contestant!(
     every_engine_fetches_an_ipv6_literal,
     open_loop_latency_runs_from_due_and_stays_near_l,
     a_stall_shows_in_every_open_loop_request_it_delays,
+    heavy_pages_are_verified_at_their_weight,
 );
 
 fn knobs(pages: usize, latency_ms: u64) -> Knobs {
@@ -526,4 +527,48 @@ fn a_stall_shows_in_every_open_loop_request_it_delays(name: &str) {
         "{name}: p99 {} ms with a 500 ms stall in a 2 s run",
         tail.p99_ms
     );
+}
+
+/// A site whose pages are partly heavy (a third of them 5 × their size, padded with a
+/// comment): every contestant downloads and scrapes them whole, and the truth, reshaped as the
+/// server serves them, still holds (the same titles and links, the heavier sizes).
+fn heavy_pages_are_verified_at_their_weight(name: &str) {
+    let Some(c) = ready(name) else { return };
+    let shape = Shape {
+        heavy_pct: 34,
+        heavy_factor: 5,
+        ..Shape::default()
+    };
+    let k = Knobs {
+        shape,
+        ..knobs(30, 2)
+    };
+    let srv = common::shaped(k.pages, k.page_kb, k.latency(), false, shape);
+    let site = srv.site().expect("synthetic site");
+    let dir = Workdir::new().expect("a directory for the inputs");
+    for scenario in [Scenario::Download, Scenario::Scrape] {
+        let job = harness::site_job(site, scenario, &k, usize::MAX, &dir).expect("inputs");
+        let expected = harness::expectation(site, scenario, &k, usize::MAX);
+        let plain = harness::expectation(
+            site,
+            scenario,
+            &Knobs {
+                shape: Shape::default(),
+                ..k.clone()
+            },
+            usize::MAX,
+        );
+        let heavier = expected
+            .records
+            .iter()
+            .zip(&plain.records)
+            .filter(|(h, p)| h.size == p.size * 5)
+            .count();
+        assert!(
+            heavier >= 3,
+            "{heavier} of 30 pages are heavy: the knob did nothing"
+        );
+        let what = format!("{name} {scenario} with heavy pages");
+        matches(&records(run_as(c, &job), &what), &expected, &what);
+    }
 }

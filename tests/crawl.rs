@@ -808,9 +808,31 @@ fn crawl_records(url: &str, contestant: &str, extract: &str) -> Vec<Value> {
         "--extract",
         extract,
     ]);
-    let mut records: Vec<Value> = records(&out).expect("records").into_values().collect();
+    let mut records: Vec<Value> = records(&out)
+        .expect("records")
+        .into_values()
+        .map(untimed)
+        .collect();
     records.sort_by(|a, b| a["url"].as_str().cmp(&b["url"].as_str()));
     records
+}
+
+/// A record without its latency, which differs from run to run; a record of a page that got
+/// a response must have had one (`{"body_us", "ready_us"}`, the body no later than the
+/// record).
+fn untimed(mut record: Value) -> Value {
+    if record["status"].is_number() {
+        let l = &record["latency"];
+        let (body, ready) = (l["body_us"].as_u64(), l["ready_us"].as_u64());
+        assert!(
+            body.zip(ready).is_some_and(|(b, r)| b <= r),
+            "a fetched page's record has its latency: {record}"
+        );
+    }
+    if let Some(fields) = record.as_object_mut() {
+        fields.remove("latency");
+    }
+    record
 }
 
 /// A crawl finds the same pages, titles and links whether it tokenises or builds a DOM (a
@@ -835,7 +857,8 @@ fn crawl_records_are_the_same_with_every_sound_strategy(name: &str) {
 }
 
 /// `shootout crawl --json` prints the very lines with every contestant, Python ones included:
-/// the same records, in the same form (the command writes what it reads from the child).
+/// the same records, in the same form (the command writes what it reads from the child), but
+/// for each request's latency, which is its own.
 fn prints_the_same_records_as_tokio(name: &str) {
     let Some(_) = ready(name) else { return };
     let srv = common::synthetic(24, 8, Duration::from_millis(5), false);
@@ -849,7 +872,10 @@ fn prints_the_same_records_as_tokio(name: &str) {
         );
         String::from_utf8_lossy(&out.stdout)
             .lines()
-            .map(str::to_owned)
+            .map(|l| {
+                let record: Value = serde_json::from_str(l).expect("each line is JSON");
+                untimed(record).to_string()
+            })
             .collect()
     };
     let tokio = lines("tokio");

@@ -60,7 +60,18 @@ def parsed(url, body, status=None):
 
 
 def fetch(url, knobs, parse):
-    """One GET: its record (an error starts with its kind word), and the page's hrefs."""
+    """One GET: its record (an error starts with its kind word, and a response has its
+    latency: microseconds from now to the body, and to the record), and the page's hrefs."""
+    start = time.monotonic()
+    r, hrefs = get(url, knobs, parse)
+    if r["status"] is not None:
+        us = int((time.monotonic() - start) * 1e6)
+        r["latency"] = {"body_us": us, "ready_us": us}
+    return r, hrefs
+
+
+def get(url, knobs, parse):
+    """The GET itself."""
     request = urllib.request.Request(url, headers={"User-Agent": knobs["net"]["user_agent"]})
     context = ssl.create_default_context()
     if knobs["net"].get("ca_pem"):

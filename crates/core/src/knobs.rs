@@ -184,12 +184,19 @@ pub struct Shape {
     pub stall_after_ms: u64,
     /// For how many ms every response is frozen (0: no stall).
     pub stall_ms: u64,
+    /// The share of the site's HTML pages, in percent (0–100), served `heavy_factor` times
+    /// their size (padded with an HTML comment: the same title and links, k × the bytes).
+    #[serde(default)]
+    pub heavy_pct: u8,
+    /// k: how many times its size a heavy page weighs (1–1,000).
+    #[serde(default)]
+    pub heavy_factor: u32,
 }
 
 impl Shape {
     /// Whether it changes anything.
     pub fn is_plain(&self) -> bool {
-        self.slow_pct == 0 && self.stall_ms == 0
+        self.slow_pct == 0 && self.stall_ms == 0 && self.heavy_pct == 0
     }
 
     /// One line for a table's heading: `10% of pages held 10×L; every response frozen 500 ms
@@ -200,6 +207,12 @@ impl Shape {
             parts.push(format!(
                 "{}% of pages held {}×L",
                 self.slow_pct, self.slow_factor
+            ));
+        }
+        if self.heavy_pct > 0 {
+            parts.push(format!(
+                "{}% of pages {}× their size",
+                self.heavy_pct, self.heavy_factor
             ));
         }
         if self.stall_ms > 0 {

@@ -105,11 +105,20 @@ impl Step {
             self.scenario, p.pages, p.latency_ms, p.page_kb, p.concurrency, p.threads
         );
         if let Some(shape) = p.shape {
-            let _ = write!(
-                cmd,
-                " --slow-pct {} --slow-factor {}",
-                shape.slow_pct, shape.slow_factor
-            );
+            if shape.slow_pct > 0 {
+                let _ = write!(
+                    cmd,
+                    " --slow-pct {} --slow-factor {}",
+                    shape.slow_pct, shape.slow_factor
+                );
+            }
+            if shape.heavy_pct > 0 {
+                let _ = write!(
+                    cmd,
+                    " --heavy-pct {} --heavy-factor {}",
+                    shape.heavy_pct, shape.heavy_factor
+                );
+            }
         }
         if let Some(load) = p.load {
             let _ = write!(

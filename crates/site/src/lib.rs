@@ -34,6 +34,7 @@
 pub mod faults;
 pub mod generate;
 pub mod server;
+pub mod shape;
 pub mod tls;
 
 pub use faults::{FAULTS, Fault, FaultSite};

@@ -29,6 +29,7 @@ use tokio_rustls::TlsAcceptor;
 use shootout_core::knobs::Shape;
 
 use crate::generate::{HTML, NOT_FOUND, Site, SiteSpec};
+use crate::shape::{heavy_body, is_heavy, is_slow, path_hash};
 use crate::tls::LocalCa;
 
 /// What the server serves.
@@ -461,14 +462,23 @@ async fn respond(
     }
     let response = match (&state.site, &state.dir) {
         (_, Some(dir)) => from_dir(dir, &path, req.uri().query()).await,
-        (Some(site), None) => synthetic(site, &path).await,
+        (Some(site), None) => synthetic(site, &path, &state.shape, state.seed).await,
         (None, None) => not_found(),
     };
     Ok(response)
 }
 
-async fn synthetic(site: &Site, path: &str) -> Response<Full<Bytes>> {
+async fn synthetic(site: &Site, path: &str, shape: &Shape, seed: u64) -> Response<Full<Bytes>> {
     if let Some(r) = site.get(path) {
+        // A heavy page is padded for each response rather than kept: k × S for every page
+        // the shape picks could be most of the memory at large N.
+        if site.heavy_candidate(path) && is_heavy(shape, seed, path) {
+            return reply(
+                r.status,
+                r.content_type,
+                heavy_body(&r.body, shape.heavy_factor),
+            );
+        }
         return reply(r.status, r.content_type, r.body.clone());
     }
     let number = |prefix: &str| {
@@ -588,21 +598,11 @@ fn reply(status: u16, content_type: &'static str, body: Bytes) -> Response<Full<
 /// How long `path` is held: L, or k × L for the seeded share of paths [`Shape::slow_pct`]
 /// names (the same paths every run).
 fn hold_for(state: &State, path: &str) -> Duration {
-    let pct = u64::from(state.shape.slow_pct);
-    if pct > 0 && path_hash(state.seed ^ 0x5105_5105, path) % 100 < pct {
+    if is_slow(&state.shape, state.seed, path) {
         state.latency * state.shape.slow_factor.max(1)
     } else {
         state.latency
     }
-}
-
-/// FNV-1a over the path, mixed with the seed: cheap and stable across runs and platforms.
-fn path_hash(seed: u64, path: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed;
-    for b in path.bytes() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-    }
-    h
 }
 
 /// A fixed extra hold in `0..=max` for each path, derived from the seed.

@@ -78,6 +78,9 @@ pub fn truth(
             0.0,
         ),
     };
+    // Heavy pages weigh more as the server serves them (crates/site/src/shape.rs).
+    let mut expectation = expectation;
+    shootout_site::shape::reshape(&mut expectation, site, &knobs.shape);
     let mut truth = Truth {
         expectation,
         levels,

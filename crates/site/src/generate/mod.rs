@@ -128,6 +128,14 @@ impl Site {
         &self.origin
     }
 
+    /// Whether `path` is a page a [`Shape`](shootout_core::knobs::Shape) may make heavy: a 2xx
+    /// HTML page of this site.
+    pub fn heavy_candidate(&self, path: &str) -> bool {
+        self.get(path).is_some_and(|r| {
+            (200..300).contains(&r.status) && r.content_type.starts_with("text/html")
+        })
+    }
+
     /// The resource at `path`, if there is one.
     pub fn get(&self, path: &str) -> Option<&Resource> {
         self.resources.get(path)
