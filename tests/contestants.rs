@@ -40,6 +40,7 @@ per_contestant!(
     open_loop_latency_runs_from_due_and_stays_near_l,
     a_stall_shows_in_every_open_loop_request_it_delays,
     heavy_pages_are_verified_at_their_weight,
+    past_capacity_every_due_request_is_answered_or_refused_once,
 );
 
 fn knobs(pages: usize, latency_ms: u64) -> Knobs {
@@ -571,4 +572,43 @@ fn heavy_pages_are_verified_at_their_weight(name: &str) {
         let what = format!("{name} {scenario} with heavy pages");
         matches(&records(run_as(c, &job), &what), &expected, &what);
     }
+}
+
+/// Far past capacity (C = 2 and Q = 1 at L = 50 ms carry 40/s; 200/s fall due): most
+/// requests are refused, each as one `overload` record, and every other one answered; none
+/// lost, none twice (the row is verified and has a record per due request).
+fn past_capacity_every_due_request_is_answered_or_refused_once(name: &str) {
+    let k = Knobs {
+        concurrency: 2,
+        load: Load {
+            queue: 1,
+            ..Load::default()
+        },
+        ..knobs(10, 50)
+    };
+    let srv = server(&k);
+    let Some(c) = ready(name) else { return };
+    let site = srv.site().expect("synthetic site");
+    let dir = Workdir::new().expect("a directory for the inputs");
+    let k = Knobs {
+        load: Load {
+            rate: 200.0,
+            duration_ms: 1_000,
+            ..k.load
+        },
+        ..k
+    };
+    let job = Job {
+        contestant: name.to_owned(),
+        ..harness::site_job(site, Scenario::Load, &k, usize::MAX, &dir).expect("inputs")
+    };
+    let truth = harness::truth(site, Scenario::Load, &k, usize::MAX, Duration::ZERO);
+    let row = harness::score(c, &job, &truth, common::run(c, &job));
+    assert!(row.verified, "{name}: {:?}", row.problems);
+    assert_eq!(row.records, 200, "{name}: one record per due request");
+    let refused = row.overloads.expect("a load row counts its refusals");
+    assert!(
+        (100..200).contains(&refused),
+        "{name}: {refused} of 200 refused at five times capacity"
+    );
 }

@@ -40,7 +40,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use futures_lite::FutureExt;
-use shootout_core::load::Plan;
+use shootout_core::load::{LoadRun, Plan};
 use shootout_core::page::task_failed;
 use shootout_core::pitfall::{Offload, PitfallRun};
 use shootout_core::{
@@ -159,7 +159,7 @@ impl Runner for AsyncStdRunner {
         async_std::task::block_on(parse::parse(pages, self.extract))
     }
 
-    fn load(&self, plan: &Arc<Plan>) -> Vec<PageRecord> {
+    fn load(&self, plan: &Arc<Plan>) -> LoadRun {
         async_std::task::block_on(load::load(self.client.clone(), plan.clone()))
     }
 

@@ -7,13 +7,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use futures_lite::FutureExt;
-use shootout_core::PageRecord;
-use shootout_core::load::{Gate, Plan, Slots, load_record};
+use shootout_core::load::{Gate, LoadRun, Plan, Slots, load_record};
 
 use crate::Client;
 
 /// Sends each request of `plan` as it falls due, from a dispatcher on this thread.
-pub async fn load(client: Arc<Client>, plan: Arc<Plan>) -> Vec<PageRecord> {
+pub async fn load(client: Arc<Client>, plan: Arc<Plan>) -> LoadRun {
     let start = Instant::now();
     // At most C in flight (the client's slots) and Q waiting for one: past that, a request
     // is refused when it falls due, so no queue of tasks can grow without bound.
@@ -27,7 +26,7 @@ pub async fn load(client: Arc<Client>, plan: Arc<Plan>) -> Vec<PageRecord> {
         // missed requests at once, each timed from its own due time.
         async_std::task::sleep(due.saturating_duration_since(Instant::now())).await;
         let Some(ticket) = gate.try_enter() else {
-            records.set(i, Some(plan.overload(i)), &plan);
+            records.refuse(i);
             continue;
         };
         let (client, plan, done_tx) = (client.clone(), plan.clone(), done_tx.clone());

@@ -63,7 +63,7 @@ mod bounded;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use shootout_core::load::Plan as LoadPlan;
+use shootout_core::load::{LoadRun, Plan as LoadPlan, Slots};
 use shootout_core::page::task_failed;
 use shootout_core::pitfall::{Offload, PitfallRun};
 use shootout_core::{
@@ -179,7 +179,7 @@ impl Runner for CompioRunner {
         gather(pages.len(), answers, |i| pages[i].url.to_string())
     }
 
-    fn load(&self, plan: &Arc<LoadPlan>) -> Vec<PageRecord> {
+    fn load(&self, plan: &Arc<LoadPlan>) -> LoadRun {
         // Dealt round-robin, as every list is: core k sends every `active`-th request, so
         // each core is asked R / active a second. Q is split as C is.
         let offsets = plan.due.iter().copied();
@@ -196,7 +196,18 @@ impl Runner for CompioRunner {
             })
             .collect();
         let answers = self.cores.scatter(parts, load::load);
-        gather(plan.len(), answers, |i| plan.url(i).to_string())
+        // A core that did not answer leaves its requests unseen: `finish` gives each an
+        // `internal` record.
+        let mut slots = Slots::new(plan.len());
+        for (records, refused) in answers.into_iter().flatten() {
+            for (i, record) in records {
+                slots.set(i, record, plan);
+            }
+            for i in refused {
+                slots.refuse(i);
+            }
+        }
+        slots.finish(plan)
     }
 
     fn pitfall(&self, urls: &[Url], offload: Offload) -> Option<PitfallRun> {

@@ -28,8 +28,12 @@ pub struct Part {
     pub queue: usize,
 }
 
+/// What one core answers: each sent request's record (`None`: its task panicked), and the
+/// requests it refused, by index.
+pub type CoreRun = (Vec<(usize, Option<PageRecord>)>, Vec<usize>);
+
 /// One core's requests, each sent as it falls due.
-pub async fn load(core: Rc<Core>, part: Part) -> Vec<(usize, Option<PageRecord>)> {
+pub async fn load(core: Rc<Core>, part: Part) -> CoreRun {
     let Part {
         plan,
         requests,
@@ -40,13 +44,15 @@ pub async fn load(core: Rc<Core>, part: Part) -> Vec<(usize, Option<PageRecord>)
     let gate = Gate::new(core.share + queue);
     // Unbounded is safe: at most share + queue tasks exist, and each sends one message.
     let (done_tx, done_rx) = async_channel::unbounded();
-    let mut records = Vec::with_capacity(requests.len());
+    let mut records = Vec::new();
+    // A refusal is kept as its index: past capacity most requests are refused.
+    let mut refused = Vec::new();
     for (i, offset) in requests {
         let due = start + offset;
         // A late wake-up sends the missed requests at once, each timed from its own due time.
         compio::time::sleep_until(due).await;
         let Some(ticket) = gate.try_enter() else {
-            records.push((i, Some(plan.overload(i))));
+            refused.push(i);
             continue;
         };
         let (core, plan, done_tx) = (core.clone(), plan.clone(), done_tx.clone());
@@ -67,5 +73,5 @@ pub async fn load(core: Rc<Core>, part: Part) -> Vec<(usize, Option<PageRecord>)
     while let Ok(done) = done_rx.recv().await {
         records.push(done);
     }
-    records
+    (records, refused)
 }

@@ -415,6 +415,9 @@ pub struct Ran {
     pub records: Vec<PageRecord>,
     /// For `pitfall`: the lateness of every heartbeat tick.
     pub lags: Option<Vec<Duration>>,
+    /// For `load`: the requests refused as `overload`, by index (their records are made as
+    /// they are written out: [`crate::load::LoadRun`]).
+    pub refused: Vec<u32>,
 }
 
 impl Inputs {
@@ -425,6 +428,7 @@ impl Inputs {
             Some(Ran {
                 records,
                 lags: None,
+                refused: Vec::new(),
             })
         };
         match self {
@@ -436,8 +440,16 @@ impl Inputs {
             Inputs::Pitfall(urls, offload) => runner.pitfall(urls, *offload).map(|p| Ran {
                 records: p.records,
                 lags: Some(p.lags),
+                refused: Vec::new(),
             }),
-            Inputs::Load(plan) => records(runner.load(plan)),
+            Inputs::Load(plan) => {
+                let run = runner.load(plan);
+                Some(Ran {
+                    records: run.answered,
+                    lags: None,
+                    refused: run.refused,
+                })
+            }
         }
     }
 }

@@ -400,36 +400,79 @@ impl Backlog {
     }
 }
 
-/// Collects a run's records by request index, from tasks or threads that finish in any
-/// order, into one record per request in schedule order: a request that never reported (its
-/// task panicked, or was lost) gets an `internal` record rather than none.
+/// What a `load` run returns: the records of the requests that were sent, and the indices
+/// of those refused. A refusal is held as its index, 4 bytes, not as a record: past capacity
+/// most requests are refused (456,000 of 500,000 at 10× capacity), and a record each, held
+/// until the run ends, was 164–252 MiB. Their records are made one at a time as they are
+/// written out ([`LoadRun::refused_record`]), after the clock stops.
+#[derive(Debug, Default)]
+pub struct LoadRun {
+    /// One record per request that was sent (a response, a timeout or another error), in
+    /// any order.
+    pub answered: Vec<PageRecord>,
+    /// The requests refused as `overload`, by index into the plan, in order.
+    pub refused: Vec<u32>,
+}
+
+impl LoadRun {
+    /// Request i's `overload` record.
+    pub fn refused_record(plan: &Plan, i: u32) -> PageRecord {
+        plan.overload(i as usize)
+    }
+
+    /// Every record, the refused ones made now: for a caller that wants them all at once.
+    pub fn into_records(self, plan: &Plan) -> Vec<PageRecord> {
+        let refused = self.refused.iter().map(|&i| Self::refused_record(plan, i));
+        self.answered.into_iter().chain(refused).collect()
+    }
+}
+
+/// Collects a run's outcomes by request index, from tasks or threads that finish in any
+/// order: each sent request's record, each refusal's index. [`Slots::finish`] gives a request
+/// that never reported (its task panicked, or was lost) an `internal` record rather than
+/// none.
 #[derive(Debug)]
-pub struct Slots(Vec<Option<PageRecord>>);
+pub struct Slots {
+    /// Whether request i has an outcome yet.
+    seen: Vec<bool>,
+    run: LoadRun,
+}
 
 impl Slots {
-    /// `n` empty slots.
+    /// Room for `n` requests.
     pub fn new(n: usize) -> Slots {
-        Slots(vec![None; n])
+        Slots {
+            seen: vec![false; n],
+            run: LoadRun::default(),
+        }
     }
 
     /// Request i's record (`None`: its task panicked).
     pub fn set(&mut self, i: usize, record: Option<PageRecord>, plan: &Plan) {
-        self.0[i] = Some(
+        self.seen[i] = true;
+        self.run.answered.push(
             record.unwrap_or_else(|| crate::page::task_failed(plan.url(i).as_str(), "panicked")),
         );
     }
 
-    /// Every request's record, in order.
-    pub fn finish(self, plan: &Plan) -> Vec<PageRecord> {
-        self.0
-            .into_iter()
-            .enumerate()
-            .map(|(i, r)| {
-                r.unwrap_or_else(|| {
-                    crate::page::task_failed(plan.url(i).as_str(), "never reported")
-                })
-            })
-            .collect()
+    /// Request i was refused: C in flight and Q waiting when it fell due.
+    pub fn refuse(&mut self, i: usize) {
+        self.seen[i] = true;
+        self.run.refused.push(u32::try_from(i).unwrap_or(u32::MAX));
+    }
+
+    /// Every request's outcome.
+    pub fn finish(mut self, plan: &Plan) -> LoadRun {
+        for (i, seen) in self.seen.iter().enumerate() {
+            if !seen {
+                let url = plan.url(i);
+                self.run
+                    .answered
+                    .push(crate::page::task_failed(url.as_str(), "never reported"));
+            }
+        }
+        self.run.refused.sort_unstable();
+        self.run
     }
 }
 
@@ -485,6 +528,43 @@ mod tests {
             Err(InvalidLoad::TooMany { .. })
         ));
         assert_eq!(Load::default().check(), Ok(()));
+    }
+
+    #[test]
+    fn slots_hold_refusals_as_indices_and_lose_nothing() {
+        let plan = Plan {
+            pages: vec![Url::parse("http://h/page/0").expect("url")],
+            due: vec![Duration::ZERO; 4],
+            concurrency: 1,
+            queue: 0,
+        };
+        let mut slots = Slots::new(4);
+        slots.refuse(2);
+        slots.set(
+            0,
+            Some(PageRecord::failed(
+                "http://h/page/0?r=0",
+                FetchError::Timeout(5),
+            )),
+            &plan,
+        );
+        slots.set(1, None, &plan);
+        let run = slots.finish(&plan);
+        assert_eq!(run.refused, [2]);
+        let all = run.into_records(&plan);
+        let kinds: Vec<(String, &str)> = all
+            .iter()
+            .map(|r| (r.url.clone(), r.error.as_ref().map_or("", FetchError::kind)))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("http://h/page/0?r=0".to_owned(), "timeout"),
+                ("http://h/page/0?r=1".to_owned(), "internal"),
+                ("http://h/page/0?r=3".to_owned(), "internal"),
+                ("http://h/page/0?r=2".to_owned(), "overload"),
+            ]
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@ use url::Url;
 
 use crate::driver::{self, Driver};
 use crate::knobs::Knobs;
-use crate::load::Plan;
+use crate::load::{LoadRun, Plan};
 use crate::page::Page;
 use crate::pitfall::{Offload, PitfallRun};
 use crate::record::PageRecord;
@@ -138,6 +138,6 @@ pub trait Runner {
     /// The open-loop scenario: each request of `plan` sent when it falls due (as soon as a
     /// connection is free, if C are in flight), one record per request, in schedule order: a
     /// response, a `timeout` a timeout after it fell due, or an `overload` if it fell due
-    /// with C in flight and Q waiting ([`crate::load`]).
-    fn load(&self, plan: &Arc<Plan>) -> Vec<PageRecord>;
+    /// with C in flight and Q waiting ([`crate::load`]), held as its index ([`LoadRun`]).
+    fn load(&self, plan: &Arc<Plan>) -> LoadRun;
 }

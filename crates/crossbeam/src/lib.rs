@@ -35,7 +35,7 @@ mod sleep;
 use std::sync::Arc;
 use std::time::Duration;
 
-use shootout_core::load::Plan;
+use shootout_core::load::{LoadRun, Plan};
 use shootout_core::{
     CrawlSpec, Family, Knobs, Model, Page, PageRecord, Runner, SetupError, Strategy,
 };
@@ -110,7 +110,7 @@ impl Runner for CrossbeamRunner {
         parse::parse(&self.stages, pages, self.extract)
     }
 
-    fn load(&self, plan: &Arc<Plan>) -> Vec<PageRecord> {
+    fn load(&self, plan: &Arc<Plan>) -> LoadRun {
         load::load(&self.client, plan)
     }
 }

@@ -9,12 +9,11 @@ use std::thread;
 use std::time::Instant;
 
 use crossbeam_channel::{TrySendError, bounded, unbounded};
-use shootout_core::PageRecord;
-use shootout_core::load::{Plan, Slots, load_record};
+use shootout_core::load::{LoadRun, Plan, Slots, load_record};
 use shootout_http::blocking::BlockingClient;
 
 /// C fetch threads, fed as requests fall due.
-pub fn load(client: &BlockingClient, plan: &Arc<Plan>) -> Vec<PageRecord> {
+pub fn load(client: &BlockingClient, plan: &Arc<Plan>) -> LoadRun {
     let start = Instant::now();
     // bounded(0) is a rendezvous: with Q = 0 a request goes out only if a thread is idle.
     let (queue_tx, queue_rx) = bounded::<(usize, Instant)>(plan.queue);
@@ -49,7 +48,7 @@ pub fn load(client: &BlockingClient, plan: &Arc<Plan>) -> Vec<PageRecord> {
             if let Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) =
                 queue_tx.try_send((i, due))
             {
-                records.set(i, Some(plan.overload(i)), plan);
+                records.refuse(i);
             }
         }
         // Closing the queue ends each thread's loop once it is empty.

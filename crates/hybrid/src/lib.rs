@@ -22,7 +22,7 @@ mod scrape;
 use std::sync::Arc;
 use std::time::Duration;
 
-use shootout_core::load::Plan;
+use shootout_core::load::{LoadRun, Plan};
 use shootout_core::pitfall::{Offload, PitfallRun};
 use shootout_core::{
     CrawlSpec, Family, Knobs, Model, Page, PageRecord, Runner, SetupError, Strategy,
@@ -133,7 +133,7 @@ impl Runner for HybridRunner {
             .block_on(parse::parse(&self.pool, pages, self.extract))
     }
 
-    fn load(&self, plan: &Arc<Plan>) -> Vec<PageRecord> {
+    fn load(&self, plan: &Arc<Plan>) -> LoadRun {
         // No CPU work: tokio's open loop, on hybrid's own runtime.
         self.runtime.block_on(shootout_tokio::load::load(
             self.client.clone(),

@@ -31,7 +31,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rayon::ThreadPool;
-use shootout_core::load::Plan;
+use shootout_core::load::{LoadRun, Plan};
 use shootout_core::{
     CrawlSpec, Family, Knobs, Model, Page, PageRecord, Runner, SetupError, Strategy,
 };
@@ -112,7 +112,7 @@ impl Runner for RayonRunner {
         parse::parse(&self.cpu, pages, self.extract)
     }
 
-    fn load(&self, plan: &Arc<Plan>) -> Vec<PageRecord> {
+    fn load(&self, plan: &Arc<Plan>) -> LoadRun {
         load::load(&self.io, &self.client, plan)
     }
 }

@@ -8,12 +8,11 @@ use std::sync::{Arc, mpsc};
 use std::time::Instant;
 
 use rayon::ThreadPool;
-use shootout_core::PageRecord;
-use shootout_core::load::{Gate, Plan, Slots, load_record};
+use shootout_core::load::{Gate, LoadRun, Plan, Slots, load_record};
 use shootout_http::blocking::BlockingClient;
 
 /// Each request a rayon job on the I/O pool, spawned as it falls due.
-pub fn load(io: &ThreadPool, client: &BlockingClient, plan: &Arc<Plan>) -> Vec<PageRecord> {
+pub fn load(io: &ThreadPool, client: &BlockingClient, plan: &Arc<Plan>) -> LoadRun {
     let start = Instant::now();
     let gate = Gate::new(plan.limit());
     let (done_tx, done_rx) = mpsc::channel();
@@ -25,7 +24,7 @@ pub fn load(io: &ThreadPool, client: &BlockingClient, plan: &Arc<Plan>) -> Vec<P
             let due = start + offset;
             std::thread::sleep(due.saturating_duration_since(Instant::now()));
             let Some(ticket) = gate.try_enter() else {
-                records.set(i, Some(plan.overload(i)), plan);
+                records.refuse(i);
                 continue;
             };
             let done_tx = done_tx.clone();

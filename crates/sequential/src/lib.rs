@@ -25,7 +25,7 @@ mod sleep;
 use std::sync::Arc;
 use std::time::Duration;
 
-use shootout_core::load::Plan;
+use shootout_core::load::{LoadRun, Plan};
 use shootout_core::model::Effective;
 use shootout_core::{
     CrawlSpec, Family, Knobs, Model, Page, PageRecord, Runner, SetupError, Strategy,
@@ -93,7 +93,7 @@ impl Runner for SequentialRunner {
         parse::parse(pages, self.extract)
     }
 
-    fn load(&self, plan: &Arc<Plan>) -> Vec<PageRecord> {
+    fn load(&self, plan: &Arc<Plan>) -> LoadRun {
         load::load(&self.client, plan)
     }
 }

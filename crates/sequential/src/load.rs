@@ -5,13 +5,12 @@
 
 use std::time::Instant;
 
-use shootout_core::PageRecord;
-use shootout_core::load::{Backlog, Plan, Slots, Step, load_record};
+use shootout_core::load::{Backlog, LoadRun, Plan, Slots, Step, load_record};
 use shootout_core::page::contained;
 use shootout_http::blocking::BlockingClient;
 
 /// Sends each request of `plan` in turn, as soon as it can after it falls due.
-pub fn load(client: &BlockingClient, plan: &Plan) -> Vec<PageRecord> {
+pub fn load(client: &BlockingClient, plan: &Plan) -> LoadRun {
     let start = Instant::now();
     let mut backlog = Backlog::new(plan.queue);
     let mut records = Slots::new(plan.len());
@@ -24,7 +23,7 @@ pub fn load(client: &BlockingClient, plan: &Plan) -> Vec<PageRecord> {
                 });
                 records.set(i, Some(record), plan);
             }
-            Step::Refuse(i) => records.set(i, Some(plan.overload(i)), plan),
+            Step::Refuse(i) => records.refuse(i),
             Step::Wait(d) => std::thread::sleep(d),
             Step::Done => break,
         }

@@ -34,7 +34,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use futures_lite::FutureExt;
-use shootout_core::load::Plan;
+use shootout_core::load::{LoadRun, Plan};
 use shootout_core::page::task_failed;
 use shootout_core::pitfall::{Offload, PitfallRun};
 use shootout_core::{
@@ -159,7 +159,7 @@ impl Runner for SmolRunner {
         self.block_on(parse::parse(pages, self.extract))
     }
 
-    fn load(&self, plan: &Arc<Plan>) -> Vec<PageRecord> {
+    fn load(&self, plan: &Arc<Plan>) -> LoadRun {
         self.block_on(load::load(
             &self.executor,
             self.client.clone(),

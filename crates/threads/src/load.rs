@@ -8,12 +8,11 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Instant;
 
-use shootout_core::PageRecord;
-use shootout_core::load::{Plan, Slots, load_record};
+use shootout_core::load::{LoadRun, Plan, Slots, load_record};
 use shootout_http::blocking::BlockingClient;
 
 /// C worker threads, each blocking on one request at a time, fed as requests fall due.
-pub fn load(client: &BlockingClient, plan: &Arc<Plan>) -> Vec<PageRecord> {
+pub fn load(client: &BlockingClient, plan: &Arc<Plan>) -> LoadRun {
     let start = Instant::now();
     // The queue: Q requests wait here for a free worker. `sync_channel(0)` would be a
     // rendezvous, so Q = 0 needs no special case: a request goes out only if a worker is idle.
@@ -54,7 +53,7 @@ pub fn load(client: &BlockingClient, plan: &Arc<Plan>) -> Vec<PageRecord> {
             match queue_tx.try_send((i, due)) {
                 Ok(()) => {}
                 Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
-                    records.set(i, Some(plan.overload(i)), plan);
+                    records.refuse(i);
                 }
             }
         }

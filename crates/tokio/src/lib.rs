@@ -43,7 +43,7 @@ pub mod sleep;
 use std::sync::Arc;
 use std::time::Duration;
 
-use shootout_core::load::Plan;
+use shootout_core::load::{LoadRun, Plan};
 use shootout_core::pitfall::{Offload, PitfallRun};
 use shootout_core::{
     CrawlSpec, Family, Knobs, Model, Page, PageRecord, Runner, SetupError, Strategy,
@@ -183,7 +183,7 @@ impl Runner for TokioRunner {
         self.runtime.block_on(parse::parse(pages, self.extract))
     }
 
-    fn load(&self, plan: &Arc<Plan>) -> Vec<PageRecord> {
+    fn load(&self, plan: &Arc<Plan>) -> LoadRun {
         self.runtime
             .block_on(load::load(self.client.clone(), plan.clone()))
     }

@@ -83,12 +83,28 @@ fn serve() -> anyhow::Result<()> {
         None => time_here(model, &job, None)?,
     };
     let mut out = BufWriter::new(out.lock());
+    // A load run's refusals, made into records one at a time as they are written.
+    let plan = job.plan().ok();
+    let mut refused = timed.refused.into_iter();
+    let mut refusals = |out: &mut BufWriter<_>| -> anyhow::Result<()> {
+        for i in refused.next().unwrap_or_default() {
+            if let Some(plan) = &plan {
+                let record = shootout_core::load::LoadRun::refused_record(plan, i);
+                serde_json::to_writer(&mut *out, &Line::Record(record))?;
+                out.write_all(b"\n")?;
+            }
+        }
+        Ok(())
+    };
     let mut repetitions = timed.repetitions.into_iter();
     match (&journal, repetitions.next()) {
         // Any record the journal was not handed on the way (a contestant may add one at the
         // very end), so every URL has exactly one line.
         (Some(j), Some(first)) => j.complete(&first),
-        (None, Some(first)) => write_records(&mut out, first)?,
+        (None, Some(first)) => {
+            write_records(&mut out, first)?;
+            refusals(&mut out)?;
+        }
         (_, None) => {}
     }
     // Every later repetition's records too, each after its marker: the parent verifies all.
@@ -96,6 +112,7 @@ fn serve() -> anyhow::Result<()> {
         serde_json::to_writer(&mut out, &Line::Repetition(k + 2))?;
         out.write_all(b"\n")?;
         write_records(&mut out, records)?;
+        refusals(&mut out)?;
     }
     serde_json::to_writer(&mut out, &Line::Done(timed.done))?;
     out.write_all(b"\n")?;
@@ -136,6 +153,9 @@ fn with_flushing<T>(journal: &Arc<Journal>, work: impl FnOnce() -> T) -> T {
 pub struct Timed {
     /// Each repetition's records, one per input, in the order they ran.
     pub repetitions: Vec<Vec<PageRecord>>,
+    /// For `load`: each repetition's refused requests, by index (their records are made as
+    /// they are written out).
+    pub refused: Vec<Vec<u32>>,
     /// What was measured around the scenario (its median repetition).
     pub done: Done,
 }
@@ -190,6 +210,7 @@ pub fn time_here(
     };
     let mut measured = Vec::new();
     let mut repetitions = Vec::new();
+    let mut refused = Vec::new();
     let mut spent = Duration::ZERO;
     loop {
         if job.scenario.fetches() && !measured.is_empty() {
@@ -213,6 +234,7 @@ pub fn time_here(
             lags: ran.lags,
         });
         repetitions.push(ran.records);
+        refused.push(ran.refused);
         spent += wall;
         if spent >= budget || measured.len() >= MAX_REPETITIONS {
             break;
@@ -227,6 +249,7 @@ pub fn time_here(
     let median = measured.swap_remove((reps - 1) / 2);
     Ok(Timed {
         repetitions,
+        refused,
         done: Done {
             wall_s: median.wall.as_secs_f64(),
             cpu_s: median.cpu.as_secs_f64(),
