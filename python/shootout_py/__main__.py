@@ -52,7 +52,7 @@ def main() -> int:
         run = contestants.get(job.contestant)
         if run is None:
             raise BadJob(f"unknown contestant '{job.contestant}'")
-        out = Output(job.stream)
+        out = Output(job.stream, job=job)
         out.done(run(job, out))
     except BadJob as e:
         print(f"error: {e}", file=sys.stderr)

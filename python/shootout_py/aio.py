@@ -33,7 +33,7 @@ from .common import (
     fetches,
     load_record,
     load_robots,
-    overload_record,
+    Refused,
     parse_record,
     request_url,
     scrape_record,
@@ -150,7 +150,7 @@ async def main(job: Job, out: Output, processes: ProcessPoolExecutor | None) -> 
         counts. Past C + Q outstanding, a due request is refused."""
         start = time.monotonic()
         outstanding = 0  # one thread, one loop: a plain counter is enough
-        records: list[Record] = [{}] * len(job.due_us)
+        records: list[Any] = [{}] * len(job.due_us)  # a Record, or a Refused index
         tasks = []
 
         async def one(i: int, url: str, due: float) -> None:
@@ -172,7 +172,7 @@ async def main(job: Job, out: Output, processes: ProcessPoolExecutor | None) -> 
             await asyncio.sleep(max(due - time.monotonic(), 0.0))
             url = request_url(job.urls[i % len(job.urls)], i)
             if outstanding >= k.concurrency + k.queue:
-                records[i] = overload_record(url, k.concurrency, k.queue)
+                records[i] = Refused(i)  # its record is made as it is written out
                 continue
             outstanding += 1
             tasks.append(asyncio.create_task(one(i, url, due)))

@@ -25,7 +25,7 @@ import resource
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TextIO
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -141,7 +141,7 @@ class Job:
                 stream=bool(j.get("stream")),
                 # A streamed crawl runs once: its lines are the user's output.
                 budget_s=0.0 if j.get("stream") else float(j.get("budget_s") or 0.0),
-                due_us=[int(t) for t in j.get("due_us") or []],
+                due_us=list(j.get("due_us") or []),  # the parsed ints, not copies of them
             )
         except (KeyError, TypeError, ValueError) as e:
             raise BadJob(f"malformed job: {type(e).__name__}: {e}") from e
@@ -390,6 +390,15 @@ def overload_record(url: str, concurrency: int, queue: int) -> Record:
     return record(url, error=f"overload: {concurrency} in flight and {queue} waiting")
 
 
+class Refused(int):
+    """A `load` request refused as `overload`, held as its index (28 bytes) until the records
+    are written: past capacity most requests are refused, and a whole record each, held to
+    the end, was hundreds of MiB (crates/core/src/load.rs: `LoadRun`). `Output` makes its
+    record as it writes it."""
+
+    __slots__ = ()
+
+
 def late(due: float, knobs: Knobs) -> FetchError | None:
     """A timeout for a request already a timeout past due when it is taken up: never sent."""
     if time.monotonic() - due >= knobs.timeout_s:
@@ -401,7 +410,7 @@ class Backlog:
     """The queue of a client that sends one request at a time (the twin of
     `shootout_core::load::Backlog`): `next` says what to do `elapsed` seconds into the run."""
 
-    def __init__(self, due: list[float], queue: int) -> None:
+    def __init__(self, due: Sequence[float], queue: int) -> None:
         self.due, self.queue = due, queue
         self.next_due = 0
         self.waiting: deque[int] = deque()
@@ -615,10 +624,20 @@ class Output:
     loses nothing; otherwise the records are written after the clock stops. Either way the
     last line is `done`, with what this process measured of itself."""
 
-    def __init__(self, stream: bool, out: TextIO = sys.stdout) -> None:
+    def __init__(self, stream: bool, out: TextIO = sys.stdout, job: Job | None = None) -> None:
         self._stream = stream
         self._out = out
         self._written: set[str] = set()
+        self._job = job
+
+    def _record(self, r: Record | Refused) -> Record:
+        """`r`, or the `overload` record of a refused `load` request."""
+        if not isinstance(r, Refused):
+            return r
+        job = self._job
+        assert job is not None and job.urls, "a load run's Output knows its job"
+        url = request_url(job.urls[r % len(job.urls)], r)
+        return overload_record(url, job.knobs.concurrency, job.knobs.queue)
 
     def admitted(self, url: str) -> None:
         if self._stream:
@@ -632,12 +651,12 @@ class Output:
     def done(self, result: dict[str, Any]) -> None:
         """Writes every record not written yet, each later repetition's after its marker,
         then the closing line."""
-        for r in result.pop("records"):
+        for r in map(self._record, result.pop("records")):
             if r["url"] not in self._written:
                 self._line({"record": r})
         for k, records in enumerate(result.pop("repeated", []), start=2):
             self._line({"repetition": k})
-            for r in records:
+            for r in map(self._record, records):
                 self._line({"record": r})
         self._line({"done": result})
 

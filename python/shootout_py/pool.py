@@ -31,7 +31,7 @@ from .common import (
     late,
     load_record,
     load_robots,
-    overload_record,
+    Refused,
     parse_record,
     request_url,
     scrape_record,
@@ -142,7 +142,7 @@ def run(job: Job, out: Output) -> dict[str, Any]:
             # semaphore keeps C + Q outstanding, released as each result comes back.
             start = time.monotonic()
             room = threading.BoundedSemaphore(k.concurrency + k.queue)
-            records: list[Record] = [{}] * len(job.due_us)
+            records: list[Any] = [{}] * len(job.due_us)  # a Record, or a Refused index
             pending = []
 
             def done(i: int) -> Callable[[Record], None]:
@@ -157,7 +157,7 @@ def run(job: Job, out: Output) -> dict[str, Any]:
                 time.sleep(max(due - time.monotonic(), 0.0))
                 url = request_url(job.urls[i % len(job.urls)], i)
                 if not room.acquire(blocking=False):
-                    records[i] = overload_record(url, k.concurrency, k.queue)
+                    records[i] = Refused(i)  # its record is made as it is written out
                     continue
                 pending.append(pool.apply_async(_load, (url, due), callback=done(i)))
             for p in pending:

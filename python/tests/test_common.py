@@ -11,6 +11,7 @@ import unittest
 from shootout_py.common import (
     Backlog,
     BadJob,
+    Refused,
     Fetched,
     FetchError,
     Frontier,
@@ -218,3 +219,21 @@ class OpenLoop(unittest.TestCase):
         refused = overload_record("u", 50, 1000)
         self.assertEqual(refused["error"], "overload: 50 in flight and 1000 waiting")
         self.assertNotIn("latency", refused)
+
+    def test_a_refusal_is_an_index_until_it_is_written(self) -> None:
+        job = Job.from_json(
+            {
+                "protocol": 1,
+                "contestant": "python-asyncio",
+                "scenario": "load",
+                "knobs": {**KNOBS, "concurrency": 2, "load": {"queue": 3}},
+                "urls": ["http://h:1/page/0", "http://h:1/page/1"],
+                "due_us": [0, 10, 20],
+            }
+        )
+        out = io.StringIO()
+        Output(False, out, job=job).done({"records": [Refused(1)], "wall_s": 0.1})
+        first = json.loads(out.getvalue().splitlines()[0])["record"]
+        self.assertEqual(first["url"], "http://h:1/page/1?r=1")
+        self.assertEqual(first["error"], "overload: 2 in flight and 3 waiting")
+        self.assertNotIn("latency", first)
