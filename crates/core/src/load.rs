@@ -404,7 +404,7 @@ impl Backlog {
 /// of those refused. A refusal is held as its index, 4 bytes, not as a record: past capacity
 /// most requests are refused (456,000 of 500,000 at 10× capacity), and a record each, held
 /// until the run ends, was 164–252 MiB. Their records are made one at a time as they are
-/// written out ([`LoadRun::refused_record`]), after the clock stops.
+/// written out ([`Plan::overload`]), after the clock stops.
 #[derive(Debug, Default)]
 pub struct LoadRun {
     /// One record per request that was sent (a response, a timeout or another error), in
@@ -415,14 +415,9 @@ pub struct LoadRun {
 }
 
 impl LoadRun {
-    /// Request i's `overload` record.
-    pub fn refused_record(plan: &Plan, i: u32) -> PageRecord {
-        plan.overload(i as usize)
-    }
-
     /// Every record, the refused ones made now: for a caller that wants them all at once.
     pub fn into_records(self, plan: &Plan) -> Vec<PageRecord> {
-        let refused = self.refused.iter().map(|&i| Self::refused_record(plan, i));
+        let refused = self.refused.iter().map(|&i| plan.overload(i as usize));
         self.answered.into_iter().chain(refused).collect()
     }
 }

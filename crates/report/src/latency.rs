@@ -83,6 +83,38 @@ pub fn capacities(rows: &[Row], slo_ms: Option<u64>) -> Vec<Capacity> {
         .collect()
 }
 
+/// The capacity table's columns, as `run` prints them and the report shows them.
+pub const CAPACITY_HEAD: [&str; 5] = ["contestant", "held", "broke at", "its p99", "why"];
+
+/// The capacity table's rows ([`CAPACITY_HEAD`]), highest capacity first: each
+/// contestant's capacity over the `load` rows of `rows` (see [`capacities`]).
+pub fn capacity_rows(rows: &[Row], slo_ms: Option<u64>) -> Vec<Vec<String>> {
+    let dash = || "—".to_owned();
+    let mut caps = capacities(rows, slo_ms);
+    caps.sort_by(|a, b| {
+        b.held
+            .unwrap_or(0.0)
+            .total_cmp(&a.held.unwrap_or(0.0))
+            .then(a.contestant.cmp(&b.contestant))
+    });
+    caps.into_iter()
+        .map(|c| {
+            let (at, p99, why) = match c.broke {
+                Some((rate, p99, why)) => (
+                    format!("{rate}/s"),
+                    p99.map_or_else(dash, |ms| human_secs(ms / 1e3)),
+                    why,
+                ),
+                None => (dash(), dash(), "held at every swept rate".to_owned()),
+            };
+            let held = c
+                .held
+                .map_or_else(|| "none".to_owned(), |r| format!("{r}/s"));
+            vec![c.contestant, held, at, p99, why]
+        })
+        .collect()
+}
+
 /// The capacity table `shootout run load --rate A,B,…` prints after its leaderboards.
 pub fn capacity(rows: &[Row], slo_ms: Option<u64>) -> String {
     let objective = match slo_ms {
@@ -95,42 +127,16 @@ pub fn capacity(rows: &[Row], slo_ms: Option<u64>) -> String {
         "\ncapacity: the highest swept rate each contestant carried with every request answered \
          and {objective} (--slo-ms), and the rate where that first broke"
     );
-    let mut table = TextTable::new(&[
-        ("contestant", Align::Left),
-        ("held", Align::Right),
-        ("broke at", Align::Right),
-        ("its p99", Align::Right),
-        ("why", Align::Left),
-    ]);
-    let dash = || "—".to_owned();
-    let mut caps = capacities(rows, slo_ms);
-    caps.sort_by(|a, b| {
-        b.held
-            .unwrap_or(0.0)
-            .total_cmp(&a.held.unwrap_or(0.0))
-            .then(a.contestant.cmp(&b.contestant))
-    });
-    for c in caps {
-        let (at, p99, why) = match &c.broke {
-            Some((rate, p99, why)) => (
-                format!("{rate}/s"),
-                p99.map_or_else(dash, |ms| human_secs(ms / 1e3)),
-                why.clone(),
-            ),
-            None => (
-                "—".to_owned(),
-                dash(),
-                "held at every swept rate".to_owned(),
-            ),
+    let mut table = TextTable::new(&CAPACITY_HEAD.map(|h| {
+        let align = if matches!(h, "contestant" | "why") {
+            Align::Left
+        } else {
+            Align::Right
         };
-        table.row(vec![
-            c.contestant,
-            c.held
-                .map_or_else(|| "none".to_owned(), |r| format!("{r}/s")),
-            at,
-            p99,
-            why,
-        ]);
+        (h, align)
+    }));
+    for cells in capacity_rows(rows, slo_ms) {
+        table.row(cells);
     }
     out.push_str(&table.render());
     out

@@ -357,13 +357,8 @@ fn load_table(knobs: &Knobs, rows: &[Row]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "\nload: {}; C={} in flight, T={} threads",
+        "\nload: {}",
         knobs_line(Scenario::Load, knobs, usize::MAX, &[])
-            .split("; C=")
-            .next()
-            .unwrap_or(""),
-        knobs.concurrency,
-        knobs.threads
     );
     // As wide as the tour's other tables: T and C are in the heading; p90, cpu and peak
     // memory in --json and on the report page.

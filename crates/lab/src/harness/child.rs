@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use bytes::Bytes;
 use shootout_core::job::{Done, Inputs, Job, JobError, Line, MAX_REPETITIONS};
+use shootout_core::load::Plan;
 use shootout_core::usage::Usage;
 use shootout_core::{Journal, Lines, Model, PageRecord, Scenario};
 
@@ -83,16 +84,17 @@ fn serve() -> anyhow::Result<()> {
         None => time_here(model, &job, None)?,
     };
     let mut out = BufWriter::new(out.lock());
-    // A load run's refusals, made into records one at a time as they are written.
-    let plan = job.plan().ok();
+    // A load run's refusals, made into records one at a time as they are written, from the
+    // plan the run used.
     let mut refused = timed.refused.into_iter();
+    let plan = timed.plan;
     let mut refusals = |out: &mut BufWriter<_>| -> anyhow::Result<()> {
-        for i in refused.next().unwrap_or_default() {
-            if let Some(plan) = &plan {
-                let record = shootout_core::load::LoadRun::refused_record(plan, i);
-                serde_json::to_writer(&mut *out, &Line::Record(record))?;
-                out.write_all(b"\n")?;
-            }
+        let (Some(plan), Some(indices)) = (&plan, refused.next()) else {
+            return Ok(());
+        };
+        for i in indices {
+            serde_json::to_writer(&mut *out, &Line::Record(plan.overload(i as usize)))?;
+            out.write_all(b"\n")?;
         }
         Ok(())
     };
@@ -154,8 +156,10 @@ pub struct Timed {
     /// Each repetition's records, one per input, in the order they ran.
     pub repetitions: Vec<Vec<PageRecord>>,
     /// For `load`: each repetition's refused requests, by index (their records are made as
-    /// they are written out).
+    /// they are written out), and the plan they index.
     pub refused: Vec<Vec<u32>>,
+    /// For `load`: the plan the run used.
+    pub plan: Option<Arc<Plan>>,
     /// What was measured around the scenario (its median repetition).
     pub done: Done,
 }
@@ -247,9 +251,14 @@ pub fn time_here(
     // The median by wall time (the lower middle of an even count), with its own CPU and lags.
     measured.sort_by_key(|r| r.wall);
     let median = measured.swap_remove((reps - 1) / 2);
+    let plan = match &inputs {
+        Inputs::Load(plan) => Some(plan.clone()),
+        _ => None,
+    };
     Ok(Timed {
         repetitions,
         refused,
+        plan,
         done: Done {
             wall_s: median.wall.as_secs_f64(),
             cpu_s: median.cpu.as_secs_f64(),

@@ -10,7 +10,7 @@ use shootout_lab::label::human_secs;
 use super::chart::{Series, lines};
 use super::table::Table;
 use super::{Part, in_section, push};
-use crate::latency::{capacities, default_slo_ms};
+use crate::latency::{CAPACITY_HEAD, capacity_rows, default_slo_ms};
 use crate::suite::{SKEW_RATE, Section, StepResult};
 
 /// The percentiles the spectrum draws, as HdrHistogram's plots do: evenly spaced in "nines".
@@ -140,27 +140,8 @@ pub(super) fn sweep_rate(results: &[StepResult], parts: &mut Vec<Part>) -> anyho
     ));
     parts.push(Part::Table(table));
 
-    let mut cap = Table::new(&["contestant", "held", "broke at", "its p99", "why"]);
-    let mut caps = capacities(&rows, None);
-    caps.sort_by(|a, b| b.held.unwrap_or(0.0).total_cmp(&a.held.unwrap_or(0.0)));
-    for c in caps {
-        let (at, p, why) = match c.broke {
-            Some((rate, p99, why)) => (
-                format!("{rate}/s"),
-                p99.map_or_else(|| "—".to_owned(), ms),
-                why,
-            ),
-            None => ("—".into(), "—".into(), "held at every rate".into()),
-        };
-        cap.rows.push(vec![
-            c.contestant,
-            c.held
-                .map_or_else(|| "none".to_owned(), |r| format!("{r}/s")),
-            at,
-            p,
-            why,
-        ]);
-    }
+    let mut cap = Table::new(&CAPACITY_HEAD);
+    cap.rows = capacity_rows(&rows, None);
     parts.push(Part::Heading(
         3,
         "capacity".into(),
