@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Make .venv for the python-* contestants and install python/requirements.txt into it, then
+# Make .venv for the python-* contestants and install python/requirements.txt into it (and
+# python/requirements-uvloop.txt, whose failure costs python-uvloop's row only), then
 # check that the package imports. `just python` and CI run this; with --dev (CI) it installs
 # python/requirements-dev.txt instead, which adds the type checker.
 #
@@ -26,4 +27,12 @@ else
     [ -x .venv/bin/python ] || python3 -m venv .venv
     .venv/bin/pip install --quiet --disable-pip-version-check -r "$requirements"
 fi
+# uvloop is python-uvloop's alone (python/requirements-uvloop.txt): where it will not install,
+# that row is skipped with one line, and the rest go on.
+if command -v uv >/dev/null; then
+    uv pip install --quiet --python .venv/bin/python -r python/requirements-uvloop.txt
+else
+    .venv/bin/pip install --quiet --disable-pip-version-check -r python/requirements-uvloop.txt
+fi || echo "note: uvloop did not install, so python-uvloop will be skipped (python/requirements-uvloop.txt)" >&2
 PYTHONPATH=python .venv/bin/python -m shootout_py --check
+PYTHONPATH=python .venv/bin/python -m shootout_py --check python-uvloop || true

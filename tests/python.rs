@@ -45,7 +45,7 @@ fn measured_python_rows_are_verified_and_costed() {
         "run",
         "scrape",
         "--contestants",
-        "python-sequential,python-asyncio,python-pool,tokio",
+        "python-sequential,python-asyncio,python-uvloop,python-threads,python-pool,tokio",
         "-n",
         "12",
         "-l",
@@ -60,7 +60,7 @@ fn measured_python_rows_are_verified_and_costed() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("each line is JSON"))
         .collect();
-    assert_eq!(rows.len(), 4, "{rows:?}");
+    assert_eq!(rows.len(), 6, "{rows:?}");
     for r in rows.iter().filter(|r| r["family"] == "python") {
         assert_eq!(r["verified"], true, "{r}");
         assert_eq!(r["records"], 12, "{r}");
@@ -71,8 +71,141 @@ fn measured_python_rows_are_verified_and_costed() {
             r["extractor"].is_null(),
             "BeautifulSoup, not a Rust strategy: {r}"
         );
+        // Every Python row names the interpreter it ran on, and its GIL as that run saw it.
+        assert!(r["runtime"]["python"].is_string(), "{r}");
+        assert!(r["runtime"]["gil"].is_boolean(), "{r}");
     }
-    assert_eq!(rows.iter().filter(|r| r["family"] == "python").count(), 3);
+    assert_eq!(rows.iter().filter(|r| r["family"] == "python").count(), 5);
+}
+
+/// What depends on the GIL follows from what the run reported: python-threads' T threads
+/// parse with one core between them under a GIL its run reported on, so its ideal is
+/// python-sequential's; with the GIL off it would be T cores'. The table says which ran.
+#[test]
+fn python_threads_ideal_follows_the_gil_its_run_reported() {
+    if !python_ready("python_threads_ideal_follows_the_gil_its_run_reported") {
+        return;
+    }
+    let args = [
+        "run",
+        "parse",
+        "--contestants",
+        "python-sequential,python-threads,threads",
+        "-n",
+        "8",
+        "-s",
+        "16",
+        "-t",
+        "2",
+    ];
+    let out = shootout(&[&args[..], &["--json"]].concat());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    let row = |name: &str| {
+        rows.iter()
+            .find(|r| r["contestant"] == name)
+            .unwrap_or_else(|| panic!("a {name} row in {rows:?}"))
+    };
+    let (threads, python_threads, sequential) = (
+        row("threads"),
+        row("python-threads"),
+        row("python-sequential"),
+    );
+    assert_eq!(
+        python_threads["threads"], 2,
+        "it ran T threads: {python_threads}"
+    );
+    let ideal = |r: &serde_json::Value| r["ideal_s"].as_f64().expect("an ideal");
+    let gil = python_threads["runtime"]["gil"]
+        .as_bool()
+        .expect("python-threads reports its GIL");
+    if gil {
+        assert_eq!(
+            ideal(python_threads),
+            ideal(sequential),
+            "one core: {rows:?}"
+        );
+    } else {
+        assert_eq!(ideal(python_threads), ideal(threads), "T cores: {rows:?}");
+    }
+    // The table names the interpreter, and under the GIL says what it does to the ideal.
+    let out = shootout(&args);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.contains(if gil { ", GIL on." } else { ", GIL off." }),
+        "{table}"
+    );
+    assert_eq!(
+        table.contains("python-threads has T threads that run Python under the GIL"),
+        gil,
+        "{table}"
+    );
+}
+
+/// A contestant's own requirement (uvloop, for python-uvloop) costs that row alone where it
+/// will not import: one line names it and how to install it, and every other Python row runs.
+#[test]
+fn a_missing_own_requirement_skips_that_row_only() {
+    if !python_ready("a_missing_own_requirement_skips_that_row_only") {
+        return;
+    }
+    // A uvloop that will not import, ahead of the real one on the module path.
+    let dir = std::env::temp_dir().join(format!("shootout-no-uvloop-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    std::fs::write(
+        dir.join("uvloop.py"),
+        "raise ImportError('no uvloop wheel for this interpreter')\n",
+    )
+    .expect("write the stand-in");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_shootout"))
+            .args(args)
+            .env("PYTHONPATH", &dir)
+            .output()
+            .expect("the binary runs")
+    };
+    let out = run(&["run", "sleep", "-n", "3", "-l", "1"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        stdout.matches("python-uvloop skipped").count(),
+        1,
+        "one line for the one row: {stdout}"
+    );
+    assert!(
+        stdout.contains("requirements-uvloop.txt"),
+        "says how: {stdout}"
+    );
+    assert!(!stdout.contains("python rows skipped"), "{stdout}");
+    for other in ["python-asyncio", "python-threads", "python-pool"] {
+        assert!(
+            stdout.contains(&format!("  {other} ")),
+            "{other} still ran: {stdout}"
+        );
+    }
+    let listed = String::from_utf8_lossy(&run(&["list"]).stdout).into_owned();
+    assert!(listed.contains("python-uvloop needs uvloop"), "{listed}");
+    let out = run(&[
+        "run",
+        "download",
+        "--contestants",
+        "python-uvloop",
+        "-n",
+        "2",
+    ]);
+    one_line_error(&out, "python-uvloop needs uvloop");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// One line on stderr, no panic.

@@ -12,35 +12,90 @@ speaks (docs/protocol.md; the Rust side is crates/core/src/job.rs).
   scenario alone, like a Rust child.
 - exit status 0; 2 with one line on stderr for a job it cannot run; anything else is a crash.
 
-`python -m shootout_py --check` imports everything and prints the versions: the harness's
-test that an interpreter is ready.
+`python -m shootout_py --check [CONTESTANT]` imports what the contestants share (and what
+CONTESTANT needs of its own) and prints the interpreter, its GIL and the versions: the
+harness's test that an interpreter is ready for that contestant.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
+import platform
 import sys
 
 
-def main() -> int:
-    if sys.argv[1:] == ["--check"]:
+# The oldest CPython the package supports (python/pyproject.toml: requires-python).
+OLDEST = (3, 10)
+
+
+def interpreter() -> str:
+    """This interpreter, as every Python row names it: `CPython 3.11.7, GIL on`. The GIL's
+    state is the one of this run (`sys._is_gil_enabled()`, 3.13 and later: a free-threaded
+    build may turn it back on, for a module that needs it); before 3.13 it is always on."""
+    gil = getattr(sys, "_is_gil_enabled", None)
+    on = bool(gil()) if gil is not None else True
+    name = {"cpython": "CPython", "pypy": "PyPy"}.get(sys.implementation.name, sys.implementation.name)
+    return f"{name} {platform.python_version()}, GIL {'on' if on else 'off'}"
+
+
+def check(contestant: str | None) -> int:
+    """`--check [CONTESTANT]`: imports what every Python contestant needs (and, with a name,
+    what that one needs of its own, such as uvloop), and prints the versions on one line; or
+    one line on stderr that says what is missing, and exits 2."""
+    if sys.version_info < OLDEST:
+        print(
+            f"Python {platform.python_version()} is older than the "
+            f"{OLDEST[0]}.{OLDEST[1]} the python-* contestants need: pass --python with a newer one",
+            file=sys.stderr,
+        )
+        return 2
+    try:
         import aiohttp
         import bs4
         import lxml.etree
         import requests
+    except ImportError as e:
+        # Read by the harness, which puts it in its own one-line error: no prefix of ours.
+        print(f"{e}: python/requirements.txt is not installed for {sys.executable}", file=sys.stderr)
+        return 2
+    line = (
+        f"{interpreter()}; aiohttp {aiohttp.__version__}, "
+        f"beautifulsoup4 {bs4.__version__}, lxml {lxml.etree.__version__}, "
+        f"requests {requests.__version__}"
+    )
+    own = OWN_IMPORTS.get(contestant or "")
+    if own is not None:
+        try:
+            module = importlib.import_module(own)
+        except ImportError as e:
+            print(
+                f"{contestant} needs {own}, which does not import here ({e}): "
+                f"install python/requirements-{own}.txt",
+                file=sys.stderr,
+            )
+            return 2
+        line += f", {own} {getattr(module, '__version__', '?')}"
+    print(line)
+    return 0
 
-        print(
-            f"python {sys.version.split()[0]}, aiohttp {aiohttp.__version__}, "
-            f"beautifulsoup4 {bs4.__version__}, lxml {lxml.etree.__version__}, "
-            f"requests {requests.__version__}"
-        )
-        return 0
-    from . import aio, pool, sequential
+
+# What a contestant imports beyond the shared requirements (python/requirements.txt): each is
+# a requirements file of its own, so a machine or interpreter without it loses that row only.
+OWN_IMPORTS = {"python-uvloop": "uvloop"}
+
+
+def main() -> int:
+    if sys.argv[1:2] == ["--check"]:
+        return check(sys.argv[2] if len(sys.argv) > 2 else None)
+    from . import aio, pool, sequential, threads
     from .common import BadJob, Job, Output
 
     contestants = {
         "python-sequential": sequential.run,
         "python-asyncio": aio.run,
+        "python-uvloop": aio.run_uvloop,
+        "python-threads": threads.run,
         "python-pool": pool.run,
     }
     try:

@@ -9,11 +9,16 @@ runs the scrape with a heartbeat on the loop, with the parse inline, after a blo
 `time.sleep`, on `asyncio.to_thread`, and on a process pool (the only one of them that parses
 in parallel under the GIL). `load` is the open loop: a task started on the loop's timer as
 each request falls due.
+
+python-uvloop is this same program on uvloop's event loop (libuv underneath) in place of the
+default selector loop: `run_uvloop`. Nothing else differs, so its row against this one is the
+loop's own cost.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -50,6 +55,9 @@ BLOCKING_CALL = 0.005  # crates/core/src/pitfall.rs: BLOCKING_CALL
 def selector(loop: asyncio.AbstractEventLoop) -> str:
     """The readiness interface the loop waits on, as its `selectors` class names it
     (`EpollSelector` on Linux): the row's driver, as the runtime reports it."""
+    if type(loop).__module__.startswith("uvloop"):
+        # libuv waits on epoll on Linux (kqueue on the BSDs and macOS).
+        return "epoll" if sys.platform.startswith("linux") else "kqueue"
     chosen = getattr(loop, "_selector", None)  # asyncio's SelectorEventLoop keeps it here
     name = type(chosen).__name__ if chosen is not None else "EpollSelector"
     return name.removesuffix("Selector").lower()
@@ -202,7 +210,7 @@ async def main(job: Job, out: Output, processes: ProcessPoolExecutor | None) -> 
             records = await bounded(len(job.urls), k.concurrency, url, pitfall_one)
             stop.set()
             return records, await beat
-        raise Unsupported(f"python-asyncio does not run the {job.scenario} scenario")
+        raise Unsupported(f"{job.contestant} does not run the {job.scenario} scenario")
 
     try:
         reps = Repetitions(job.budget_s)
@@ -224,6 +232,20 @@ async def main(job: Job, out: Output, processes: ProcessPoolExecutor | None) -> 
 
 
 def run(job: Job, out: Output) -> dict[str, Any]:
+    """python-asyncio: `asyncio.run`, on the default (selector) event loop."""
+    return _run(job, out, asyncio.run)
+
+
+def run_uvloop(job: Job, out: Output) -> dict[str, Any]:
+    """python-uvloop: the same program on uvloop's loop. `uvloop.run` (uvloop 0.18 and
+    later) rather than `uvloop.install()`, which sets an event loop policy: policies are
+    deprecated from Python 3.14."""
+    import uvloop
+
+    return _run(job, out, uvloop.run)
+
+
+def _run(job: Job, out: Output, runner: Callable[[Any], Any]) -> dict[str, Any]:
     processes = None
     if job.scenario == "pitfall" and job.offload == "rayon":
         # The process pool is made, and its T workers started, before the loop and its
@@ -231,7 +253,8 @@ def run(job: Job, out: Output) -> dict[str, Any]:
         processes = ProcessPoolExecutor(job.knobs.threads)
         list(processes.map(time.sleep, [0.05] * job.knobs.threads))
     try:
-        return asyncio.run(main(job, out, processes))
+        result: dict[str, Any] = runner(main(job, out, processes))
+        return result
     finally:
         if processes is not None:
             processes.shutdown(cancel_futures=True)

@@ -1,8 +1,8 @@
 """What every Python contestant shares: the job it is given, the records it returns, parsing,
 the crawl frontier, and measuring a run.
 
-This is the Python twin of `shootout_core` (crates/core). The three contestants
-(`sequential.py`, `aio.py`, `pool.py`) keep only their orchestration, so they read side by side
+This is the Python twin of `shootout_core` (crates/core). The contestants (`sequential.py`,
+`aio.py`, `threads.py`, `pool.py`) keep only their orchestration, so they read side by side
 like `crates/*/src/scrape.rs` do.
 
 The records must be the ones the Rust contestants make, field for field, because the same

@@ -1,7 +1,8 @@
 """The two HTTP engines of the Python family, each reduced to `Fetched | FetchError`.
 
 As in the Rust lab, one engine per family: the blocking contestants (`python-sequential`,
-`python-pool`) share requests, and `python-asyncio` uses aiohttp, the articles' choice. Both
+`python-threads`, `python-pool`) share requests, and `python-asyncio` and `python-uvloop` use
+aiohttp, the articles' choice. Both
 follow the lab's rules: at most `max_redirects` hops (0 records the 3xx itself), a body over
 `max_body` is a `too_large` record, the whole request has `timeout_ms`, the environment's
 proxies are ignored, and every failure becomes a typed error rather than an exception.

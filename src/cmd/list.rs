@@ -43,14 +43,14 @@ pub fn run(args: &ListArgs) -> anyhow::Result<()> {
         };
         if let Some(how) = how {
             let ready = match (c.ready(), c.launch()) {
-                (Ok(()), Launch::PythonModule(_)) => match shootout_lab::python::interpreter() {
-                    Ok(p) => format!(
-                        "ready: {} ({}, from {})",
-                        p.versions,
-                        p.path.display(),
-                        p.from
-                    ),
-                    Err(e) => format!("not ready: {e:#}"),
+                (Ok(()), Launch::PythonModule(_)) => match (
+                    shootout_lab::python::interpreter(),
+                    shootout_lab::python::ready_for(c.name(), c.needs()),
+                ) {
+                    (Ok(p), Ok(versions)) => {
+                        format!("ready: {versions} ({}, from {})", p.path.display(), p.from)
+                    }
+                    (Err(e), _) | (_, Err(e)) => format!("not ready: {e:#}"),
                 },
                 (Ok(()), _) => "ready".to_owned(),
                 (Err(why), _) => format!("not ready: {why}"),

@@ -40,6 +40,8 @@ macro_rules! per_contestant {
             hybrid "hybrid",
             python_sequential "python-sequential",
             python_asyncio "python-asyncio",
+            python_uvloop "python-uvloop",
+            python_threads "python-threads",
             python_pool "python-pool",
             protocol_example "protocol-example",
         );

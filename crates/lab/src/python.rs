@@ -7,9 +7,10 @@
 //! requests (`just python` makes such a `.venv`). Without one, the Python rows are skipped
 //! with one line that says how to enable them.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use anyhow::anyhow;
 
@@ -32,7 +33,8 @@ pub struct Interpreter {
     pub path: PathBuf,
     /// Where it was found: `--python`, `SHOOTOUT_PYTHON` or `.venv`.
     pub from: &'static str,
-    /// What `python -m shootout_py --check` printed: the versions of Python and its libraries.
+    /// What `python -m shootout_py --check` printed: the interpreter and its GIL (`CPython
+    /// 3.11.7, GIL on`), then the versions of its libraries.
     pub versions: String,
 }
 
@@ -98,6 +100,38 @@ fn discover() -> Result<Interpreter, String> {
         path,
         from,
     })
+}
+
+/// What `name` runs on here: the interpreter's versions line, with what `name` needs of its own
+/// (`needs`, such as uvloop) checked once per process by `python -m shootout_py --check NAME`;
+/// or one line that says what is missing and how to get it.
+pub fn ready_for(name: &str, needs: &[&str]) -> anyhow::Result<String> {
+    static OWN: Mutex<BTreeMap<String, Result<String, String>>> = Mutex::new(BTreeMap::new());
+    let python = interpreter()?;
+    if needs.is_empty() {
+        return Ok(python.versions.clone());
+    }
+    let mut own = OWN.lock().unwrap_or_else(|e| e.into_inner());
+    let checked = own
+        .entry(name.to_owned())
+        .or_insert_with(|| check(python, name));
+    checked.clone().map_err(|e| anyhow!("{e}"))
+}
+
+fn check(python: &Interpreter, name: &str) -> Result<String, String> {
+    let shown = python.path.display();
+    let out = module(&python.path, "shootout_py")
+        .args(["--check", name])
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run {shown}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{} (python {shown})",
+            crash_cause(&String::from_utf8_lossy(&out.stderr))
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
 /// `python -m MODULE`, with python/ on the module path.

@@ -37,6 +37,8 @@ pub static ALL: &[Contestant] = &[
     Contestant::Rust(&shootout_hybrid::Hybrid),
     Contestant::Program(&PYTHON_SEQUENTIAL),
     Contestant::Program(&PYTHON_ASYNCIO),
+    Contestant::Program(&PYTHON_UVLOOP),
+    Contestant::Program(&PYTHON_THREADS),
     Contestant::Program(&PYTHON_POOL),
     Contestant::Program(&PROTOCOL_EXAMPLE),
 ];
@@ -56,6 +58,7 @@ pub static PYTHON_SEQUENTIAL: Program = Program {
     launch: Launch::PythonModule("shootout_py"),
     example: false,
     sums_processes: false,
+    needs: &[],
 };
 
 /// asyncio + aiohttp, `gather` with a semaphore: the first article.
@@ -80,6 +83,53 @@ pub static PYTHON_ASYNCIO: Program = Program {
     launch: Launch::PythonModule("shootout_py"),
     example: false,
     sums_processes: false,
+    needs: &[],
+};
+
+/// python-asyncio's program on uvloop's event loop: what a Python programmer installs for a
+/// faster asyncio.
+pub static PYTHON_UVLOOP: Program = Program {
+    name: "python-uvloop",
+    about: "Python: python-asyncio's program on uvloop's event loop (libuv), pinned in \
+            python/requirements-uvloop.txt",
+    family: Family::Python,
+    // libuv waits on epoll on Linux. The child reports the one it ran.
+    driver: driver::READINESS,
+    uses: Uses::OneThread,
+    max_concurrency: None,
+    pitfall_variants: &Offload::ALL,
+    parser: "BeautifulSoup and lxml",
+    refuses: &[NetSetting::Proxy, NetSetting::Delay],
+    notes: &[Note {
+        scenario: Some(Scenario::Pitfall),
+        text: "for python-uvloop, as for python-asyncio, spawn-blocking is asyncio.to_thread \
+               (T threads) and rayon is a ProcessPoolExecutor (T processes).",
+    }],
+    launch: Launch::PythonModule("shootout_py"),
+    example: false,
+    sums_processes: false,
+    // Its own requirements file: an interpreter without a uvloop wheel loses this row only.
+    needs: &["uvloop"],
+};
+
+/// concurrent.futures.ThreadPoolExecutor with requests: the articles' "threading for I/O",
+/// and what most Python programmers write first for concurrent downloads.
+pub static PYTHON_THREADS: Program = Program {
+    name: "python-threads",
+    about: "Python: ThreadPoolExecutor, C threads each with a requests.Session, BeautifulSoup \
+            inline, T parse at once (parse: T threads; one core under the GIL)",
+    family: Family::Python,
+    driver: driver::BLOCKING,
+    uses: Uses::GilThreads,
+    max_concurrency: None,
+    pitfall_variants: &[],
+    parser: "BeautifulSoup and lxml",
+    refuses: &[NetSetting::Proxy, NetSetting::Delay],
+    notes: &[],
+    launch: Launch::PythonModule("shootout_py"),
+    example: false,
+    sums_processes: false,
+    needs: &[],
 };
 
 /// multiprocessing.Pool: the second article.
@@ -100,6 +150,7 @@ pub static PYTHON_POOL: Program = Program {
     example: false,
     // Each request in flight is a worker process of its own.
     sums_processes: true,
+    needs: &[],
 };
 
 /// The protocol page's example (docs/protocol.md): a contestant in one file of standard-library
@@ -122,6 +173,7 @@ pub static PROTOCOL_EXAMPLE: Program = Program {
     // redirect urllib does.
     example: true,
     sums_processes: false,
+    needs: &[],
 };
 
 /// A registered contestant.
@@ -168,6 +220,10 @@ pub struct Program {
     /// Whether it runs a worker process per request in flight, whose CPU and peak memory its
     /// closing line adds up (each worker's own peak, so the sum is an upper bound).
     pub sums_processes: bool,
+    /// What it imports beyond what every program of its launcher needs (for a Python module,
+    /// python/requirements.txt): checked for it alone (`python -m shootout_py --check NAME`),
+    /// so that where one is missing, this contestant is skipped and no other.
+    pub needs: &'static [&'static str],
 }
 
 /// How a [`Program`] uses the knobs C and T.
@@ -179,6 +235,9 @@ pub enum Uses {
     OneThread,
     /// One request at a time, on one thread: C = 1 and T = 1.
     OneAtATime,
+    /// C in flight, T threads that run Python: T cores' worth of CPU where its run reports
+    /// the GIL off (a free-threaded build), one core's where it reports it on.
+    GilThreads,
 }
 
 /// A network setting some programs do not honour.
@@ -277,7 +336,7 @@ impl Contestant {
         match self {
             Contestant::Rust(m) => m.effective(knobs),
             Contestant::Program(p) => match p.uses {
-                Uses::Knobs => Effective {
+                Uses::Knobs | Uses::GilThreads => Effective {
                     concurrency: knobs.concurrency,
                     threads: knobs.threads,
                 },
@@ -386,11 +445,44 @@ impl Contestant {
         }
     }
 
+    /// What it needs beyond what its launcher's other programs need ([`Program::needs`]).
+    pub fn needs(self) -> &'static [&'static str] {
+        match self {
+            Contestant::Rust(_) => &[],
+            Contestant::Program(p) => p.needs,
+        }
+    }
+
+    /// How many cores' worth of CPU its T threads have, given what its run said about its
+    /// runtime: T, or one where [`Contestant::shares_one_core`]. A run that said nothing (it
+    /// crashed) is given T, so the ideal stays a lower bound.
+    pub fn cpu_threads(
+        self,
+        knobs: &Knobs,
+        runtime: &std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> usize {
+        if self.shares_one_core(runtime) {
+            1
+        } else {
+            self.effective(knobs).threads
+        }
+    }
+
+    /// Whether its threads run Python under a GIL its run reported on ([`Uses::GilThreads`]),
+    /// and so have one core's worth of CPU between them, whatever T is.
+    pub fn shares_one_core(
+        self,
+        runtime: &std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> bool {
+        matches!(self, Contestant::Program(p) if p.uses == Uses::GilThreads)
+            && gil_on(runtime) == Some(true)
+    }
+
     /// Whether it can run here, or one line that says why not and how to fix that.
     pub fn ready(self) -> Result<(), String> {
         match self.launch() {
             Launch::ThisBinary => Ok(()),
-            Launch::PythonModule(_) => crate::python::interpreter()
+            Launch::PythonModule(_) => crate::python::ready_for(self.name(), self.needs())
                 .map(|_| ())
                 .map_err(|e| format!("{e:#}")),
             Launch::Command(words) => match words.first() {
@@ -412,6 +504,12 @@ impl PartialEq for Contestant {
     fn eq(&self, other: &Contestant) -> bool {
         self.name() == other.name()
     }
+}
+
+/// Whether the run's runtime reported its GIL on (`{"gil": true}`, docs/protocol.md); `None`
+/// where it said nothing of a GIL.
+pub fn gil_on(runtime: &std::collections::BTreeMap<String, serde_json::Value>) -> Option<bool> {
+    runtime.get("gil").and_then(serde_json::Value::as_bool)
 }
 
 /// Whether `program` is a file on the PATH (or a path that exists).
@@ -453,7 +551,15 @@ pub fn available() -> (Vec<Contestant>, Vec<String>) {
             Ok(()) => ready.push(c),
             Err(why) => {
                 let line = match c.launch() {
-                    Launch::PythonModule(_) => format!("python rows skipped: {why}"),
+                    // A missing interpreter costs every Python row, and is said once; a
+                    // missing need of one program costs that one.
+                    Launch::PythonModule(_) if c.needs().is_empty() => {
+                        format!("python rows skipped: {why}")
+                    }
+                    Launch::PythonModule(_) if crate::python::interpreter().is_err() => {
+                        format!("python rows skipped: {why}")
+                    }
+                    Launch::PythonModule(_) => format!("{} skipped: {why}", c.name()),
                     Launch::ThisBinary | Launch::Command(_) => {
                         format!("{} skipped: {why}", c.name())
                     }
@@ -516,5 +622,29 @@ mod tests {
         );
         assert_eq!(pool.notes(Scenario::Scrape).len(), 1);
         assert!(!Contestant::Program(&PROTOCOL_EXAMPLE).in_tour());
+    }
+
+    #[test]
+    fn python_threads_cpu_follows_the_gil_its_run_reported() {
+        let threads = Contestant::Program(&PYTHON_THREADS);
+        let knobs = Knobs {
+            threads: 4,
+            ..Knobs::default()
+        };
+        let runtime = |json: &str| -> std::collections::BTreeMap<String, serde_json::Value> {
+            serde_json::from_str(json).expect("a JSON object")
+        };
+        assert_eq!(threads.effective(&knobs).threads, 4, "it runs T threads");
+        assert_eq!(threads.cpu_threads(&knobs, &runtime(r#"{"gil": true}"#)), 1);
+        assert_eq!(
+            threads.cpu_threads(&knobs, &runtime(r#"{"gil": false}"#)),
+            4
+        );
+        // Said nothing (it crashed): T, so the ideal stays a lower bound.
+        assert_eq!(threads.cpu_threads(&knobs, &runtime("{}")), 4);
+        // Processes are not held by one GIL.
+        let pool = Contestant::Program(&PYTHON_POOL);
+        assert_eq!(pool.cpu_threads(&knobs, &runtime(r#"{"gil": true}"#)), 4);
+        assert_eq!(Contestant::Program(&PYTHON_UVLOOP).needs(), ["uvloop"]);
     }
 }

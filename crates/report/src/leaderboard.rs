@@ -233,12 +233,32 @@ pub fn fallback_note<'a>(rows: impl Iterator<Item = &'a Row>) -> String {
 }
 
 /// What a table with rows of programs (the Python ones) should say about them: which
-/// parser each uses, whatever --extract says, and each contestant's own notes (from its
-/// registry entry), each once.
-fn program_notes<'a>(scenario: Scenario, rows: impl Iterator<Item = &'a Row>) -> String {
+/// parser each uses, whatever --extract says, the interpreter each ran on (and what its GIL
+/// did to its ideal), and each contestant's own notes (from its registry entry), each once.
+pub fn program_notes<'a>(scenario: Scenario, rows: impl Iterator<Item = &'a Row>) -> String {
     let mut by_parser: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut by_interpreter: Vec<(String, Vec<&str>)> = Vec::new();
+    let mut under_gil: Vec<&str> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     for r in rows {
+        // Every row of a program that names its interpreter is named by it, as it ran.
+        if let Some(interpreter) = shootout_lab::label::interpreter(&r.runtime) {
+            match by_interpreter.iter_mut().find(|(i, _)| *i == interpreter) {
+                Some((_, names)) if !names.contains(&r.contestant.as_str()) => {
+                    names.push(&r.contestant)
+                }
+                Some(_) => {}
+                None => by_interpreter.push((interpreter, vec![&r.contestant])),
+            }
+        }
+        // Said where the CPU-bound ideal can decide: the scenarios that parse.
+        let shares_a_core = scenario.parses()
+            && r.threads > 1
+            && shootout_lab::registry::find(&r.contestant)
+                .is_some_and(|c| c.shares_one_core(&r.runtime));
+        if shares_a_core && !under_gil.contains(&r.contestant.as_str()) {
+            under_gil.push(&r.contestant);
+        }
         if let Some(parser) = r.parser.filter(|_| scenario != Scenario::Pitfall) {
             match by_parser.iter_mut().find(|(p, _)| *p == parser) {
                 Some((_, names)) if !names.contains(&r.contestant.as_str()) => {
@@ -264,6 +284,19 @@ fn program_notes<'a>(scenario: Scenario, rows: impl Iterator<Item = &'a Row>) ->
             "  note: {} {} with {parser}, whatever --extract says.",
             names.join(", "),
             if names.len() == 1 { "parses" } else { "parse" }
+        );
+    }
+    for (interpreter, names) in by_interpreter {
+        let _ = writeln!(out, "  note: {} ran on {interpreter}.", names.join(", "));
+    }
+    if !under_gil.is_empty() {
+        let _ = writeln!(
+            out,
+            "  note: {} {} T threads that run Python under the GIL its run reported on: one \
+             core's worth of CPU between them, and {} ideal says so.",
+            under_gil.join(", "),
+            if under_gil.len() == 1 { "has" } else { "have" },
+            if under_gil.len() == 1 { "its" } else { "their" },
         );
     }
     for note in notes {

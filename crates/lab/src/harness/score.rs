@@ -225,7 +225,7 @@ pub fn median(rows: &mut [Row]) -> Option<Row> {
 /// reference again in every round and keep the fastest, and a median row is set against that
 /// one (see `rounds::scenario`).
 pub fn rescore(row: &mut Row, contestant: Contestant, job: &Job, truth: &Truth) {
-    let ideal = ideal_of(contestant, job, truth);
+    let ideal = ideal_of(contestant, job, truth, &row.runtime);
     row.ideal_s = ideal.time().as_secs_f64();
     row.bound = ideal.bound_by();
     row.wall_over_ideal = row
@@ -234,7 +234,15 @@ pub fn rescore(row: &mut Row, contestant: Contestant, job: &Job, truth: &Truth) 
         .map(|wall_s| wall_s / row.ideal_s);
 }
 
-fn ideal_of(contestant: Contestant, job: &Job, truth: &Truth) -> Ideal {
+/// The ideal of `contestant` on `job`. `runtime` is what its run said about itself: threads
+/// that run Python under a GIL the run reported on have one core between them
+/// ([`Contestant::cpu_threads`]), whatever T is; the harness keeps no table of interpreters.
+fn ideal_of(
+    contestant: Contestant,
+    job: &Job,
+    truth: &Truth,
+    runtime: &BTreeMap<String, serde_json::Value>,
+) -> Ideal {
     if let Some(last) = open_loop_end(job) {
         // Open loop: no run ends before its last request falls due and is held L.
         return Ideal {
@@ -244,7 +252,9 @@ fn ideal_of(contestant: Contestant, job: &Job, truth: &Truth) -> Ideal {
     }
     let eff = contestant.effective(&job.knobs);
     // More threads than cores cannot parse faster than one per core.
-    let parallel = eff.threads.min(shootout_core::knobs::available_threads());
+    let parallel = contestant
+        .cpu_threads(&job.knobs, runtime)
+        .min(shootout_core::knobs::available_threads());
     Ideal::new(
         &truth.levels,
         eff.concurrency,
@@ -268,7 +278,12 @@ fn open_loop_end(job: &Job) -> Option<Duration> {
 /// what happened.
 pub fn score(contestant: Contestant, job: &Job, truth: &Truth, run: ChildRun) -> Row {
     let eff = contestant.effective(&job.knobs);
-    let ideal = ideal_of(contestant, job, truth);
+    let runtime = run
+        .end
+        .as_ref()
+        .map(|d| d.runtime.clone())
+        .unwrap_or_default();
+    let ideal = ideal_of(contestant, job, truth, &runtime);
     let ideal_s = ideal.time().as_secs_f64();
     let parses = job.scenario.parses();
     let mut row = Row {

@@ -13,6 +13,7 @@ pub(super) fn python(results: &[StepResult], parts: &mut Vec<Part>) -> anyhow::R
     let mut table = Table::new(&[
         "scenario",
         "Python row",
+        "interpreter",
         "median wall (min – max)",
         "best Rust row",
         "its wall",
@@ -50,6 +51,8 @@ pub(super) fn python(results: &[StepResult], parts: &mut Vec<Part>) -> anyhow::R
             table.rows.push(vec![
                 r.step.scenario.to_string(),
                 name,
+                // As the run reported it: the version, and whether its GIL was on.
+                shootout_lab::label::interpreter(&m.runtime).unwrap_or_else(|| "—".into()),
                 format!(
                     "{} ({} – {})",
                     human_secs(value),
@@ -80,7 +83,8 @@ pub(super) fn python(results: &[StepResult], parts: &mut Vec<Part>) -> anyhow::R
         "The articles' own programs (python/), run and verified like the rest, at the scenario \
          section's knobs. Each bar is a Python row's wall over the best verified Rust row of the \
          same scenario; the dashed line is parity. BeautifulSoup parses, whatever the strategy; \
-         python-pool's memory adds up its worker processes (an upper bound)."
+         python-pool's memory adds up its worker processes (an upper bound). Each row names the \
+         interpreter it ran on and whether its GIL was on, as that run reported it."
             .into(),
     ));
     parts.push(Part::chart(

@@ -144,7 +144,8 @@ pub(super) fn scenarios(
         if step.scenario == Scenario::Pitfall {
             pitfall(r, several, parts)?;
         }
-        let fallbacks = crate::leaderboard::fallback_note(medians.iter());
+        let fallbacks = crate::leaderboard::fallback_note(medians.iter())
+            + &crate::leaderboard::program_notes(step.scenario, medians.iter());
         parts.push(Part::Table(scenario_table(&sorted(medians), several)));
         for line in fallbacks.lines() {
             parts.push(Part::Text(line.trim().to_owned()));
