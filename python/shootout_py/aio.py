@@ -106,9 +106,15 @@ async def crawl(job: Job, out: Output, client: AsyncClient, robots: Any) -> list
             queue.task_done()
 
     tasks = [asyncio.create_task(worker()) for _ in range(job.knobs.concurrency)]
-    await queue.join()
-    for t in tasks:
-        t.cancel()
+    try:
+        await queue.join()
+    finally:
+        # Stopped (Ctrl-C, a deadline) or done: the workers end before the caller closes the
+        # session, so a request in flight is cancelled (no record: the harness records it
+        # `cancelled`) rather than failed by the closed connector.
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
     return frontier.records
 
 
