@@ -25,7 +25,7 @@ import resource
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TextIO
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -377,6 +377,16 @@ def request_url(page: str, i: int) -> str:
     """Request i of a load run: its page with `?r=i`, a URL of its own (as
     `shootout_core::load::request_url` makes it)."""
     return page.split("#", 1)[0].split("?", 1)[0] + f"?r={i}"
+
+
+def falling_due(job: Job, start: float) -> Iterator[tuple[int, str, float]]:
+    """Each request of a load run as it falls due: its index, its URL and its due instant (a
+    `time.monotonic()`, `start` plus its offset), this thread sleeping until then. For the
+    programs whose dispatcher is a plain thread (python-threads, python-pool)."""
+    for i, offset in enumerate(job.due_us):
+        due = start + offset / 1e6
+        time.sleep(max(due - time.monotonic(), 0.0))
+        yield i, request_url(job.urls[i % len(job.urls)], i), due
 
 
 def load_record(url: str, due: float, got: Fetched | FetchError) -> Record:

@@ -27,13 +27,13 @@ from .common import (
     contained,
     contained_crawl,
     download_record,
+    falling_due,
     fetches,
     late,
     load_record,
     load_robots,
     Refused,
     parse_record,
-    request_url,
     scrape_record,
     sleep_record,
     timed,
@@ -152,10 +152,7 @@ def run(job: Job, out: Output) -> dict[str, Any]:
 
                 return store
 
-            for i, offset in enumerate(job.due_us):
-                due = start + offset / 1e6
-                time.sleep(max(due - time.monotonic(), 0.0))
-                url = request_url(job.urls[i % len(job.urls)], i)
+            for i, url, due in falling_due(job, start):
                 if not room.acquire(blocking=False):
                     records[i] = Refused(i)  # its record is made as it is written out
                     continue
