@@ -19,11 +19,12 @@
 //!
 //! Run with: `cargo bench --bench extract` (criterion prints each strategy's MB/s).
 
-use std::time::Duration;
-
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use shootout_core::Strategy;
 
+// Only its criterion configuration (few samples, short windows, sized for 2 cores).
+#[allow(dead_code)]
+mod common;
 mod corpus;
 
 fn extract(c: &mut Criterion) {
@@ -56,15 +57,5 @@ fn extract(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group! {
-    name = benches;
-    // One pass over the pages takes tens of milliseconds; ten samples of two seconds are
-    // enough on a 2-core machine.
-    config = Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
-        .configure_from_args();
-    targets = extract
-}
+criterion_group! { name = benches; config = common::config(); targets = extract }
 criterion_main!(benches);

@@ -23,7 +23,6 @@
 //! Run with: `cargo bench --bench links`.
 
 use std::collections::HashSet;
-use std::time::Duration;
 
 use bytes::Bytes;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
@@ -33,6 +32,9 @@ use shootout_core::scope::CrawlSpec;
 use shootout_core::{Fetched, Strategy};
 use url::Url;
 
+// Only its criterion configuration (few samples, short windows, sized for 2 cores).
+#[allow(dead_code)]
+mod common;
 mod corpus;
 
 /// Where the pages are served from in this bench: nothing listens, nothing is fetched.
@@ -126,14 +128,5 @@ fn links(c: &mut Criterion) {
     );
 }
 
-criterion_group! {
-    name = benches;
-    // One pass over the pages takes milliseconds; ten samples of two seconds suffice.
-    config = Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
-        .configure_from_args();
-    targets = links
-}
+criterion_group! { name = benches; config = common::config(); targets = links }
 criterion_main!(benches);

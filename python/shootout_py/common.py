@@ -23,6 +23,7 @@ import os
 import platform
 import resource
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -379,14 +380,34 @@ def request_url(page: str, i: int) -> str:
     return page.split("#", 1)[0].split("?", 1)[0] + f"?r={i}"
 
 
-def falling_due(job: Job, start: float) -> Iterator[tuple[int, str, float]]:
-    """Each request of a load run as it falls due: its index, its URL and its due instant (a
-    `time.monotonic()`, `start` plus its offset), this thread sleeping until then. For the
-    programs whose dispatcher is a plain thread (python-threads, python-pool)."""
-    for i, offset in enumerate(job.due_us):
-        due = start + offset / 1e6
-        time.sleep(max(due - time.monotonic(), 0.0))
-        yield i, request_url(job.urls[i % len(job.urls)], i), due
+class OpenLoop:
+    """A load run for a program whose dispatcher is a plain thread (python-threads,
+    python-pool): `due()` sleeps until each request falls due and yields those there is room
+    for, at most C + Q outstanding; a request past that is refused (held as its `Refused`
+    index). Whatever answers a request hands its record to `answered`, which frees its room."""
+
+    def __init__(self, job: Job) -> None:
+        self._job = job
+        self._room = threading.BoundedSemaphore(job.knobs.concurrency + job.knobs.queue)
+        self.records: list[Any] = [{}] * len(job.due_us)  # a Record, or a Refused index
+
+    def due(self) -> Iterator[tuple[int, str, float]]:
+        """Each admitted request as it falls due: its index, its URL and its due instant (a
+        `time.monotonic()`: one clock for every process on the machine)."""
+        job = self._job
+        start = time.monotonic()
+        for i, offset in enumerate(job.due_us):
+            due = start + offset / 1e6
+            time.sleep(max(due - time.monotonic(), 0.0))
+            if not self._room.acquire(blocking=False):
+                self.records[i] = Refused(i)  # its record is made as it is written out
+                continue
+            yield i, request_url(job.urls[i % len(job.urls)], i), due
+
+    def answered(self, i: int, r: Record) -> None:
+        """Request i's record; its room is free for the next."""
+        self.records[i] = r
+        self._room.release()
 
 
 def load_record(url: str, due: float, got: Fetched | FetchError) -> Record:

@@ -11,12 +11,13 @@ interpreter (its memory counts), and every page and record crosses a pipe, pickl
 from __future__ import annotations
 
 import multiprocessing
-import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from .common import (
+    OpenLoop,
     Frontier,
     Job,
     Knobs,
@@ -27,12 +28,11 @@ from .common import (
     contained,
     contained_crawl,
     download_record,
-    falling_due,
+    failed,
     fetches,
     late,
     load_record,
     load_robots,
-    Refused,
     parse_record,
     scrape_record,
     sleep_record,
@@ -138,28 +138,26 @@ def run(job: Job, out: Output) -> dict[str, Any]:
 
         def load() -> list[Record]:
             # The open loop on C processes: the parent sleeps until each request falls due
-            # and hands it to the pool; the pool's task queue is where it waits. A bounded
-            # semaphore keeps C + Q outstanding, released as each result comes back.
-            start = time.monotonic()
-            room = threading.BoundedSemaphore(k.concurrency + k.queue)
-            records: list[Any] = [{}] * len(job.due_us)  # a Record, or a Refused index
-            pending = []
+            # and hands it to the pool; the pool's task queue is where it waits, at most C + Q
+            # outstanding (common.OpenLoop).
+            loop = OpenLoop(job)
 
-            def done(i: int) -> Callable[[Record], None]:
-                def store(r: Record) -> None:
-                    records[i] = r
-                    room.release()
+            def raised(i: int, url: str) -> Callable[[BaseException], None]:
+                # A worker that raised still answers: its URL's `internal` record.
+                return lambda e: loop.answered(i, failed(url, e))
 
-                return store
-
-            for i, url, due in falling_due(job, start):
-                if not room.acquire(blocking=False):
-                    records[i] = Refused(i)  # its record is made as it is written out
-                    continue
-                pending.append(pool.apply_async(_load, (url, due), callback=done(i)))
+            pending = [
+                pool.apply_async(
+                    _load,
+                    (url, due),
+                    callback=partial(loop.answered, i),
+                    error_callback=raised(i, url),
+                )
+                for i, url, due in loop.due()
+            ]
             for p in pending:
                 p.wait()
-            return records
+            return loop.records
 
         work = {
             "sleep": each(_sleep, list(range(k.pages))),

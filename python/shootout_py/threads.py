@@ -27,16 +27,15 @@ from contextlib import contextmanager
 from typing import Any
 
 from .common import (
+    OpenLoop,
     Frontier,
     Job,
     Output,
     Record,
-    Refused,
     Unsupported,
     contained,
     contained_crawl,
     download_record,
-    falling_due,
     fetches,
     late,
     load_record,
@@ -163,28 +162,18 @@ def run(job: Job, out: Output) -> dict[str, Any]:
 
     def load() -> list[Record]:
         # The open loop (crates/threads/src/load.rs): this thread sleeps until each request
-        # falls due and hands it to the C threads; the executor's queue is where it waits. A
-        # bounded semaphore keeps C + Q outstanding, released as each one is answered.
-        start = time.monotonic()
-        room = threading.BoundedSemaphore(k.concurrency + k.queue)
-        records: list[Any] = [{}] * len(job.due_us)  # a Record, or a Refused index
+        # falls due and hands it to the C threads; the executor's queue is where it waits, at
+        # most C + Q outstanding (common.OpenLoop).
+        loop = OpenLoop(job)
 
         def one(i: int, url: str, due: float) -> None:
-            try:
-                got = late(due, k) or client().get(url)
-                records[i] = contained(url, lambda: load_record(url, due, got))
-            finally:
-                room.release()
+            # `contained` catches anything, so every admitted request is answered.
+            loop.answered(i, contained(url, lambda: load_record(url, due, late(due, k) or client().get(url))))
 
-        pending = []
-        for i, url, due in falling_due(job, start):
-            if not room.acquire(blocking=False):
-                records[i] = Refused(i)  # its record is made as it is written out
-                continue
-            pending.append(pool.submit(one, i, url, due))
+        pending = [pool.submit(one, i, url, due) for i, url, due in loop.due()]
         for p in pending:
             p.result()
-        return records
+        return loop.records
 
     work = {
         "sleep": each(sleep_one, list(range(k.pages))),

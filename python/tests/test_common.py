@@ -16,6 +16,7 @@ from shootout_py.common import (
     FetchError,
     Frontier,
     Job,
+    OpenLoop as Dispatcher,
     Output,
     Redirects,
     RobotRules,
@@ -219,6 +220,34 @@ class OpenLoop(unittest.TestCase):
         refused = overload_record("u", 50, 1000)
         self.assertEqual(refused["error"], "overload: 50 in flight and 1000 waiting")
         self.assertNotIn("latency", refused)
+
+    def test_a_dispatcher_thread_admits_c_plus_q_and_refuses_the_rest(self) -> None:
+        job = Job.from_json(
+            {
+                "protocol": 1,
+                "contestant": "python-threads",
+                "scenario": "load",
+                "knobs": {**KNOBS, "concurrency": 1, "load": {"queue": 1}},
+                "urls": ["http://h:1/page/0"],
+                "due_us": [0, 0, 0, 0],
+            }
+        )
+        # Nothing answered: C + Q = 2 admitted, the rest refused as their indices.
+        loop = Dispatcher(job)
+        admitted = [(i, url) for i, url, _ in loop.due()]
+        self.assertEqual(admitted, [(0, "http://h:1/page/0?r=0"), (1, "http://h:1/page/0?r=1")])
+        self.assertIsInstance(loop.records[2], Refused)
+        self.assertEqual(loop.records[3], Refused(3))
+        # An answer frees its room: request 2 is admitted, 3 is not.
+        loop = Dispatcher(job)
+        order = []
+        for i, _, _ in loop.due():
+            order.append(i)
+            if i == 1:
+                loop.answered(0, {"url": "answered"})
+        self.assertEqual(order, [0, 1, 2])
+        self.assertEqual(loop.records[0], {"url": "answered"})
+        self.assertIsInstance(loop.records[3], Refused)
 
     def test_a_refusal_is_an_index_until_it_is_written(self) -> None:
         job = Job.from_json(

@@ -84,22 +84,42 @@ fn discover() -> Result<Interpreter, String> {
         ));
     }
     let shown = path.display();
-    let out = module(&path, "shootout_py")
-        .arg("--check")
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run {shown} (from {from}): {e}; {SETUP_HINT}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "{shown} (from {from}) cannot run the Python contestants: {}; {SETUP_HINT}",
-            crash_cause(&String::from_utf8_lossy(&out.stderr))
-        ));
-    }
+    let versions = check(&path, None).map_err(|e| match e {
+        Check::Start(e) => format!("cannot run {shown} (from {from}): {e}; {SETUP_HINT}"),
+        Check::Failed(cause) => format!(
+            "{shown} (from {from}) cannot run the Python contestants: {cause}; {SETUP_HINT}"
+        ),
+    })?;
     Ok(Interpreter {
-        versions: String::from_utf8_lossy(&out.stdout).trim().to_owned(),
+        versions,
         path,
         from,
     })
+}
+
+/// Why `python -m shootout_py --check` did not pass.
+enum Check {
+    /// The interpreter did not start.
+    Start(std::io::Error),
+    /// It ran and said what is missing: its last line on stderr.
+    Failed(String),
+}
+
+/// `python -m shootout_py --check [NAME]`: the line it printed (the interpreter, its GIL and
+/// the versions of what the contestants import; NAME's own needs too, if given).
+fn check(python: &Path, name: Option<&str>) -> Result<String, Check> {
+    let out = module(python, "shootout_py")
+        .arg("--check")
+        .args(name)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(Check::Start)?;
+    if !out.status.success() {
+        return Err(Check::Failed(crash_cause(&String::from_utf8_lossy(
+            &out.stderr,
+        ))));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
 /// What `name` runs on here: the interpreter's versions line, with what `name` needs of its own
@@ -112,26 +132,14 @@ pub fn ready_for(name: &str, needs: &[&str]) -> anyhow::Result<String> {
         return Ok(python.versions.clone());
     }
     let mut own = OWN.lock().unwrap_or_else(|e| e.into_inner());
-    let checked = own
-        .entry(name.to_owned())
-        .or_insert_with(|| check(python, name));
+    let checked = own.entry(name.to_owned()).or_insert_with(|| {
+        let shown = python.path.display();
+        check(&python.path, Some(name)).map_err(|e| match e {
+            Check::Start(e) => format!("cannot run {shown}: {e}"),
+            Check::Failed(cause) => format!("{cause} (python {shown})"),
+        })
+    });
     checked.clone().map_err(|e| anyhow!("{e}"))
-}
-
-fn check(python: &Interpreter, name: &str) -> Result<String, String> {
-    let shown = python.path.display();
-    let out = module(&python.path, "shootout_py")
-        .args(["--check", name])
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run {shown}: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "{} (python {shown})",
-            crash_cause(&String::from_utf8_lossy(&out.stderr))
-        ));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
 /// `python -m MODULE`, with python/ on the module path.

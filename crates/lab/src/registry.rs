@@ -16,6 +16,7 @@
 //! benches pick it up from this list; the tests' list of modules names it once more, and a
 //! test checks that the two lists agree.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use shootout_core::driver::{self, Driver, Reactor};
@@ -459,7 +460,7 @@ impl Contestant {
     pub fn cpu_threads(
         self,
         knobs: &Knobs,
-        runtime: &std::collections::BTreeMap<String, serde_json::Value>,
+        runtime: &BTreeMap<String, serde_json::Value>,
     ) -> usize {
         if self.shares_one_core(runtime) {
             1
@@ -470,10 +471,7 @@ impl Contestant {
 
     /// Whether its threads run Python under a GIL its run reported on ([`Uses::GilThreads`]),
     /// and so have one core's worth of CPU between them, whatever T is.
-    pub fn shares_one_core(
-        self,
-        runtime: &std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> bool {
+    pub fn shares_one_core(self, runtime: &BTreeMap<String, serde_json::Value>) -> bool {
         matches!(self, Contestant::Program(p) if p.uses == Uses::GilThreads)
             && gil_on(runtime) == Some(true)
     }
@@ -508,7 +506,7 @@ impl PartialEq for Contestant {
 
 /// Whether the run's runtime reported its GIL on (`{"gil": true}`, docs/protocol.md); `None`
 /// where it said nothing of a GIL.
-pub fn gil_on(runtime: &std::collections::BTreeMap<String, serde_json::Value>) -> Option<bool> {
+pub fn gil_on(runtime: &BTreeMap<String, serde_json::Value>) -> Option<bool> {
     runtime.get("gil").and_then(serde_json::Value::as_bool)
 }
 
@@ -553,14 +551,10 @@ pub fn available() -> (Vec<Contestant>, Vec<String>) {
                 let line = match c.launch() {
                     // A missing interpreter costs every Python row, and is said once; a
                     // missing need of one program costs that one.
-                    Launch::PythonModule(_) if c.needs().is_empty() => {
-                        format!("python rows skipped: {why}")
-                    }
                     Launch::PythonModule(_) if crate::python::interpreter().is_err() => {
                         format!("python rows skipped: {why}")
                     }
-                    Launch::PythonModule(_) => format!("{} skipped: {why}", c.name()),
-                    Launch::ThisBinary | Launch::Command(_) => {
+                    Launch::ThisBinary | Launch::PythonModule(_) | Launch::Command(_) => {
                         format!("{} skipped: {why}", c.name())
                     }
                 };
@@ -631,7 +625,7 @@ mod tests {
             threads: 4,
             ..Knobs::default()
         };
-        let runtime = |json: &str| -> std::collections::BTreeMap<String, serde_json::Value> {
+        let runtime = |json: &str| -> BTreeMap<String, serde_json::Value> {
             serde_json::from_str(json).expect("a JSON object")
         };
         assert_eq!(threads.effective(&knobs).threads, 4, "it runs T threads");

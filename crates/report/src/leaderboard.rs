@@ -241,36 +241,22 @@ pub fn program_notes<'a>(scenario: Scenario, rows: impl Iterator<Item = &'a Row>
     let mut under_gil: Vec<&str> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     for r in rows {
+        let contestant = shootout_lab::registry::find(&r.contestant);
         // Every row of a program that names its interpreter is named by it, as it ran.
         if let Some(interpreter) = shootout_lab::label::interpreter(&r.runtime) {
-            match by_interpreter.iter_mut().find(|(i, _)| *i == interpreter) {
-                Some((_, names)) if !names.contains(&r.contestant.as_str()) => {
-                    names.push(&r.contestant)
-                }
-                Some(_) => {}
-                None => by_interpreter.push((interpreter, vec![&r.contestant])),
-            }
+            group(&mut by_interpreter, interpreter, &r.contestant);
         }
         // Said where the CPU-bound ideal can decide: the scenarios that parse.
         let shares_a_core = scenario.parses()
             && r.threads > 1
-            && shootout_lab::registry::find(&r.contestant)
-                .is_some_and(|c| c.shares_one_core(&r.runtime));
-        if shares_a_core && !under_gil.contains(&r.contestant.as_str()) {
-            under_gil.push(&r.contestant);
+            && contestant.is_some_and(|c| c.shares_one_core(&r.runtime));
+        if shares_a_core {
+            once(&mut under_gil, &r.contestant);
         }
         if let Some(parser) = r.parser.filter(|_| scenario != Scenario::Pitfall) {
-            match by_parser.iter_mut().find(|(p, _)| *p == parser) {
-                Some((_, names)) if !names.contains(&r.contestant.as_str()) => {
-                    names.push(&r.contestant)
-                }
-                Some(_) => {}
-                None => by_parser.push((parser, vec![&r.contestant])),
-            }
+            group(&mut by_parser, parser, &r.contestant);
         }
-        let own = shootout_lab::registry::find(&r.contestant)
-            .into_iter()
-            .flat_map(|c| c.notes(scenario));
+        let own = contestant.into_iter().flat_map(|c| c.notes(scenario));
         for note in own {
             if !notes.contains(&note) {
                 notes.push(note);
@@ -303,6 +289,21 @@ pub fn program_notes<'a>(scenario: Scenario, rows: impl Iterator<Item = &'a Row>
         let _ = writeln!(out, "  note: {note}");
     }
     out
+}
+
+/// Adds `name` to the names under `key`, each name once, the keys in the order first seen.
+fn group<'a, K: PartialEq>(groups: &mut Vec<(K, Vec<&'a str>)>, key: K, name: &'a str) {
+    match groups.iter_mut().find(|(k, _)| *k == key) {
+        Some((_, names)) => once(names, name),
+        None => groups.push((key, vec![name])),
+    }
+}
+
+/// Adds `name` to `names` unless it is there already.
+fn once<'a>(names: &mut Vec<&'a str>, name: &'a str) {
+    if !names.contains(&name) {
+        names.push(name);
+    }
 }
 
 /// What a table whose runs were repeated says about it, and about a run too short to trust: one
