@@ -118,6 +118,11 @@ report *args:
 compare a b:
     cargo run --release -- compare {{a}} {{b}}
 
+# A crawl against its floor (scripts/crawl-floor.sh): the same pages' bare fetch, fetch and extraction, the crawl and the server's CPU, per page, with the ratios. `just floor` crawls the Rust docs; `just floor DIR` or `just floor URL` another site; RUNS=5 CONTESTANTS="compio tokio" as the script says.
+[group('bench')]
+floor *target:
+    scripts/crawl-floor.sh {{target}}
+
 # A flame graph of one job's CPU (perf + inferno, installed when missing): `just profile download`, `just profile corpus`; CONTESTANT=smol picks whose code runs. Writes target/profile/SCENARIO.svg.
 [group('bench')]
 profile scenario *out:

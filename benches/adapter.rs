@@ -70,6 +70,7 @@ fn adapter(c: &mut Criterion) {
         page_kb: PAGE_KB,
         seed: 42,
         quirks: false,
+        links: 0,
     };
     let server = Server::start(ServerConfig {
         content: Content::Synthetic(spec),

@@ -94,6 +94,7 @@ fn lean(c: &mut Criterion) {
             page_kb: download.page_kb,
             seed: 42,
             quirks: false,
+            links: 0,
         }),
         latency: download.latency(),
         threads: 1,

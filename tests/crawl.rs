@@ -302,6 +302,7 @@ fn serve_tls_is_crawled_with_its_ca() {
         page_kb: 2,
         seed: 7,
         quirks: false,
+        links: 0,
     };
     let (expected, _) = Site::generate(spec, &origin).expect_crawl(usize::MAX);
     for engine in ["sequential", "tokio"] {
@@ -1111,4 +1112,95 @@ fn bad_network_flags_are_refused_before_any_request() {
         listener.accept().is_err(),
         "a refused command sent a request"
     );
+}
+
+/// `--fetch-list` and `--scrape-list` (scripts/crawl-floor.sh): a crawl's own pages fetched
+/// again without following a link. The scrape gives each page the crawl's very record; the
+/// bare fetch the same status and size with nothing parsed; a list of bare URLs works too,
+/// and bad lists are one line each.
+#[test]
+fn a_crawls_pages_fetched_again_give_its_records() {
+    let srv = common::synthetic(30, 4, Duration::ZERO, false);
+    let url = srv.base_url().to_string();
+    let crawled = crawl_ok(&["--url", &url, "--contestant", "tokio", "--json"]);
+    let want = records(&crawled).expect("the crawl's records");
+    assert!(want.len() > 30, "the crawl finds the site: {}", want.len());
+    let fetched_urls = want.values().filter(|r| r["status"].is_number()).count();
+    let list = std::env::temp_dir().join(format!("shootout-crawl-list-{}", std::process::id()));
+    std::fs::write(&list, &crawled.stdout).expect("write the list");
+    let list_arg = list.to_str().expect("a UTF-8 temporary path");
+
+    for contestant in ["tokio", "sequential"] {
+        let scraped = crawl_ok(&[
+            "--url",
+            &url,
+            "--contestant",
+            contestant,
+            "--scrape-list",
+            list_arg,
+            "--json",
+        ]);
+        let got = records(&scraped).expect("the scrape's records");
+        assert_eq!(
+            got.len(),
+            fetched_urls,
+            "{contestant}: one record a listed URL"
+        );
+        for (u, r) in &got {
+            assert_eq!(untimed(r.clone()), untimed(want[u].clone()), "{contestant}");
+        }
+        let fetched = crawl_ok(&[
+            "--url",
+            &url,
+            "--contestant",
+            contestant,
+            "--fetch-list",
+            list_arg,
+            "--json",
+        ]);
+        let got = records(&fetched).expect("the fetch's records");
+        assert_eq!(got.len(), fetched_urls, "{contestant}");
+        for (u, r) in &got {
+            let w = &want[u];
+            assert_eq!(
+                (&r["status"], &r["size"]),
+                (&w["status"], &w["size"]),
+                "{u}"
+            );
+            assert_eq!(
+                (&r["title"], &r["links"]),
+                (&Value::Null, &Value::from(0)),
+                "{u}"
+            );
+        }
+        assert!(stderr(&fetched).contains(&format!("{fetched_urls} URLs from")));
+    }
+
+    // A list of bare URLs, one repeated: each is fetched once.
+    std::fs::write(&list, format!("{url}page/1\n\n{url}page/2\n{url}page/1\n")).expect("write");
+    let two = crawl_ok(&["--url", &url, "--fetch-list", list_arg, "--json"]);
+    assert_eq!(records(&two).expect("records").len(), 2);
+
+    std::fs::write(&list, "not a url\n").expect("write");
+    for (args, says) in [
+        (vec!["--fetch-list", list_arg], "line 1"),
+        (
+            vec!["--scrape-list", "/nonexistent/list"],
+            "cannot read the URL list",
+        ),
+        (
+            vec!["--fetch-list", list_arg, "--max-depth", "1"],
+            "cannot be used with",
+        ),
+    ] {
+        let out = crawl(
+            &[&["--url", url.as_str()][..], &args[..]].concat(),
+            Duration::from_secs(60),
+        );
+        let err = stderr(&out);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    std::fs::remove_file(&list).expect("remove the list");
 }

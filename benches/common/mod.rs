@@ -57,6 +57,7 @@ pub fn bench_scenario(c: &mut Criterion, scenario: Scenario, knobs: Knobs) {
             page_kb: knobs.page_kb,
             seed: SEED,
             quirks: false,
+            links: 0,
         }),
         latency: knobs.latency(),
         threads: 1,

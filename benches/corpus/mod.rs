@@ -105,6 +105,7 @@ pub fn load(bench: &str) -> Corpus {
         page_kb: 64,
         seed: 42,
         quirks: false,
+        links: 0,
     };
     let pages: Vec<(String, Bytes)> = Site::generate(spec, &origin)
         .html_pages(false)

@@ -44,6 +44,13 @@ pub struct ServeArgs {
     /// from the index.
     #[arg(long)]
     pub quirks: bool,
+    /// L: a sidebar of L links on every content page of the synthetic site, the same on every
+    /// page of a section of L pages, as a documentation site repeats its navigation; at most
+    /// 10,000 [default: 0, no sidebar]. `--pages 20000 --links-per-page 100` makes a site
+    /// with about 100 links a page, most of them repeated, for scripts/crawl-floor.sh.
+    #[arg(long, value_name = "L", default_value_t = 0, conflicts_with = "dir",
+          value_parser = flags::within::<usize>(0, shootout_site::MAX_SIDEBAR_LINKS as u64))]
+    pub links_per_page: usize,
     /// Server worker threads, at most 1024 [default: available cores].
     #[arg(long, value_parser = flags::server_threads)]
     pub threads: Option<usize>,
@@ -77,6 +84,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
             page_kb: args.page_kb,
             seed: args.seed,
             quirks: args.quirks,
+            links: args.links_per_page,
         }),
     };
     let server = Server::start(ServerConfig {
@@ -97,9 +105,13 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
             args.latency_ms
         ),
         None => println!(
-            "serving a synthetic site of {} pages of {} KiB at {} (latency {} ms)",
+            "serving a synthetic site of {} pages of {} KiB{} at {} (latency {} ms)",
             args.pages,
             args.page_kb,
+            match args.links_per_page {
+                0 => String::new(),
+                l => format!(", each with a sidebar of {l} links shared by its section"),
+            },
             server.base_url(),
             args.latency_ms
         ),

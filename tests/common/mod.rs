@@ -127,6 +127,7 @@ pub fn shaped(pages: usize, page_kb: usize, latency: Duration, tls: bool, shape:
             page_kb,
             seed: 3,
             quirks: false,
+            links: 0,
         }),
         latency,
         threads: 2,

@@ -14,6 +14,9 @@
 //! on every page (title, link count, hrefs and base), and `naive` disagreeing on the pages that
 //! have an `<a` inside a script, a comment or a code sample. The example fails if a sound
 //! strategy disagrees with `dom` anywhere.
+//!
+//! `--only STRATEGY DIR` times that one strategy and compares nothing: extraction alone, as
+//! scripts/crawl-floor.sh reads it for a crawl's floor.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -22,9 +25,22 @@ use anyhow::{Context, bail};
 use shootout_core::Strategy;
 
 fn main() -> anyhow::Result<()> {
-    let Some(root) = std::env::args_os().nth(1).map(PathBuf::from) else {
-        bail!("usage: compare_strategies DIR  (a directory of .html files, searched recursively)");
+    const USAGE: &str = "usage: compare_strategies [--only STRATEGY] DIR  (a directory of .html \
+                         files, searched recursively)";
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    let only = match args.first().and_then(|a| a.to_str()) {
+        Some("--only") if args.len() == 3 => {
+            let name = args[1].to_str().unwrap_or_default();
+            let strategy: Strategy = name.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+            args.drain(..2);
+            Some(strategy)
+        }
+        _ => None,
     };
+    let [root] = args.as_slice() else {
+        bail!(USAGE);
+    };
+    let root = PathBuf::from(root);
     let mut files = Vec::new();
     collect_html(&root, &mut files).with_context(|| format!("reading {}", root.display()))?;
     if files.is_empty() {
@@ -32,13 +48,16 @@ fn main() -> anyhow::Result<()> {
     }
     files.sort();
 
-    // `dom` first: it is the reference.
-    let strategies = Strategy::ALL;
-    debug_assert_eq!(strategies[0], Strategy::Dom);
+    // `dom` first: it is the reference (unless one strategy is timed alone).
+    let strategies: Vec<Strategy> = match only {
+        Some(one) => vec![one],
+        None => Strategy::ALL.to_vec(),
+    };
+    debug_assert!(only.is_some() || strategies[0] == Strategy::Dom);
     let mut time = [Duration::ZERO; Strategy::ALL.len()];
     let mut differ: [Vec<&Path>; Strategy::ALL.len()] = Default::default();
     let mut bytes = 0u64;
-    for strategy in strategies {
+    for strategy in &strategies {
         strategy.warm_up();
     }
     for path in &files {
@@ -68,6 +87,7 @@ fn main() -> anyhow::Result<()> {
     for (i, strategy) in strategies.iter().enumerate() {
         let secs = time[i].as_secs_f64();
         let verdict = match i {
+            _ if only.is_some() => "timed alone".to_string(),
             0 => "the reference".to_string(),
             _ => format!("differs from dom on {} files", differ[i].len()),
         };

@@ -56,6 +56,7 @@ pub fn start_site(knobs: &Knobs, settings: &Settings, sleep_only: bool) -> anyho
             page_kb: knobs.page_kb,
             seed: settings.seed,
             quirks: settings.quirks,
+            links: 0,
         }),
         port: 0,
         latency: knobs.latency(),

@@ -38,5 +38,5 @@ pub mod shape;
 pub mod tls;
 
 pub use faults::{FAULTS, Fault, FaultSite};
-pub use generate::{QUIRKS, Quirk, Site, SiteSpec, input_urls, page_urls};
+pub use generate::{MAX_SIDEBAR_LINKS, QUIRKS, Quirk, Site, SiteSpec, input_urls, page_urls};
 pub use server::{Content, Server, ServerConfig};

@@ -33,6 +33,7 @@ fn start(latency_ms: u64) -> Server {
             page_kb: 8,
             seed: 1,
             quirks: false,
+            links: 0,
         }),
         latency: Duration::from_millis(latency_ms),
         ..ServerConfig::default()

@@ -11,9 +11,11 @@
 //! Everything else is set-up around that: the flags are checked as they are parsed, and
 //! robots.txt is fetched once, here, and handed to the child in the job.
 
+mod list;
 mod robots;
 mod totals;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -29,6 +31,7 @@ use shootout_lab::harness::{self, ChildError, runner};
 use shootout_lab::registry::{Contestant, NetSetting};
 use url::Url;
 
+use self::list::List;
 use self::totals::{Cost, LocalServer, Report};
 use crate::flags;
 
@@ -79,8 +82,30 @@ pub struct CrawlArgs {
     /// Do not fetch or obey the site's robots.txt.
     #[arg(long)]
     pub ignore_robots: bool,
+    /// Fetch the URLs listed in FILE instead of crawling, with nothing parsed and no link
+    /// followed: the `download` scenario's work on a crawl's own pages. FILE holds one URL a
+    /// line, or a `crawl --json` output (its records that got a response). With the crawl
+    /// itself and --scrape-list, it measures a crawl's floor: scripts/crawl-floor.sh.
+    #[arg(long, value_name = "FILE",
+          conflicts_with_all = ["scrape_list", "max_depth", "prefix", "max_pages"])]
+    pub fetch_list: Option<PathBuf>,
+    /// Like --fetch-list, but each page is also parsed with --extract and given its full
+    /// record, as a crawl does (the `scrape` scenario's work); its links are not resolved.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["max_depth", "prefix", "max_pages"])]
+    pub scrape_list: Option<PathBuf>,
     #[command(flatten)]
     pub net: NetArgs,
+}
+
+impl CrawlArgs {
+    /// The URL list to fetch instead of crawling, if one was given.
+    fn list(&self) -> anyhow::Result<Option<List>> {
+        match (&self.fetch_list, &self.scrape_list) {
+            (Some(file), _) => List::read(file, Scenario::Download).map(Some),
+            (_, Some(file)) => List::read(file, Scenario::Scrape).map(Some),
+            (None, None) => Ok(None),
+        }
+    }
 }
 
 /// How `crawl` behaves on someone else's network.
@@ -120,23 +145,36 @@ pub fn run(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
         .ready()
         .map_err(|why| anyhow::anyhow!("{}: {why}", contestant.name()))?;
     refuse_unsupported(contestant, &knobs.net, "")?;
+    let list = args.list()?;
 
-    // Every check has passed: the first request is robots.txt.
-    let robots = if args.ignore_robots {
+    // Every check has passed: the first request is robots.txt (a list was crawled already,
+    // obeying it).
+    let robots = if args.ignore_robots || list.is_some() {
         None
     } else {
         Some(robots::obey(&root, &mut knobs)?)
     };
     refuse_unsupported(contestant, &knobs.net, " (robots.txt's Crawl-delay)")?;
-    let mut job = Job::new(contestant.name(), Scenario::Crawl, knobs.clone());
-    job.crawl = Some(CrawlJob {
-        root: root.to_string(),
-        max_pages: args.max_pages,
-        max_depth: args.max_depth,
-        prefix: args.prefix.clone(),
-        robots,
-    });
-    job.stream = true;
+    let job = match &list {
+        Some(list) => {
+            // Measured once, as a crawl is; the records come after the clock stops.
+            let mut job = Job::new(contestant.name(), list.scenario, knobs.clone());
+            job.urls = Some(list.urls.clone());
+            job
+        }
+        None => {
+            let mut job = Job::new(contestant.name(), Scenario::Crawl, knobs.clone());
+            job.crawl = Some(CrawlJob {
+                root: root.to_string(),
+                max_pages: args.max_pages,
+                max_depth: args.max_depth,
+                prefix: args.prefix.clone(),
+                robots,
+            });
+            job.stream = true;
+            job
+        }
+    };
 
     let out: Option<Box<dyn std::io::Write + Send>> = if args.json {
         // Buffered, and handed on every 100 ms: lines arrive as pages finish, without a
@@ -150,6 +188,10 @@ pub fn run(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
     };
     // Without --json the records are printed sorted at the end, so the journal keeps them.
     let journal = Arc::new(Journal::new(out, !args.json));
+    // A list's URLs are all taken on at once: stopped, each unfinished one is `cancelled`.
+    for url in list.iter().flat_map(|l| &l.urls) {
+        journal.admitted(url);
+    }
     let report = Report {
         root: root.clone(),
         contestant,
@@ -176,7 +218,12 @@ pub fn run(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
                     journal.flush();
                     let (finished, pending) = journal.progress();
                     spinner.set_message(format!(
-                        "crawling {root} with {}: {finished} done, {pending} to go",
+                        "{} {root} with {}: {finished} done, {pending} to go",
+                        match &list {
+                            None => "crawling",
+                            Some(l) if l.scenario == Scenario::Download => "fetching a list from",
+                            Some(_) => "scraping a list from",
+                        },
                         contestant.name()
                     ));
                 }

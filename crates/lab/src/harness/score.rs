@@ -486,6 +486,7 @@ pub(crate) mod tests {
                 page_kb: 1,
                 seed: 1,
                 quirks: false,
+                links: 0,
             },
             &origin,
         );

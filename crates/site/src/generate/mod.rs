@@ -47,7 +47,15 @@ pub struct SiteSpec {
     /// Also serve the [`QUIRKS`] pages, linked from the index and part of every scenario's
     /// inputs.
     pub quirks: bool,
+    /// L: a sidebar of L links on every content page, as on a documentation site: the pages
+    /// of one section of L pages (`/page/{kL}` … `/page/{kL + L - 1}`) all carry the same L
+    /// links, to each other, so most of a page's links repeat its neighbours'. 0, the
+    /// default, adds none. At most [`MAX_SIDEBAR_LINKS`].
+    pub links: usize,
 }
+
+/// The most sidebar links a page may carry ([`SiteSpec::links`]).
+pub const MAX_SIDEBAR_LINKS: usize = 10_000;
 
 impl Default for SiteSpec {
     fn default() -> Self {
@@ -56,6 +64,7 @@ impl Default for SiteSpec {
             page_kb: 64,
             seed: 42,
             quirks: false,
+            links: 0,
         }
     }
 }
@@ -375,6 +384,7 @@ mod tests {
                 page_kb: 4,
                 seed: 7,
                 quirks,
+                links: 0,
             },
             &origin,
         )
@@ -403,6 +413,36 @@ mod tests {
                 assert_eq!(got, want, "{extract} on {path}");
             }
         }
+    }
+
+    #[test]
+    fn a_sidebar_repeats_its_sections_links_and_the_truth_counts_them() {
+        let plain = site(25);
+        let origin = plain.origin().clone();
+        let with = Site::generate(
+            SiteSpec {
+                links: 10,
+                ..plain.spec()
+            },
+            &origin,
+        );
+        for extract in [Strategy::Dom, Strategy::Stream, Strategy::Tokenize] {
+            for (path, want, got) in scraped(&with, extract) {
+                assert_eq!(got, want, "{extract} on {path}");
+            }
+        }
+        let page = |s: &Site, i: usize| s.get(&page_path(i)).cloned().expect("a content page");
+        // Pages 10 to 19 are one section: each carries the same ten links, to all of them.
+        let section: Vec<String> = (10..20).map(page_path).collect();
+        for i in [10, 12, 19] {
+            let (a, b) = (page(&with, i), page(&plain, i));
+            assert_eq!(a.links, b.links + 10, "page {i}");
+            for target in &section {
+                assert!(a.targets.contains(target), "page {i} lacks {target}");
+            }
+        }
+        // The last section is cut at the last page.
+        assert_eq!(page(&with, 22).links, page(&plain, 22).links + 5);
     }
 
     #[test]

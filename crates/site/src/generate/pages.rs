@@ -46,7 +46,9 @@ pub(super) fn content_page(spec: SiteSpec, i: usize, origin: &str) -> Resource {
     w.link("/", "Home", Some("/".to_owned()));
     w.raw("</li><li>");
     w.link("#content", "Skip to content", Some(page_path(i)));
-    w.raw("</li></ul></nav></header>\n<main id=\"content\">\n");
+    w.raw("</li></ul></nav></header>\n");
+    sidebar(&mut w, spec, i);
+    w.raw("<main id=\"content\">\n");
     w.bare_anchor("top");
     let _ = write!(
         w.html,
@@ -103,6 +105,27 @@ pub(super) fn content_page(spec: SiteSpec, i: usize, origin: &str) -> Resource {
     w.raw("</article>\n");
     w.pad_to(spec.page_kb * 1024, &mut rng);
     w.finish(title)
+}
+
+/// Page `i`'s sidebar ([`SiteSpec::links`]): the same links on every page of its section, in
+/// two spellings (`./c` and `/page/c`), as a documentation site repeats its navigation.
+fn sidebar(w: &mut PageWriter, spec: SiteSpec, i: usize) {
+    if spec.links == 0 {
+        return;
+    }
+    w.raw("<nav class=\"sidebar\"><ul>\n");
+    let first = i / spec.links * spec.links;
+    for c in (first..first.saturating_add(spec.links)).take_while(|c| *c < spec.pages) {
+        let href = if c % 2 == 0 {
+            format!("./{c}")
+        } else {
+            page_path(c)
+        };
+        w.raw("<li>");
+        w.link(&href, &format!("Section page {c}"), Some(page_path(c)));
+        w.raw("</li>\n");
+    }
+    w.raw("</ul></nav>\n");
 }
 
 pub(super) fn data_file(n: &str) -> Resource {
