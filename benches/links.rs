@@ -6,8 +6,14 @@
 //!
 //! - `scrape_page`: extraction and the record, as `scrape` does it (`tokenize`);
 //! - `crawl_page`: the same plus every href resolved against the page's URL and normalised,
-//!   in the page's own task, as a crawl does it; the difference from `scrape_page` is the
-//!   resolving;
+//!   in the page's own task, as a crawl does it, starting each pass with an empty memo of
+//!   hrefs ([`SeenHrefs`](shootout_core::scope::SeenHrefs)): an href met on an earlier page of
+//!   the same directory is dropped unresolved; the difference from `scrape_page` is the link
+//!   work of a first visit;
+//! - `crawl_page (memo warm)`: the same, with a memo that already holds every href of these
+//!   pages, as later in a crawl of one directory: nothing new, nothing resolved;
+//! - `crawl_page (no memo)`: every href resolved once per page, as before the memo and as a
+//!   crawl with `--max-depth` still does;
 //! - `frontier`: the coordinator's part, [`Frontier::finish`] on every page's resolved links,
 //!   against a seen set that already holds every one of them: a crawl's steady state, where
 //!   almost every link on a page (its sidebar, its navigation) was met before.
@@ -20,6 +26,8 @@
 //! synthetic site). Before anything is timed, the line printed says how many hrefs the pages
 //! hold, how many links resolving keeps, and how many distinct URLs they name.
 //!
+//! A second group, `links hostile`, times hostile pages with the memo and without it.
+//!
 //! Run with: `cargo bench --bench links`.
 
 use std::collections::HashSet;
@@ -28,7 +36,7 @@ use bytes::Bytes;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use shootout_core::frontier::Frontier;
 use shootout_core::page::{crawl_page, scrape_page};
-use shootout_core::scope::CrawlSpec;
+use shootout_core::scope::{CrawlSpec, Scope};
 use shootout_core::{Fetched, Strategy};
 use url::Url;
 
@@ -63,12 +71,18 @@ fn links(c: &mut Criterion) {
     let strategy = Strategy::Tokenize;
     strategy.warm_up();
 
-    // Off the clock: every page crawled once and its links admitted, so the frontier holds
-    // every URL these pages name.
+    // Off the clock: every page crawled once, with no memo, and its links admitted, so the
+    // frontier holds every URL these pages name.
+    let no_memo = Scope::new(&root, None).without_href_memo();
     let scraped: Vec<_> = pages
         .iter()
-        .map(|(url, body)| crawl_page(url, fetched(body), strategy))
+        .map(|(url, body)| crawl_page(url, fetched(body), strategy, &no_memo))
         .collect();
+    let warm = Scope::new(&root, None);
+    let handed_on: usize = pages
+        .iter()
+        .map(|(url, body)| crawl_page(url, fetched(body), strategy, &warm).links.len())
+        .sum();
     let hrefs: usize = scraped.iter().map(|s| s.record.links).sum();
     let kept: usize = scraped.iter().map(|s| s.links.len()).sum();
     let distinct: HashSet<&str> = scraped
@@ -77,9 +91,11 @@ fn links(c: &mut Criterion) {
         .collect();
     eprintln!(
         "links: {} pages, {hrefs} <a> elements, {kept} links after resolving (fragments and \
-         repeats on a page dropped), {} distinct URLs",
+         repeats on a page dropped), {handed_on} with the memo of the directory's hrefs, {} \
+         distinct URLs; the memo holds {} hrefs",
         pages.len(),
-        distinct.len()
+        distinct.len(),
+        warm.seen_hrefs().len()
     );
     let (mut frontier, _) = Frontier::new(&root, &CrawlSpec::pages(usize::MAX));
     let mut records = Vec::new();
@@ -98,14 +114,21 @@ fn links(c: &mut Criterion) {
                 .sum::<usize>()
         });
     });
+    let crawl = |scope: &Scope| {
+        pages
+            .iter()
+            .map(|(url, body)| crawl_page(url, fetched(body), strategy, scope).links.len())
+            .sum::<usize>()
+    };
     group.bench_function("crawl_page", |b| {
-        b.iter(|| {
-            pages
-                .iter()
-                .map(|(url, body)| crawl_page(url, fetched(body), strategy).links.len())
-                .sum::<usize>()
-        });
+        b.iter_batched(
+            || Scope::new(&root, None),
+            |scope| crawl(&scope),
+            BatchSize::SmallInput,
+        );
     });
+    group.bench_function("crawl_page (memo warm)", |b| b.iter(|| crawl(&warm)));
+    group.bench_function("crawl_page (no memo)", |b| b.iter(|| crawl(&no_memo)));
     group.bench_function("frontier", |b| {
         b.iter_batched(
             // The pages' links, copied off the clock: `finish` takes each page by value.
@@ -128,5 +151,67 @@ fn links(c: &mut Criterion) {
     );
 }
 
-criterion_group! { name = benches; config = common::config(); targets = links }
+/// Hostile pages, with the memo (a fresh one each pass, so every href is new and the memo
+/// fills, starts afresh and fills again) and without it (every href resolved, as before the
+/// memo): a page of 100,000 distinct links, a page whose 1,000 hrefs are 8 KiB each, and 1,000
+/// links on a page 1,000 directories deep. The memo must not make any of them cost more.
+fn hostile(c: &mut Criterion) {
+    let strategy = Strategy::Tokenize;
+    let page = |hrefs: Vec<String>| {
+        let mut html = String::from("<title>hostile</title>");
+        for h in hrefs {
+            html.push_str(&format!("<a href=\"{h}\">x</a>\n"));
+        }
+        Bytes::from(html)
+    };
+    let deep = format!("http://127.0.0.1:1/{}page.html", "s/".repeat(1000));
+    let pages = [
+        (
+            "100,000 links",
+            ROOT.to_owned(),
+            page((0..100_000).map(|i| format!("p{i}.html")).collect()),
+        ),
+        (
+            "hrefs of 8 KiB",
+            ROOT.to_owned(),
+            page(
+                (0..1000)
+                    .map(|i| format!("{i}{}", "x".repeat(8192)))
+                    .collect(),
+            ),
+        ),
+        (
+            "1,000 directories deep",
+            deep,
+            page((0..1000).map(|i| format!("../p{i}.html")).collect()),
+        ),
+    ];
+    let mut group = c.benchmark_group("links hostile");
+    for (name, url, body) in &pages {
+        let url = Url::parse(url).expect("a valid URL");
+        group.throughput(Throughput::Bytes(body.len() as u64));
+        group.bench_function(format!("{name}, memo"), |b| {
+            b.iter_batched(
+                || Scope::new(&url, None),
+                |scope| {
+                    crawl_page(&url, fetched(body), strategy, &scope)
+                        .links
+                        .len()
+                },
+                BatchSize::SmallInput,
+            );
+        });
+        let no_memo = Scope::new(&url, None).without_href_memo();
+        group.bench_function(format!("{name}, no memo"), |b| {
+            b.iter(|| {
+                crawl_page(&url, fetched(body), strategy, &no_memo)
+                    .links
+                    .len()
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group! { name = benches; config = common::config(); targets = links, hostile }
 criterion_main!(benches);

@@ -28,7 +28,8 @@ pub async fn crawl(
             let fetched = client.get_within(&url, &scope).await;
             let owned = url.clone();
             // Parsing is CPU work: keep it off the runtime threads (see scrape.rs).
-            async_std::task::spawn_blocking(move || crawl_page(&owned, fetched, extract)).await
+            async_std::task::spawn_blocking(move || crawl_page(&owned, fetched, extract, &scope))
+                .await
         }
     })
     .await

@@ -105,7 +105,7 @@ pub async fn crawl(core: Rc<Core>, part: Part) -> Vec<PageRecord> {
                 let visit = async {
                     let fetched = core.client.get_within(&url, &scope).await;
                     // Parsed inline, on the core that fetched it (see scrape.rs).
-                    crawl_page(&url, fetched, core.extract)
+                    crawl_page(&url, fetched, core.extract, &scope)
                 };
                 // Even a panic must report back, or the crawl would never end.
                 let page = AssertUnwindSafe(visit)

@@ -7,15 +7,13 @@ use std::sync::{Arc, LazyLock};
 
 use bytes::Bytes;
 
-use foldhash::HashSet;
-
 use url::Url;
 
 use crate::charset::to_utf8;
 use crate::extract::{Extracted, Strategy};
 use crate::latency::Span;
 use crate::record::{FetchError, Fetched, PageRecord};
-use crate::scope::resolve;
+use crate::scope::{Scope, resolve};
 
 /// One in-memory HTML page, the input of the `parse` scenario.
 ///
@@ -132,33 +130,34 @@ pub fn scrape_page(
 
 /// A crawled page: its record as [`scrape_page`] makes it, and its links resolved against
 /// `url`. Resolving here, in the page's own task, keeps the URL parsing off the crawl's single
-/// coordinator, which then only looks each link up in its frontier.
-pub fn crawl_page(url: &Url, result: Result<Fetched, FetchError>, extract: Strategy) -> Scraped {
+/// coordinator, which then only looks each link up in its frontier. An href this crawl
+/// already handed on from the same directory ([`SeenHrefs`](crate::scope::SeenHrefs), kept
+/// in `scope`) is neither resolved again nor handed on.
+pub fn crawl_page(
+    url: &Url,
+    result: Result<Fetched, FetchError>,
+    extract: Strategy,
+    scope: &Scope,
+) -> Scraped {
     // After redirects, the page's links are relative to where it really is (`/docs` answered
     // from `/docs/`), not to the URL that was asked for.
     let moved = result.as_ref().ok().and_then(|f| f.final_url.clone());
     let (record, e) = scraped(url.as_str(), result, extract);
     let url = moved.as_ref().unwrap_or(url);
     // Links resolve against the page's `<base href>` if it has one, as in a browser.
-    let base = e.base.as_deref().and_then(|b| url.join(b.trim()).ok());
+    let base_href = e.base.as_deref().and_then(|b| url.join(b.trim()).ok());
     // Resolving is URL parsing, the costliest step after the HTML itself, and most hrefs need
     // none. On the Rust docs, 37% are `#section` or `""`: they resolve to this very page,
     // which the crawl has just fetched, so they can never admit anything (unless a `<base>`
-    // points elsewhere). Of the rest, 56% repeat an href already seen on the same page
-    // (sidebars, the same type named twice).
+    // points elsewhere). Of the rest, most repeat an href met on this page or on another in
+    // the same directory (sidebars, breadcrumbs, the same type named twice).
     let same_page =
-        |h: &str| base.is_none() && (h.trim_start().starts_with('#') || h.trim().is_empty());
-    // foldhash rather than std's SipHash: this set and the frontier's are hashed for every
-    // href of every page (SipHash was 2.5% of a corpus crawl's CPU), and its seed is still
-    // random per process, so a hostile page cannot pick colliding hrefs in advance.
-    let mut seen = HashSet::default();
-    let links = e
-        .hrefs
-        .iter()
-        .filter(|h| !same_page(h))
-        .filter(|h| seen.insert(*h))
-        .filter_map(|h| resolve(base.as_ref().unwrap_or(url), h))
-        .collect();
+        |h: &str| base_href.is_none() && (h.trim_start().starts_with('#') || h.trim().is_empty());
+    let base = base_href.as_ref().unwrap_or(url);
+    let fresh = scope
+        .seen_hrefs()
+        .keep_new(base, e.hrefs.iter().filter(|h| !same_page(h)));
+    let links = fresh.into_iter().filter_map(|h| resolve(base, h)).collect();
     Scraped { record, links }
 }
 
@@ -232,7 +231,9 @@ mod tests {
                     <a href='#top'>t</a><a href=' #pad'>p</a><a href=''>e</a><a href=/x>again</a>";
         let page = Url::parse("http://h/dir/page").expect("url");
         for s in Strategy::ALL {
-            let ok = crawl_page(&page, fetched(200, "text/html", html), s);
+            // A scope of its own for each strategy: one crawl each.
+            let scope = Scope::new(&page, None);
+            let ok = crawl_page(&page, fetched(200, "text/html", html), s, &scope);
             assert_eq!(
                 (ok.record.title.as_deref(), ok.record.links),
                 (Some("T"), 7),
@@ -247,7 +248,7 @@ mod tests {
                 7
             );
 
-            let not_found = crawl_page(&page, fetched(404, "text/html", html), s);
+            let not_found = crawl_page(&page, fetched(404, "text/html", html), s, &scope);
             assert_eq!(not_found.record.error, Some(FetchError::Status(404)));
             assert_eq!((not_found.record.links, not_found.links.len()), (0, 0));
 

@@ -41,7 +41,7 @@ pub fn crawl(
             stages.parsers,
             &fetched_rx,
             move |(url, got): (Url, _)| {
-                let page = contained_crawl(&url, || crawl_page(&url, got, extract));
+                let page = contained_crawl(&url, || crawl_page(&url, got, extract, scope));
                 done_tx.send((url, page)).is_ok()
             },
         );

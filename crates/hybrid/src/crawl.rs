@@ -26,7 +26,7 @@ pub async fn crawl(
         async move {
             let fetched = client.get_within(&url, &scope).await;
             let owned = url.clone();
-            on_rayon(&pool, move || crawl_page(&owned, fetched, extract))
+            on_rayon(&pool, move || crawl_page(&owned, fetched, extract, &scope))
                 .await
                 .unwrap_or_else(|| Scraped::failed(url.as_str(), "parse panicked"))
         }

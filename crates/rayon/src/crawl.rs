@@ -43,7 +43,7 @@ pub fn crawl(
                 urls.par_iter()
                     .zip(fetched.into_par_iter())
                     // rayon would re-raise a panic here in `collect`, losing the level.
-                    .map(|(url, f)| contained_crawl(url, || crawl_page(url, f, extract)))
+                    .map(|(url, f)| contained_crawl(url, || crawl_page(url, f, extract, &scope)))
                     .collect()
             });
             // Admitting is sequential and in page order, so the frontier needs no lock.

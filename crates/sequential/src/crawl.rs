@@ -21,7 +21,7 @@ pub fn crawl(
     while let Some(url) = queue.pop_front() {
         // A panic on one page becomes that page's record, not the end of the crawl.
         let page = contained_crawl(&url, || {
-            crawl_page(&url, client.get_within(&url, &scope), extract)
+            crawl_page(&url, client.get_within(&url, &scope), extract, &scope)
         });
         queue.extend(frontier.finish(page, &mut records));
     }

@@ -30,7 +30,7 @@ pub async fn crawl(
             let fetched = client.get_within(&url, &scope).await;
             let owned = url.clone();
             // Parsing is CPU work: keep it off the executor threads (see scrape.rs).
-            smol::unblock(move || crawl_page(&owned, fetched, extract)).await
+            smol::unblock(move || crawl_page(&owned, fetched, extract, &scope)).await
         }
     })
     .await

@@ -46,7 +46,7 @@ pub fn crawl(
                         let page = contained_crawl(&url, || {
                             let fetched = client.get_within(&url, scope);
                             // At most T of the C threads parse at once (see gate.rs).
-                            parsing.run(|| crawl_page(&url, fetched, extract))
+                            parsing.run(|| crawl_page(&url, fetched, extract, scope))
                         });
                         if done_tx.send(page).is_err() {
                             break;

@@ -29,7 +29,7 @@ pub async fn crawl(
             let fetched = client.get_within(&url, &scope).await;
             let owned = url.clone();
             // Parsing is CPU work: keep it off the async workers (see scrape.rs).
-            tokio::task::spawn_blocking(move || crawl_page(&owned, fetched, extract))
+            tokio::task::spawn_blocking(move || crawl_page(&owned, fetched, extract, &scope))
                 .await
                 .unwrap_or_else(|e| Scraped::failed(url.as_str(), e))
         }
