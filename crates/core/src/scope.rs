@@ -109,33 +109,79 @@ fn fast_resolve(base: &Url, href: &str) -> Option<String> {
 /// are already in the form the parser gives them, resolved without the parser: about one href
 /// in sixteen on the Rust docs, nearly all to other sites (github.com, wikipedia.org), each
 /// costing a full parse and IDNA pass on every page it appeared on, only for the frontier to
-/// drop it as out of scope. `None` for anything the parser might change: an upper-case
-/// scheme or host, a port, user info, a query, a host that is or may be an IP address (its
-/// last label starts with a digit), a punycode label (`xn--`, which IDNA checks), an empty
-/// label, or a path byte outside [`plain_path_byte`].
+/// drop it as out of scope; and links to the crawl's own origin spelled out in full. `None`
+/// for anything the parser might change: an upper-case host, a port with a leading zero or
+/// the scheme's default, user info, a query, a host that may be an IP address but is not one
+/// in canonical dotted form, a punycode label (`xn--`, which IDNA checks), an empty label, or
+/// a path byte outside [`plain_path_byte`]. The scheme may be in any case.
 fn fast_absolute(href: &str) -> Option<String> {
-    let rest = href
-        .strip_prefix("https://")
-        .or_else(|| href.strip_prefix("http://"))?;
-    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    // The scheme in any case (the parser lowers it), and whether a port is its default.
+    let (scheme, default_port) = if href.get(..8)?.eq_ignore_ascii_case("https://") {
+        ("https://", "443")
+    } else if href.get(..7)?.eq_ignore_ascii_case("http://") {
+        ("http://", "80")
+    } else {
+        return None;
+    };
+    let rest = &href[scheme.len()..];
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let (host, port) = match authority.split_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (authority, None),
+    };
+    // A port as the parser writes it: digits without a leading zero, in range, and not the
+    // scheme's default (which the parser drops).
+    let canonical_port = |p: &str| {
+        !p.is_empty()
+            && p.len() <= 5
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && !p.starts_with('0')
+            && p.parse::<u32>().is_ok_and(|n| n <= 65535)
+            && p != default_port
+    };
+    if !(plain_domain(host) || canonical_ipv4(host))
+        || !port.is_none_or(canonical_port)
+        || !path.bytes().all(plain_path_byte)
+    {
+        return None;
+    }
+    let mut out = String::with_capacity(href.len() + 1);
+    out.push_str(scheme);
+    out.push_str(authority);
+    let root = out.len();
+    push_segments(&mut out, root, path.strip_prefix('/').unwrap_or(path));
+    Some(out)
+}
+
+/// A host the parser leaves as it is: lower-case letters, digits and `-` in non-empty labels,
+/// none of them punycode (`xn--`, which IDNA checks), the last one starting with a letter (a
+/// last label that starts with a digit may make the parser read the host as an IPv4 address).
+fn plain_domain(host: &str) -> bool {
     let plain_label = |l: &str| {
         !l.is_empty()
             && !l.starts_with("xn--")
             && l.bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     };
-    let last = host.rsplit('.').next()?;
-    if !host.split('.').all(plain_label)
-        || !last.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
-        || !path.bytes().all(plain_path_byte)
-    {
-        return None;
-    }
-    let mut out = String::with_capacity(href.len() + 1);
-    out.push_str(&href[..href.len() - path.len()]);
-    let root = out.len();
-    push_segments(&mut out, root, path.strip_prefix('/').unwrap_or(path));
-    Some(out)
+    host.split('.').all(plain_label)
+        && host
+            .rsplit('.')
+            .next()
+            .and_then(|last| last.bytes().next())
+            .is_some_and(|b| b.is_ascii_lowercase())
+}
+
+/// An IPv4 address as the parser writes it: four decimal octets, each without a leading zero.
+fn canonical_ipv4(host: &str) -> bool {
+    let octets: Vec<&str> = host.split('.').collect();
+    octets.len() == 4
+        && octets.iter().all(|o| {
+            !o.is_empty()
+                && o.len() <= 3
+                && o.bytes().all(|b| b.is_ascii_digit())
+                && (o.len() == 1 || !o.starts_with('0'))
+                && o.parse::<u16>().is_ok_and(|n| n <= 255)
+        })
 }
 
 /// Appends `relative`'s segments to the path in `out` (which starts at `root`), with `.` and
@@ -593,6 +639,22 @@ mod tests {
             "http://é.com/",
             " http://h/a ",
             "http://h/a\tb",
+            "HTTP://127.0.0.1:18700/page/3",
+            "Http://h/x",
+            "https://h:443/x",
+            "http://h:443/x",
+            "http://h:080/x",
+            "http://h:8080/x",
+            "http://h:65536/x",
+            "http://h:/x",
+            "http://h:99999/x",
+            "http://127.0.0.1/x",
+            "http://127.0.0.01/x",
+            "http://127.0.0.256/x",
+            "http://127.0.0/x",
+            "http://1.2.3.4.5/x",
+            "http://0.0.0.0:1/x",
+            "http://[::1]:8080/x",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -606,6 +668,7 @@ mod tests {
                     hrefs.push(format!("{a}{sep}{b}#{a}"));
                     hrefs.push(format!("http://h.example/{a}{sep}{b}"));
                     hrefs.push(format!("https://a-b.c/{a}{sep}{b}/"));
+                    hrefs.push(format!("HTTP://127.0.0.1:8080/{a}{sep}{b}"));
                 }
             }
         }
@@ -625,7 +688,11 @@ mod tests {
             "the fast path answered only {fast} times"
         );
         // Links to other sites are answered without the parser; anything it might change is not.
-        for answered in ["https://github.com/rust-lang/rust/issues/32838", "http://h"] {
+        for answered in [
+            "https://github.com/rust-lang/rust/issues/32838",
+            "http://h",
+            "HTTP://127.0.0.1:18700/page/3",
+        ] {
             assert!(fast_absolute(answered).is_some(), "{answered}");
         }
         for refused in [
