@@ -21,6 +21,9 @@ pub(super) fn python(results: &[StepResult], parts: &mut Vec<Part>) -> anyhow::R
         "peak mem",
         "verified",
     ]);
+    // The interpreter and the spread are text: wrapped, the table fits a 1,200-px page even
+    // with the longest row names (python-threads beside tokio-current-thread).
+    table.wrap = vec![2, 3];
     for r in in_section(results, Section::Scenarios) {
         let several = r.step.several_strategies();
         let medians = r.medians();

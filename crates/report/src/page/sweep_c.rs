@@ -41,6 +41,7 @@ pub(super) fn sweep_c(results: &[StepResult], parts: &mut Vec<Part>) -> anyhow::
         let mut table = Table {
             head,
             rows: Vec::new(),
+            wrap: Vec::new(),
         };
         let mut rss_table = table.like();
         let mut rate: Vec<Series> = Vec::new();

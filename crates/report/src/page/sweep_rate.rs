@@ -77,6 +77,7 @@ pub(super) fn sweep_rate(results: &[StepResult], parts: &mut Vec<Part>) -> anyho
     let mut table = Table {
         head,
         rows: Vec::new(),
+        wrap: Vec::new(),
     };
     let mut p99: Vec<Series> = Vec::new();
     let mut rows: Vec<Row> = Vec::new();

@@ -40,6 +40,7 @@ pub(super) fn sweep_t(results: &[StepResult], parts: &mut Vec<Part>) -> anyhow::
         let mut table = Table {
             head,
             rows: Vec::new(),
+            wrap: Vec::new(),
         };
         let mut series: Vec<Series> = Vec::new();
         for (i, r) in steps.iter().enumerate() {

@@ -7,6 +7,9 @@ use maud::{Markup, html};
 pub struct Table {
     pub(super) head: Vec<String>,
     pub(super) rows: Vec<Vec<String>>,
+    /// Columns whose cells may wrap on the page (text, not a number and its unit), so that a
+    /// wide table fits the page's width instead of scrolling sideways.
+    pub(super) wrap: Vec<usize>,
 }
 
 impl Table {
@@ -14,6 +17,7 @@ impl Table {
         Table {
             head: head.iter().map(|h| (*h).to_owned()).collect(),
             rows: Vec::new(),
+            wrap: Vec::new(),
         }
     }
 
@@ -22,6 +26,7 @@ impl Table {
         Table {
             head: self.head.clone(),
             rows: Vec::new(),
+            wrap: self.wrap.clone(),
         }
     }
 
@@ -45,7 +50,11 @@ impl Table {
             table {
                 tr { @for h in &self.head { th { (h) } } }
                 @for row in &self.rows {
-                    tr { @for c in row { td { (c) } } }
+                    tr {
+                        @for (i, c) in row.iter().enumerate() {
+                            td style=[self.wrap.contains(&i).then_some("white-space:normal")] { (c) }
+                        }
+                    }
                 }
             }
         }
