@@ -46,8 +46,8 @@ pub struct ServeArgs {
     pub quirks: bool,
     /// L: a sidebar of L links on every content page of the synthetic site, the same on every
     /// page of a section of L pages, as a documentation site repeats its navigation; at most
-    /// 10,000 [default: 0, no sidebar]. `--pages 20000 --links-per-page 100` makes a site
-    /// with about 100 links a page, most of them repeated, for scripts/crawl-floor.sh.
+    /// 10,000, and 0 adds none. `--pages 20000 --links-per-page 100` makes a site with about
+    /// 100 links a page, most of them repeated, for scripts/crawl-floor.sh.
     #[arg(long, value_name = "L", default_value_t = 0, conflicts_with = "dir",
           value_parser = flags::within::<usize>(0, shootout_site::MAX_SIDEBAR_LINKS as u64))]
     pub links_per_page: usize,
