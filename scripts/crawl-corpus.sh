@@ -33,22 +33,13 @@ docs=${DOCS:-$(rustc --print sysroot)/share/doc/rust/html}
 contestants=${CONTESTANTS:-$("$bin" list --names)}
 strategies=${STRATEGIES:-tokenize stream dom}
 before_strategies=${BEFORE_STRATEGIES:-stream}
-if [ -n "${KEEP:-}" ]; then
-    out=$KEEP
-    mkdir -p "$out"
-    trap 'kill ${server_pid:-} 2>/dev/null || true' EXIT
-else
-    out=$(mktemp -d)
-    trap 'kill ${server_pid:-} 2>/dev/null || true; rm -rf "$out"' EXIT
-fi
+# shellcheck source=scripts/measure-lib.sh
+. scripts/measure-lib.sh
+keep_or_scratch
 
 url=${1:-}
 if [ -z "$url" ]; then
-    port=$((20000 + RANDOM % 20000))
-    "$bin" serve --dir "$docs" --port "$port" --latency-ms 0 >"$out/serve.log" 2>&1 &
-    server_pid=$!
-    url="http://127.0.0.1:$port/"
-    for _ in $(seq 50); do grep -q serving "$out/serve.log" 2>/dev/null && break; sleep 0.1; done
+    serve_dir "$bin" "$docs"
 fi
 
 echo "# $(date -u +%F) $(nproc) cores, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | xargs)"
@@ -88,8 +79,6 @@ done
 records() { sed -E 's#https?://[^/"]*/#/#g' "$1" | sort; }
 
 # Medians from lines like "... in 3.210 s with ...: ... ok, 0 failed; cpu 4.5 s, peak mem 52.6 MiB".
-secs() { awk '{ v = $1; if ($2 == "ms") v /= 1000; if ($2 == "µs") v /= 1e6; print v }'; }
-median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 
 echo
 echo "| contestant | extract | URLs | wall (median) | CPU (median) | CPU per page | server CPU (median) | peak mem (max) |"

@@ -51,14 +51,9 @@ c=${C:-32}
 extract=${EXTRACT:-tokenize}
 cores=$(nproc)
 
-if [ -n "${KEEP:-}" ]; then
-    out=$KEEP
-    mkdir -p "$out"
-    trap 'kill ${server_pid:-} 2>/dev/null || true' EXIT
-else
-    out=$(mktemp -d)
-    trap 'kill ${server_pid:-} 2>/dev/null || true; rm -rf "$out"' EXIT
-fi
+# shellcheck source=scripts/measure-lib.sh
+. scripts/measure-lib.sh
+keep_or_scratch
 
 target=${1:-$(rustc --print sysroot)/share/doc/rust/html}
 case "$target" in
@@ -69,12 +64,7 @@ http://* | https://*)
 *)
     [ -d "$target" ] || { echo "crawl-floor: $target is neither a directory nor an http(s) URL" >&2; exit 2; }
     docs=$target
-    port=$((20000 + RANDOM % 20000))
-    "$bin" serve --dir "$docs" --port "$port" --latency-ms 0 >"$out/serve.log" 2>&1 &
-    server_pid=$!
-    url="http://127.0.0.1:$port/"
-    for _ in $(seq 100); do grep -q serving "$out/serve.log" 2>/dev/null && break; sleep 0.1; done
-    grep -q serving "$out/serve.log" || { cat "$out/serve.log" >&2; exit 1; }
+    serve_dir "$bin" "$docs"
     ;;
 esac
 
@@ -135,8 +125,6 @@ else
     echo "# extraction alone: not timed (no DOCS=DIR for $url, and no curl to fetch its pages); the floor wall uses the scrape's CPU for the client, which is more than fetch plus extraction"
 fi
 
-secs() { awk '{ v = $1; if ($2 == "ms") v /= 1000; if ($2 == "µs") v /= 1e6; print v }'; }
-median() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print ""; else print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 field() { # totals-file what
     case "$2" in
     wall) sed -E 's/.* in ([0-9.]+ (s|ms|µs)) with.*/\1/' "$1" | secs | median ;;
