@@ -29,13 +29,17 @@
 #   fetch        `crawl --fetch-list`: the crawl's own pages fetched again, nothing parsed
 #   scrape       `crawl --scrape-list`: the same, each page parsed and given its record
 #   extraction   `compare_strategies --only EXTRACT` over DIR (or the parsed pages, fetched
-#                again), as MB/s on one core, applied to the bytes of the pages the crawl parsed
+#                again), as MB/s on one core, applied to the bytes of the pages the crawl parsed;
+#                timed in every round
 #   crawl        `crawl`: fetch, extract, resolve, the frontier, the records
 #   server       the server's CPU while the crawl ran, and while the bare fetch ran
 # the idle share (of cores × wall, what neither client, relay nor server used: the waiting),
 # and two ratios: crawl CPU ÷ (fetch + extraction), and crawl wall ÷ the floor, where the
 # floor is (client floor + server CPU of the bare fetch) ÷ cores, the client floor being
-# (fetch + extraction) × pages. CPU is each client process's own, around its work alone (the
+# (fetch + extraction) × pages. Each ratio is the median of the rounds' own ratios (a round
+# runs every measure once, extraction alone included, one after another), not a ratio of
+# medians: this VM's cores change speed for seconds at a time, and a ratio within a round
+# sees one speed. CPU is each client process's own, around its work alone (the
 # child's closing line). Finally it checks that the crawl's records and the scrape's are the
 # same, field for field (each record's latency aside).
 #
@@ -94,6 +98,26 @@ pages=$(grep -c '"status":[0-9]' "$out/list.jsonl" || true)
 parsed_bytes=$(grep -E '"title":"|"links":[1-9]' "$out/list.jsonl" | sed -E 's/.*"size":([0-9]+).*/\1/' | awk '{ s += $1 } END { print s + 0 }')
 echo "# $pages pages fetched, $parsed_bytes bytes of them parsed"
 
+if [ -z "$docs" ] && command -v curl >/dev/null; then
+    # No tree to time extraction on: fetch the pages the crawl parsed into one (with curl,
+    # 32 at a time, before the runs, so it perturbs none), each as N.html.
+    mkdir -p "$out/pages"
+    grep -E '"title":"|"links":[1-9]' "$out/list.jsonl" | sed -E 's/^\{"url":"([^"]*)".*/\1/' |
+        awk -v d="$out/pages" '{ printf "url = \"%s\"\noutput = \"%s/%d.html\"\n", $0, d, NR }' >"$out/curl.cfg"
+    curl -s --parallel --parallel-max 32 -K "$out/curl.cfg"
+    docs=$out/pages
+fi
+# Extraction alone, timed in every round beside the crawls, as seconds over the parsed bytes
+# (appended to $out/extraction.s, one line a round); nothing without a tree.
+extraction() {
+    [ -n "$docs" ] || return 0
+    local line rate
+    line=$(target/release/examples/compare_strategies --only "$extract" "$docs" | grep "MB/s")
+    rate=$(echo "$line" | awk '{ print $4 }') # MB/s on one core
+    echo "$rate" >>"$out/extraction.rates"
+    awk -v b="$parsed_bytes" -v r="$rate" 'BEGIN { print b / 1e6 / r }' >>"$out/extraction.s"
+}
+
 for r in $(seq "$runs"); do
     for who in $contestants; do
         for what in fetch scrape crawl; do
@@ -103,24 +127,15 @@ for r in $(seq "$runs"); do
             measure "$who" crawl "$r" "$BEFORE" @before
         fi
     done
+    extraction
     echo "# run $r of $runs done" >&2
 done
 
 extraction_s=""
-if [ -z "$docs" ] && command -v curl >/dev/null; then
-    # No tree to time extraction on: fetch the pages the crawl parsed into one (with curl,
-    # 32 at a time, after every run, so it perturbs none), each as N.html.
-    mkdir -p "$out/pages"
-    grep -E '"title":"|"links":[1-9]' "$out/list.jsonl" | sed -E 's/^\{"url":"([^"]*)".*/\1/' |
-        awk -v d="$out/pages" '{ printf "url = \"%s\"\noutput = \"%s/%d.html\"\n", $0, d, NR }' >"$out/curl.cfg"
-    curl -s --parallel --parallel-max 32 -K "$out/curl.cfg"
-    docs=$out/pages
-fi
 if [ -n "$docs" ]; then
-    line=$(target/release/examples/compare_strategies --only "$extract" "$docs" | grep "MB/s")
-    rate=$(echo "$line" | awk '{ print $4 }') # MB/s on one core
-    extraction_s=$(awk -v b="$parsed_bytes" -v r="$rate" 'BEGIN { print b / 1e6 / r }')
-    echo "# extraction alone: $extract at $rate MB/s on one core over $docs (compare_strategies --only)"
+    extraction_s=$(median <"$out/extraction.s")
+    rate=$(median <"$out/extraction.rates")
+    echo "# extraction alone: $extract at $rate MB/s on one core (median of $runs) over $docs (compare_strategies --only)"
 else
     echo "# extraction alone: not timed (no DOCS=DIR for $url, and no curl to fetch its pages); the floor wall uses the scrape's CPU for the client, which is more than fetch plus extraction"
 fi
@@ -142,6 +157,15 @@ field() { # totals-file what
         done | median ;;
     esac
 }
+# One value a line, a line a round, in round order: each round's runs were adjacent, so a
+# ratio taken within a round is not moved by a slow minute that hit one measure and not another.
+per_round() { # totals-file what
+    case "$2" in
+    cpu) sed -E 's/.*; cpu ([0-9.]+ (s|ms|µs)),.*/\1/' "$1" | secs ;;
+    wall) sed -E 's/.* in ([0-9.]+ (s|ms|µs)) with.*/\1/' "$1" | secs ;;
+    server) sed -E -n 's/.*server cpu (under )?([0-9.]+ (s|ms|µs)).*/\2/p' "$1" | secs ;;
+    esac
+}
 us() { awk -v s="$1" -v n="$pages" 'BEGIN { if (s == "") print "n/a"; else printf "%.1f µs", s * 1e6 / n }'; }
 
 echo
@@ -160,7 +184,8 @@ row() { # label contestant crawl-totals
     # extraction on, the scrape (fetch and extraction in one process, which is more).
     local client
     if [ -n "$extraction_s" ]; then
-        ratio=$(awk -v k="$crawl" -v f="$fetch" -v e="$extraction_s" 'BEGIN { printf "%.2f×", k / (f + e) }')
+        ratio=$(paste <(per_round "$3" cpu) <(per_round "$out/$2.fetch.totals" cpu) "$out/extraction.s" |
+            awk '{ print $1 / ($2 + $3) }' | median | awk '{ printf "%.2f×", $1 }')
         client=$(awk -v f="$fetch" -v e="$extraction_s" 'BEGIN { print f + e }')
     else
         client=$scrape
@@ -169,6 +194,12 @@ row() { # label contestant crawl-totals
         floor=$(awk -v c="$client" -v s="$server_fetch" -v n="$cores" 'BEGIN { print (c + s) / n }')
         wall_ratio=$(awk -v w="$wall" -v f="$floor" 'BEGIN { printf "%.2f×", w / f }')
         floor=$(awk -v f="$floor" 'BEGIN { printf "%.3f s", f }')
+        # Within each round instead, where every round has the server's CPU and extraction.
+        if [ -n "$extraction_s" ] && [ "$(per_round "$out/$2.fetch.totals" server | wc -l)" -eq "$runs" ]; then
+            wall_ratio=$(paste <(per_round "$3" wall) <(per_round "$out/$2.fetch.totals" cpu) \
+                "$out/extraction.s" <(per_round "$out/$2.fetch.totals" server) |
+                awk -v n="$cores" '{ print $1 / (($2 + $3 + $4) / n) }' | median | awk '{ printf "%.2f×", $1 }')
+        fi
     fi
     local idle
     idle=$(awk -v a="$(field "$3" idle)" -v b="$(field "$out/$2.fetch.totals" idle)" \

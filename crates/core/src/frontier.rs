@@ -276,7 +276,14 @@ impl Frontier {
         if !self.cap.take() {
             return None;
         }
-        self.depth.insert(url.as_str().to_owned(), depth);
+        // The link itself is the key when it is the `Url`'s own form, as `resolve` makes it:
+        // one string fewer made per admitted URL.
+        let key = if link == url.as_str() {
+            link
+        } else {
+            url.as_str().to_owned()
+        };
+        self.depth.insert(key, depth);
         if let Some(robots) = self.robots.as_ref().filter(|r| !r.allows(&url)) {
             let record = PageRecord::failed(url.as_str(), FetchError::Robots(robots.refusal(&url)));
             records.extend(match &self.journal {
