@@ -203,7 +203,7 @@ row() { # label contestant crawl-totals
     fi
     local idle
     idle=$(awk -v a="$(field "$3" idle)" -v b="$(field "$out/$2.fetch.totals" idle)" \
-        'BEGIN { if (a == "" || b == "") print "n/a"; else printf "%.0f%%, %.0f%%", a * 100, b * 100 }')
+        'BEGIN { if (a == "" || b == "") print "n/a"; else printf "%.0f%%, %.0f%%", (a > 0 ? a : 0) * 100, (b > 0 ? b : 0) * 100 }')
     printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %.3f s | %s | %s | %s | %s MiB |\n' \
         "$1" "$(us "$fetch")" "$(us "$scrape")" "$(us "$extraction_s")" "$(us "$crawl")" \
         "$(us "$server_crawl")" "$(us "$server_fetch")" "$ratio" \
