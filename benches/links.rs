@@ -26,7 +26,9 @@
 //! synthetic site). Before anything is timed, the line printed says how many hrefs the pages
 //! hold, how many links resolving keeps, and how many distinct URLs they name.
 //!
-//! A second group, `links hostile`, times hostile pages with the memo and without it.
+//! A second group, `links hostile`, times hostile pages with the memo and without it. Before
+//! its timings, a line a page gives the ratio of the two measured in interleaved rounds,
+//! which is the number to read on a machine whose speed drifts.
 //!
 //! Run with: `cargo bench --bench links`.
 
@@ -153,6 +155,51 @@ fn fresh(root: &Url) -> Scope {
     Scope::new(root, None)
 }
 
+/// The memo's cost on one hostile page, as a ratio that this VM's changes of speed (its
+/// cores run at two speeds for seconds at a time) cannot move: 15 rounds, each timing the page
+/// with a fresh memo and with none, one right after the other (the best of 3 each, the order
+/// alternating between rounds), and the median of the rounds' ratios, printed before
+/// criterion's own timings of each, which run minutes apart.
+fn interleaved(name: &str, url: &Url, body: &Bytes, strategy: Strategy) {
+    const ROUNDS: usize = 15;
+    // Enough passes a timing to last about a millisecond or more.
+    let passes = (200_000 / body.len()).clamp(1, 20);
+    let time = |memo: bool| {
+        (0..3)
+            .map(|_| {
+                let scopes: Vec<Scope> = (0..passes)
+                    .map(|_| match memo {
+                        true => fresh(url),
+                        false => Scope::new(url, None).without_href_memo(),
+                    })
+                    .collect();
+                let start = std::time::Instant::now();
+                for scope in &scopes {
+                    std::hint::black_box(crawl_page(url, fetched(body), strategy, scope));
+                }
+                start.elapsed().as_secs_f64() / passes as f64
+            })
+            .fold(f64::MAX, f64::min)
+    };
+    let mut ratios: Vec<f64> = (0..ROUNDS)
+        .map(|round| match round % 2 {
+            0 => time(true) / time(false),
+            _ => {
+                let without = time(false);
+                time(true) / without
+            }
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    eprintln!(
+        "links hostile, {name}: with the memo ÷ without, median of {ROUNDS} interleaved rounds \
+         {:.3} (quartiles {:.3}–{:.3})",
+        ratios[ROUNDS / 2],
+        ratios[ROUNDS / 4],
+        ratios[ROUNDS * 3 / 4]
+    );
+}
+
 /// Hostile pages, with the memo (a fresh one each pass, so every href is new and the memo
 /// fills, starts afresh and fills again) and without it (every href resolved, as before the
 /// memo): a page of 100,000 distinct links, a page whose 1,000 hrefs are 8 KiB each, and 1,000
@@ -188,6 +235,10 @@ fn hostile(c: &mut Criterion) {
             page((0..1000).map(|i| format!("../p{i}.html")).collect()),
         ),
     ];
+    for (name, url, body) in &pages {
+        let url = Url::parse(url).expect("a valid URL");
+        interleaved(name, &url, body, strategy);
+    }
     let mut group = c.benchmark_group("links hostile");
     for (name, url, body) in &pages {
         let url = Url::parse(url).expect("a valid URL");

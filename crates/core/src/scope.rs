@@ -388,8 +388,9 @@ impl SeenHrefs {
     /// endless links should neither pay to fill the memo nor flush it.
     ///
     /// On the toolchain's docs, 99.9% of the pages have at most 379 distinct hrefs (without
-    /// fragments), and 10 of 48,625 have more than 1,024. A page of 100,000 new hrefs pays the
-    /// memo's insert for 1,024 of them, about 0.5% of what its hrefs cost it anyway.
+    /// fragments), and 10 of 48,625 have more than 1,024. A page of many new hrefs pays the
+    /// memo's insert for 1,024 of them at most, and one with more than [`Self::MAX_HREFS`]
+    /// skips the memo.
     pub const MAX_PER_PAGE: usize = 1 << 10;
     /// The longest href the memo remembers. A longer one is deduplicated on its page alone,
     /// as without the memo, so a page of long hrefs costs no hashing it did not cost before.
@@ -424,8 +425,15 @@ impl SeenHrefs {
         // href of every page (SipHash was 2.5% of a corpus crawl's CPU), and its seed is still
         // random per process, so a hostile page cannot pick colliding hrefs in advance.
         let mut on_page: HashSet<&str> = HashSet::default();
-        let (Some(memo), Some(dir)) = (&self.memo, directory(base)) else {
-            return hrefs.into_iter().filter(|h| on_page.insert(h)).collect();
+        let mut hrefs = hrefs.into_iter();
+        // A page with more hrefs than the memo holds is no site's navigation, and could only
+        // flush it: it skips the memo, and costs exactly what it would without one.
+        let endless = hrefs
+            .size_hint()
+            .1
+            .is_some_and(|n| n > SeenHrefs::MAX_HREFS);
+        let (Some(memo), Some(dir), false) = (&self.memo, directory(base), endless) else {
+            return hrefs.filter(|h| on_page.insert(h)).collect();
         };
         let mut memo = memo.lock().unwrap_or_else(PoisonError::into_inner);
         if memo.nearly_full() {
@@ -451,7 +459,6 @@ impl SeenHrefs {
         // it: a page of endless distinct hrefs then costs one lookup each, as it did without
         // the memo (the last line is the filter of a memo that is off), and cannot flush what
         // its directory's other pages taught it.
-        let mut hrefs = hrefs.into_iter();
         // Room for what this page may add, in one step rather than a table grown and rehashed
         // again and again while a first page of new hrefs fills it.
         seen.reserve(
@@ -889,6 +896,13 @@ mod tests {
             assert!(held * len > SeenHrefs::MAX_BYTES / 2, "{held} hrefs held");
             assert_eq!(kept.len(), hrefs.len(), "each href once");
         }
+        // A page of more hrefs than the memo holds skips it.
+        let endless: Vec<String> = (0..=SeenHrefs::MAX_HREFS)
+            .map(|i| format!("e{i}"))
+            .collect();
+        let untouched = SeenHrefs::new();
+        let kept = untouched.keep_new(&base, endless.iter().map(String::as_str));
+        assert_eq!((kept.len(), untouched.len()), (endless.len(), 0));
         // Pages of many short hrefs: each adds at most its share, and the memo never holds more
         // than MAX_HREFS.
         let fresh = SeenHrefs::new();
