@@ -4,7 +4,6 @@
 //! The order matters. smol's crawler example checks "seen?" *before* normalising, so
 //! `/a#top` and `/a` are both fetched. Here a URL is normalised first, then deduplicated.
 
-use std::collections::hash_map::Entry;
 use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -322,12 +321,11 @@ impl Scope {
 /// A page adds at most [`SeenHrefs::MAX_PER_PAGE`] hrefs to it, each at most
 /// [`SeenHrefs::MAX_HREF_LEN`] long. It holds at most
 /// [`SeenHrefs::MAX_HREFS`] hrefs, whose bytes share one buffer of at most
-/// [`SeenHrefs::MAX_BYTES`], and directories of at most half that (and one more): about 2.5
-/// MiB in all with the hash tables' slots, allocated as it first fills. A page that finds it
-/// nearly full starts it afresh in the same room (the crawl then re-learns the directories
-/// it is in); an href
-/// that does not fit, or whose hash another href already holds, is deduplicated on its page
-/// alone, as without the memo. So a site of endless distinct hrefs costs what it did.
+/// [`SeenHrefs::MAX_BYTES`], and directories of at most half that (and one more): about 2
+/// MiB in all with the hash tables' slots (8 bytes an href), allocated as it first fills. A
+/// page that finds it nearly full starts it afresh in the same room (the crawl then
+/// re-learns the directories it is in); an href that does not fit is deduplicated on its
+/// page alone, as without the memo. So a site of endless distinct hrefs costs what it did.
 ///
 /// Page tasks on several threads share it: each page takes its lock once, for all its hrefs,
 /// and resolves them after letting go.
@@ -339,9 +337,10 @@ pub struct SeenHrefs {
 
 #[derive(Debug, Default)]
 struct Memo {
-    /// The hash of (directory, href) → where that href is. The entry names its directory and
-    /// its bytes, so a hit is checked exactly.
-    seen: std::collections::HashMap<u64, Remembered, std::hash::BuildHasherDefault<Prehashed>>,
+    /// Every remembered href, by the hash of (its directory, its bytes): its directory's
+    /// number and where its bytes are, packed into one word ([`pack`]), so a slot is 8 bytes.
+    /// A hit is the same directory and the same bytes, compared, never trusted to a hash.
+    seen: hashbrown::HashTable<u64>,
     /// Every remembered href's bytes, one after another.
     hrefs: String,
     /// Each directory met, and its number.
@@ -352,31 +351,19 @@ struct Memo {
     hasher: foldhash::fast::RandomState,
 }
 
-/// One remembered href: its directory's number and where its bytes are.
-#[derive(Clone, Copy, Debug)]
-struct Remembered {
-    dir: u32,
-    at: u32,
-    len: u32,
+/// One remembered href as one word: its directory's number (below [`SeenHrefs::MAX_DIRS`],
+/// 12 bits), its length (at most [`SeenHrefs::MAX_HREF_LEN`], 11 bits) and where its bytes
+/// start in the memo's buffer (below [`SeenHrefs::MAX_BYTES`], 21 bits).
+fn pack(dir: u32, at: usize, len: usize) -> u64 {
+    debug_assert!(at < 1 << 21 && len < 1 << 11, "within the memo's bounds");
+    u64::from(dir) << 32 | (len as u64) << 21 | at as u64
 }
 
-/// A hasher for keys that are already hashes.
-#[derive(Default)]
-struct Prehashed(u64);
-
-impl std::hash::Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `u64` keys are hashed with it; fold anything else in rather than lose it.
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
+/// [`pack`], undone: the directory's number and the href's bytes in `hrefs`.
+fn unpack(p: u64, hrefs: &str) -> (u32, &str) {
+    let at = (p & ((1 << 21) - 1)) as usize;
+    let len = ((p >> 21) & ((1 << 11) - 1)) as usize;
+    ((p >> 32) as u32, &hrefs[at..][..len])
 }
 
 impl SeenHrefs {
@@ -461,12 +448,14 @@ impl SeenHrefs {
         // its directory's other pages taught it.
         // Room for what this page may add, in one step rather than a table grown and rehashed
         // again and again while a first page of new hrefs fills it.
+        let rehash = |p: &u64| hasher.hash_one(unpack(*p, bytes));
         seen.reserve(
             hrefs
                 .size_hint()
                 .1
                 .unwrap_or(0)
                 .min(SeenHrefs::MAX_PER_PAGE),
+            rehash,
         );
         let mut kept = Vec::new();
         let mut added = 0;
@@ -481,30 +470,23 @@ impl SeenHrefs {
                 kept.extend(on_page.insert(h).then_some(h));
                 continue;
             }
-            let key = hasher.hash_one((dir, h_key));
             let held = seen.len();
             // One probe of the table, whether the href is found or added.
-            match seen.entry(key) {
-                Entry::Occupied(r) => {
-                    let r = r.get();
-                    let same = r.dir == dir && bytes[r.at as usize..][..r.len as usize] == *h_key;
-                    // Another href holding this hash is not this one: this one is not
-                    // remembered.
-                    kept.extend((!same && on_page.insert(h)).then_some(h));
-                }
-                Entry::Vacant(slot)
+            let found = |p: &u64| unpack(*p, bytes) == (dir, h_key);
+            let rehash = |p: &u64| hasher.hash_one(unpack(*p, bytes));
+            match seen.entry(hasher.hash_one((dir, h_key)), found, rehash) {
+                hashbrown::hash_table::Entry::Occupied(_) => {}
+                hashbrown::hash_table::Entry::Vacant(slot)
                     if added < SeenHrefs::MAX_PER_PAGE
                         && held < SeenHrefs::MAX_HREFS
                         && bytes.len() + h_key.len() <= SeenHrefs::MAX_BYTES =>
                 {
                     added += 1;
-                    let at = u32::try_from(bytes.len()).expect("at most MAX_BYTES");
-                    let len = u32::try_from(h_key.len()).expect("at most MAX_BYTES");
+                    slot.insert(pack(dir, bytes.len(), h_key.len()));
                     bytes.push_str(h_key);
-                    slot.insert(Remembered { dir, at, len });
                     kept.push(h);
                 }
-                Entry::Vacant(_) => {
+                hashbrown::hash_table::Entry::Vacant(_) => {
                     kept.extend(on_page.insert(h).then_some(h));
                     break;
                 }
