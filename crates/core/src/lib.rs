@@ -37,6 +37,7 @@
 pub mod charset;
 pub mod driver;
 pub mod extract;
+pub mod files;
 pub mod frontier;
 pub mod ideal;
 pub mod job;

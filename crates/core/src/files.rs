@@ -1,0 +1,445 @@
+//! The ground of the `files` scenario (waiting on the disk): a set of N files of S KiB with
+//! seeded content, written into a directory of its own before any clock starts; the checksum
+//! a contestant gives each file it reads, checked against the one computed as it was written;
+//! and the page cache, emptied of the set ("cold") and checked.
+//!
+//! This is the scenario's first part (issue 30): the set, its checks and its cache state. No
+//! contestant reads it yet.
+//!
+//! - **Content.** File `i` holds the bytes of a xorshift64* stream seeded by (seed, `i`): the
+//!   same on every run and machine, different in every file, and not compressible, so no
+//!   layer below can shortcut a read.
+//! - **Checksum.** CRC-32 (IEEE), as Python's `zlib.crc32` computes it, so a Python contestant
+//!   gives the same number with the standard library.
+//! - **Room.** The disk is checked before anything is written: the set, plus a tenth of it and
+//!   64 MiB to spare, must fit in what the file system has free for this user.
+//! - **Cold.** [`FileSet::evict`] flushes each file (`fsync`) and asks the kernel to drop its
+//!   pages (`posix_fadvise(POSIX_FADV_DONTNEED)`, which needs no root), then counts with
+//!   `mincore` how many are still in memory. It reports what it found, never what it asked
+//!   for: a file system that keeps its pages (tmpfs) shows as not evicted. On a VM the host may
+//!   still cache the disk, so "cold" here means the guest's cache was evicted, no more.
+//! - **Gone at the end.** The directory is removed when the [`FileSet`] is dropped, on an
+//!   error too (a set that failed half way removes what it wrote).
+
+use std::fs::File;
+use std::io::Write;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::io::AsRawFd;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The most files a set may have.
+pub const MAX_FILES: usize = 1_000_000;
+/// The largest file a set may have, in KiB (1 GiB).
+pub const MAX_FILE_KIB: usize = 1 << 20;
+/// The most bytes a whole set may have (64 GiB), whatever the free space.
+pub const MAX_TOTAL_BYTES: u64 = 64 << 30;
+
+/// What set of files to write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileSpec {
+    /// How many files (N).
+    pub files: usize,
+    /// The size of each, in KiB (S).
+    pub kib: usize,
+    /// The seed of every file's content.
+    pub seed: u64,
+}
+
+impl FileSpec {
+    /// The bytes of the whole set.
+    pub fn total_bytes(&self) -> u64 {
+        self.files as u64 * self.kib as u64 * 1024
+    }
+
+    /// The bytes the file system must have free before the set is written: the set, a tenth
+    /// of it, and 64 MiB.
+    pub fn room_needed(&self) -> u64 {
+        let total = self.total_bytes();
+        total + total / 10 + (64 << 20)
+    }
+
+    /// Whether N and S are within their limits.
+    pub fn check(&self) -> Result<(), FilesError> {
+        if !(1..=MAX_FILES).contains(&self.files) {
+            return Err(FilesError::Count(self.files));
+        }
+        if !(1..=MAX_FILE_KIB).contains(&self.kib) {
+            return Err(FilesError::Size(self.kib));
+        }
+        if self.total_bytes() > MAX_TOTAL_BYTES {
+            return Err(FilesError::Total(self.total_bytes()));
+        }
+        Ok(())
+    }
+}
+
+/// Why a set of files could not be made. Each is one line, said before anything is read.
+#[derive(Debug, thiserror::Error)]
+pub enum FilesError {
+    /// N is 0 or past [`MAX_FILES`].
+    #[error("the number of files must be from 1 to {MAX_FILES}, not {0}")]
+    Count(usize),
+    /// S is 0 or past [`MAX_FILE_KIB`].
+    #[error("the file size must be from 1 to {MAX_FILE_KIB} KiB, not {0} KiB")]
+    Size(usize),
+    /// The whole set is past [`MAX_TOTAL_BYTES`].
+    #[error("the file set would be {} MiB; at most {} MiB", .0 >> 20, MAX_TOTAL_BYTES >> 20)]
+    Total(u64),
+    /// The file system has too little free space for the set and room to spare.
+    #[error(
+        "the file set needs {} MiB free in {} ({} MiB of files, with room to spare), but it has {} MiB",
+        .need >> 20, .dir.display(), .set >> 20, .free >> 20
+    )]
+    NoRoom {
+        /// Where it was to be written.
+        dir: PathBuf,
+        /// The bytes of the set.
+        set: u64,
+        /// The bytes it needs free ([`FileSpec::room_needed`]).
+        need: u64,
+        /// The bytes free for this user.
+        free: u64,
+    },
+    /// The directory could not be made, written or checked.
+    #[error("cannot write the file set in {}: {why}", .dir.display())]
+    Write {
+        /// Where it was to be written.
+        dir: PathBuf,
+        /// What the system said.
+        why: String,
+    },
+}
+
+/// The bytes of file `index` of a set seeded with `seed`: `len` bytes of a xorshift64*
+/// stream.
+pub fn content(seed: u64, index: usize, len: usize) -> Vec<u8> {
+    // A state that is never zero (xorshift's one fixed point), different for every file.
+    let mut state = (seed ^ (index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)) | 1;
+    let mut out = Vec::with_capacity(len + 8);
+    while out.len() < len {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        out.extend_from_slice(&state.wrapping_mul(0x2545_F491_4F6C_DD1D).to_le_bytes());
+    }
+    out.truncate(len);
+    out
+}
+
+/// The checksum a contestant gives a file it read: CRC-32 (IEEE) of its bytes, as Python's
+/// `zlib.crc32(data)` gives it.
+pub fn checksum(bytes: &[u8]) -> u32 {
+    crc32fast::hash(bytes)
+}
+
+/// The name of file `index` in its set's directory.
+pub fn file_name(index: usize) -> String {
+    format!("f{index:07}")
+}
+
+/// A set of files written to disk, removed when dropped.
+#[derive(Debug)]
+pub struct FileSet {
+    dir: PathBuf,
+    spec: FileSpec,
+    sums: Vec<u32>,
+}
+
+/// Where a set's pages are, as `mincore` counted them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Residency {
+    /// Pages of the set in the page cache.
+    pub resident: u64,
+    /// Pages of the set in all.
+    pub pages: u64,
+}
+
+impl Residency {
+    /// Whether none of the set's pages is in the page cache.
+    pub fn evicted(&self) -> bool {
+        self.resident == 0
+    }
+}
+
+impl FileSet {
+    /// Writes the set `spec` into a new directory under `parent`, after checking N, S and the
+    /// free space. Each file is written whole and closed; its checksum is kept as ground truth.
+    pub fn write(parent: &Path, spec: FileSpec) -> Result<FileSet, FilesError> {
+        spec.check()?;
+        let failed = |dir: &Path, e: std::io::Error| FilesError::Write {
+            dir: dir.to_owned(),
+            why: e.to_string(),
+        };
+        let free = free_bytes(parent).map_err(|e| failed(parent, e))?;
+        if free < spec.room_needed() {
+            return Err(FilesError::NoRoom {
+                dir: parent.to_owned(),
+                set: spec.total_bytes(),
+                need: spec.room_needed(),
+                free,
+            });
+        }
+        // A name no other set in this process or another has: pid and a counter.
+        static SETS: AtomicU64 = AtomicU64::new(0);
+        let dir = parent.join(format!(
+            "shootout-files-{}-{}",
+            std::process::id(),
+            SETS.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir(&dir).map_err(|e| failed(parent, e))?;
+        // From here the set owns the directory: an error drops it, and the drop removes it.
+        let mut set = FileSet {
+            dir,
+            spec,
+            sums: Vec::with_capacity(spec.files),
+        };
+        let len = spec.kib * 1024;
+        for i in 0..spec.files {
+            let bytes = content(spec.seed, i, len);
+            set.sums.push(checksum(&bytes));
+            File::create(set.path(i))
+                .and_then(|mut f| f.write_all(&bytes))
+                .map_err(|e| failed(&set.dir, e))?;
+        }
+        Ok(set)
+    }
+
+    /// The directory the set is in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// What set it is.
+    pub fn spec(&self) -> FileSpec {
+        self.spec
+    }
+
+    /// The path of file `index`.
+    pub fn path(&self, index: usize) -> PathBuf {
+        self.dir.join(file_name(index))
+    }
+
+    /// The checksum of every file, by index: the ground truth.
+    pub fn sums(&self) -> &[u32] {
+        &self.sums
+    }
+
+    /// Empties the page cache of the set: each file is flushed to disk (a dirty page cannot
+    /// be dropped) and its pages dropped. Returns what is still resident after it, counted,
+    /// not assumed.
+    pub fn evict(&self) -> std::io::Result<Residency> {
+        for i in 0..self.spec.files {
+            let file = File::open(self.path(i))?;
+            file.sync_all()?;
+            // SAFETY: posix_fadvise takes a descriptor this process holds open and plain
+            // integers; it reads and writes no memory of ours.
+            let rc =
+                unsafe { libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED) };
+            if rc != 0 {
+                return Err(std::io::Error::from_raw_os_error(rc));
+            }
+        }
+        self.residency()
+    }
+
+    /// How many of the set's pages are in the page cache now.
+    pub fn residency(&self) -> std::io::Result<Residency> {
+        let mut all = Residency::default();
+        for i in 0..self.spec.files {
+            let one = resident_pages(&self.path(i))?;
+            all.resident += one.resident;
+            all.pages += one.pages;
+        }
+        Ok(all)
+    }
+}
+
+impl Drop for FileSet {
+    fn drop(&mut self) {
+        // Best effort: a set that cannot be removed leaves a directory named for what it is.
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The bytes free for this user on the file system that holds `dir`.
+fn free_bytes(dir: &Path) -> std::io::Result<u64> {
+    let path = std::ffi::CString::new(dir.as_os_str().as_bytes())
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidInput, "a NUL in the path"))?;
+    // SAFETY: statvfs reads the NUL-terminated path we own and writes only into the struct we
+    // hand it; a zeroed statvfs is a valid value of that plain C struct.
+    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    if unsafe { libc::statvfs(path.as_ptr(), &mut st) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(st.f_bavail as u64 * st.f_frsize as u64)
+}
+
+/// How many of the pages of the file at `path` are in the page cache (`mincore` over a
+/// read-only mapping of it, which reads nothing from the disk).
+fn resident_pages(path: &Path) -> std::io::Result<Residency> {
+    let file = File::open(path)?;
+    let len = file.metadata()?.len() as usize;
+    if len == 0 {
+        return Ok(Residency::default());
+    }
+    // SAFETY: sysconf reads nothing of ours.
+    let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096);
+    let pages = len.div_ceil(page);
+    // SAFETY: a fresh read-only shared mapping of a file we hold open; it is unmapped below,
+    // and nothing reads through it (mincore only asks where its pages are).
+    let map = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            len,
+            libc::PROT_READ,
+            libc::MAP_SHARED,
+            file.as_raw_fd(),
+            0,
+        )
+    };
+    if map == libc::MAP_FAILED {
+        return Err(std::io::Error::last_os_error());
+    }
+    let mut vec = vec![0u8; pages];
+    // SAFETY: `map` is a mapping of `len` bytes made above, and `vec` has one byte for each
+    // of its pages, as mincore requires.
+    let rc = unsafe { libc::mincore(map, len, vec.as_mut_ptr()) };
+    let err = std::io::Error::last_os_error();
+    // SAFETY: the mapping made above, of that length, unmapped once.
+    unsafe { libc::munmap(map, len) };
+    if rc != 0 {
+        return Err(err);
+    }
+    Ok(Residency {
+        resident: vec.iter().filter(|&&b| b & 1 == 1).count() as u64,
+        pages: pages as u64,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(files: usize, kib: usize) -> FileSpec {
+        FileSpec {
+            files,
+            kib,
+            seed: 7,
+        }
+    }
+
+    /// A directory of this test's own under the target directory (a real disk, not tmpfs).
+    fn scratch(name: &str) -> PathBuf {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../target/files-tests")
+            .join(name);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("a scratch directory");
+        dir
+    }
+
+    /// Whether `dir` is on ext4, xfs or btrfs, whose pages `posix_fadvise` drops.
+    fn on_a_disk(dir: &Path) -> bool {
+        let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).expect("a path");
+        // SAFETY: statfs reads the path we own and writes only into the struct we hand it.
+        let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+        if unsafe { libc::statfs(path.as_ptr(), &mut st) } != 0 {
+            return false;
+        }
+        const EXT4: i64 = 0xEF53;
+        const XFS: i64 = 0x5846_5342;
+        const BTRFS: i64 = 0x9123_683E;
+        matches!(st.f_type as i64, EXT4 | XFS | BTRFS)
+    }
+
+    #[test]
+    fn a_set_holds_seeded_content_and_its_checksums() {
+        let parent = scratch("content");
+        let set = FileSet::write(&parent, spec(20, 4)).expect("a small set");
+        assert_eq!(set.sums().len(), 20);
+        for i in 0..20 {
+            let bytes = std::fs::read(set.path(i)).expect("each file reads back");
+            assert_eq!(bytes.len(), 4096);
+            assert_eq!(bytes, content(7, i, 4096));
+            assert_eq!(checksum(&bytes), set.sums()[i], "file {i}");
+        }
+        // Every file differs, and another seed gives other files.
+        let distinct: std::collections::HashSet<u32> = set.sums().iter().copied().collect();
+        assert_eq!(distinct.len(), 20);
+        assert_ne!(content(8, 0, 64), content(7, 0, 64));
+        // CRC-32 as zlib gives it: zlib.crc32(b"123456789") == 0xCBF43926.
+        assert_eq!(checksum(b"123456789"), 0xCBF4_3926);
+    }
+
+    #[test]
+    fn the_set_is_removed_when_dropped() {
+        let parent = scratch("dropped");
+        let dir = {
+            let set = FileSet::write(&parent, spec(3, 1)).expect("a small set");
+            assert!(set.path(2).exists());
+            set.dir().to_owned()
+        };
+        assert!(!dir.exists(), "{} is still there", dir.display());
+    }
+
+    #[test]
+    fn bad_sets_are_one_line_each_and_write_nothing() {
+        let parent = scratch("bad");
+        let errors = [
+            FileSet::write(&parent, spec(0, 4)).expect_err("no files"),
+            FileSet::write(&parent, spec(MAX_FILES + 1, 4)).expect_err("too many files"),
+            FileSet::write(&parent, spec(10, 0)).expect_err("empty files"),
+            FileSet::write(&parent, spec(10, MAX_FILE_KIB + 1)).expect_err("files too big"),
+            FileSet::write(&parent, spec(MAX_FILES, MAX_FILE_KIB)).expect_err("a set too big"),
+            FileSet::write(&parent.join("missing/deeper"), spec(1, 1)).expect_err("no directory"),
+        ];
+        for e in &errors {
+            let line = e.to_string();
+            assert!(!line.contains('\n') && !line.is_empty(), "{line:?}");
+        }
+        assert!(
+            matches!(errors[5], FilesError::Write { .. }),
+            "{}",
+            errors[5]
+        );
+        let left = std::fs::read_dir(&parent).expect("the parent").count();
+        assert_eq!(left, 0, "nothing written");
+    }
+
+    #[test]
+    fn too_little_room_is_said_before_anything_is_written() {
+        let parent = scratch("room");
+        let free = free_bytes(&parent).expect("statvfs");
+        // A set of 1 GiB files just past what is free (within the total limit, or the total
+        // limit speaks first, which also writes nothing).
+        let files = (free / (1 << 30) + 1) as usize;
+        match FileSet::write(&parent, spec(files, MAX_FILE_KIB)) {
+            Err(FilesError::NoRoom { need, free: f, .. }) => assert!(need > f),
+            Err(FilesError::Total(_)) => {}
+            other => panic!("expected no room, got {other:?}"),
+        }
+        assert_eq!(std::fs::read_dir(&parent).expect("the parent").count(), 0);
+    }
+
+    #[test]
+    fn eviction_is_counted_not_assumed() {
+        let parent = scratch("evict");
+        let set = FileSet::write(&parent, spec(8, 64)).expect("a set");
+        let warm = set.residency().expect("mincore");
+        assert_eq!(warm.pages, 8 * 16);
+        // Just written: its pages are in the cache.
+        assert_eq!(warm.resident, warm.pages, "{warm:?}");
+        let cold = set.evict().expect("evict");
+        assert_eq!(cold.pages, warm.pages);
+        // On a disk the pages go; on tmpfs they stay, and the count says so either way.
+        assert_eq!(cold, set.residency().expect("mincore"));
+        if on_a_disk(&parent) {
+            assert!(cold.evicted(), "{cold:?}");
+        }
+        // Reading a file brings its pages back.
+        std::fs::read(set.path(0)).expect("a read");
+        let after = set.residency().expect("mincore");
+        assert!(after.resident >= 16, "{after:?}");
+    }
+}
