@@ -3,8 +3,9 @@
 //! a contestant gives each file it reads, checked against the one computed as it was written;
 //! and the page cache, emptied of the set ("cold") and checked.
 //!
-//! This is the scenario's first part (issue 30): the set, its checks and its cache state. No
-//! contestant reads it yet.
+//! This is the scenario's first part (issue 30): the set, its checks, its cache state and the
+//! bare read loop its ideal will come from ([`FileSet::bare_read`]). No contestant reads it
+//! yet.
 //!
 //! - **Content.** File `i` holds the bytes of a xorshift64* stream seeded by (seed, `i`): the
 //!   same on every run and machine, different in every file, and not compressible, so no
@@ -255,6 +256,63 @@ impl FileSet {
     }
 }
 
+/// What a bare read of a set took: the floor a contestant is measured against.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BareRead {
+    /// The wall time of reading and checksumming every file.
+    pub wall: std::time::Duration,
+    /// Files whose checksum differed from the ground truth (0 unless the disk lies).
+    pub wrong: usize,
+}
+
+impl FileSet {
+    /// The bare read loop: every file read whole with `std::fs::read` and checksummed, by
+    /// `in_flight` threads that each take the next file until none is left, so `in_flight`
+    /// reads are outstanding at a time. Nothing is between the loop and the system calls: no
+    /// runtime, no pool hop, no ring. Warm, with T threads, it is the `files` scenario's
+    /// floor for T; cold (after [`FileSet::evict`]), with C threads, its floor for C reads in
+    /// flight. The threads are started before the clock.
+    pub fn bare_read(&self, in_flight: usize) -> std::io::Result<BareRead> {
+        use std::sync::atomic::AtomicUsize;
+        let next = AtomicUsize::new(0);
+        let wrong = AtomicUsize::new(0);
+        let start = std::sync::Barrier::new(in_flight.max(1) + 1);
+        let wall = std::thread::scope(|s| {
+            let workers: Vec<_> = (0..in_flight.max(1))
+                .map(|_| {
+                    s.spawn(|| -> std::io::Result<()> {
+                        start.wait();
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            if i >= self.spec.files {
+                                return Ok(());
+                            }
+                            let bytes = std::fs::read(self.path(i))?;
+                            if checksum(&bytes) != self.sums[i] {
+                                wrong.fetch_add(1, Ordering::Relaxed);
+                            }
+                        }
+                    })
+                })
+                .collect();
+            start.wait();
+            let clock = std::time::Instant::now();
+            let mut result = Ok(());
+            for w in workers {
+                let done = w
+                    .join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("a bare-read thread panicked")));
+                result = result.and(done);
+            }
+            result.map(|()| clock.elapsed())
+        })?;
+        Ok(BareRead {
+            wall,
+            wrong: wrong.into_inner(),
+        })
+    }
+}
+
 impl Drop for FileSet {
     fn drop(&mut self) {
         // Best effort: a set that cannot be removed leaves a directory named for what it is.
@@ -370,6 +428,25 @@ mod tests {
         assert_ne!(content(8, 0, 64), content(7, 0, 64));
         // CRC-32 as zlib gives it: zlib.crc32(b"123456789") == 0xCBF43926.
         assert_eq!(checksum(b"123456789"), 0xCBF4_3926);
+    }
+
+    #[test]
+    fn the_bare_read_reads_every_file_warm_and_cold() {
+        let parent = scratch("bare");
+        let set = FileSet::write(&parent, spec(40, 16)).expect("a set");
+        for in_flight in [1, 3, 64] {
+            let warm = set.bare_read(in_flight).expect("a warm read");
+            assert_eq!(warm.wrong, 0, "{in_flight} in flight");
+            set.evict().expect("evict");
+            let cold = set.bare_read(in_flight).expect("a cold read");
+            assert_eq!(cold.wrong, 0, "{in_flight} in flight");
+            // Every file was read: every page is back in the cache.
+            let back = set.residency().expect("mincore");
+            assert_eq!(back.resident, back.pages, "{in_flight} in flight");
+        }
+        // A file changed behind the set's back is counted, not missed.
+        std::fs::write(set.path(5), b"not what was written").expect("overwrite");
+        assert_eq!(set.bare_read(2).expect("a read").wrong, 1);
     }
 
     #[test]
