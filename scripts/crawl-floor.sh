@@ -140,10 +140,18 @@ else
     echo "# extraction alone: not timed (no DOCS=DIR for $url, and no curl to fetch its pages); the floor wall uses the scrape's CPU for the client, which is more than fetch plus extraction"
 fi
 
+# One value a line, a line a round, in round order: each round's runs were adjacent, so a
+# ratio taken within a round is not moved by a slow minute that hit one measure and not another.
+per_round() { # totals-file what
+    case "$2" in
+    cpu) sed -E 's/.*; cpu ([0-9.]+ (s|ms|µs)),.*/\1/' "$1" | secs ;;
+    wall) sed -E 's/.* in ([0-9.]+ (s|ms|µs)) with.*/\1/' "$1" | secs ;;
+    server) sed -E -n 's/.*server cpu (under )?([0-9.]+ (s|ms|µs)).*/\2/p' "$1" | secs ;;
+    esac
+}
 field() { # totals-file what
     case "$2" in
-    wall) sed -E 's/.* in ([0-9.]+ (s|ms|µs)) with.*/\1/' "$1" | secs | median ;;
-    cpu) sed -E 's/.*; cpu ([0-9.]+ (s|ms|µs)),.*/\1/' "$1" | secs | median ;;
+    wall | cpu) per_round "$1" "$2" | median ;;
     server) grep 'server cpu [0-9]' "$1" | sed -E 's/.*server cpu ([0-9.]+ (s|ms|µs)).*/\1/' | secs | median ;;
     mem) sed -E 's/.*peak mem ([0-9.]+) MiB.*/\1/' "$1" | sort -g | tail -n 1 ;;
     # The share of the cores' time that neither the client, its relaying parent nor the
@@ -155,15 +163,6 @@ field() { # totals-file what
             v=$(echo "$line" | sed -E 's/.*server cpu ([0-9.]+ (s|ms|µs)).*/\1/' | secs)
             awk -v w="$w" -v c="$c" -v r="$r" -v v="$v" -v n="$cores" 'BEGIN { print 1 - (c + r + v) / (n * w) }'
         done | median ;;
-    esac
-}
-# One value a line, a line a round, in round order: each round's runs were adjacent, so a
-# ratio taken within a round is not moved by a slow minute that hit one measure and not another.
-per_round() { # totals-file what
-    case "$2" in
-    cpu) sed -E 's/.*; cpu ([0-9.]+ (s|ms|µs)),.*/\1/' "$1" | secs ;;
-    wall) sed -E 's/.* in ([0-9.]+ (s|ms|µs)) with.*/\1/' "$1" | secs ;;
-    server) sed -E -n 's/.*server cpu (under )?([0-9.]+ (s|ms|µs)).*/\2/p' "$1" | secs ;;
     esac
 }
 us() { awk -v s="$1" -v n="$pages" 'BEGIN { if (s == "") print "n/a"; else printf "%.1f µs", s * 1e6 / n }'; }

@@ -270,24 +270,28 @@ impl FileSet {
     /// The bare read loop: every file opened, read whole (`read_to_end`, into a buffer each
     /// thread keeps) and checksummed, by `in_flight` threads that each take the next file
     /// until none is left, so `in_flight` reads are outstanding at a time. Nothing is between
-    /// the loop and the system calls: no runtime, no pool hop, no ring, no allocation. Warm, with T threads, it is the `files` scenario's
-    /// floor for T; cold (after [`FileSet::evict`]), with C threads, its floor for C reads in
-    /// flight. The threads are started before the clock.
+    /// the loop and the system calls: no runtime, no pool hop, no ring, no allocation. Warm,
+    /// with T threads, it is the `files` scenario's floor for T; cold (after
+    /// [`FileSet::evict`]), with C threads, its floor for C reads in flight. The threads and
+    /// their buffers are made before the clock.
     pub fn bare_read(&self, in_flight: usize) -> std::io::Result<BareRead> {
         use std::sync::atomic::AtomicUsize;
         let next = AtomicUsize::new(0);
         let wrong = AtomicUsize::new(0);
-        let start = std::sync::Barrier::new(in_flight.max(1) + 1);
+        let threads = in_flight.max(1);
+        let start = std::sync::Barrier::new(threads + 1);
         // Each thread stamps when it starts and ends: the wall is the first start to the last
         // end. A clock read by this thread after the barrier would start late, as it waits for
         // a core behind the very threads it released.
         let spans = std::thread::scope(|s| {
-            let workers: Vec<_> = (0..in_flight.max(1))
+            let workers: Vec<_> = (0..threads)
                 .map(|_| {
                     s.spawn(|| -> std::io::Result<(Instant, Instant)> {
-                        // One buffer a thread, kept from file to file: a floor pays no
-                        // allocation, and no first touch of fresh memory, per file.
-                        let mut bytes = Vec::with_capacity(self.spec.kib * 1024 + 1);
+                        // One buffer a thread, kept from file to file and touched before the
+                        // clock: a floor pays no allocation, and no first touch of fresh
+                        // memory, per file.
+                        let mut bytes = vec![0u8; self.spec.kib * 1024 + 1];
+                        bytes.clear();
                         start.wait();
                         let began = Instant::now();
                         loop {

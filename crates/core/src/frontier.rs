@@ -193,10 +193,9 @@ impl Frontier {
         self.scope.clone()
     }
 
-    /// Takes a finished page: hands its record to the journal and adds it to `records`
-    /// (unless the journal keeps the only copy: [`Journal::take`]), and returns the URLs
-    /// among its links to fetch next. For a frontier that is not split; a
-    /// shard uses [`Frontier::hand_off`] and [`Frontier::take`].
+    /// Takes a finished page: hands its record on ([`Frontier::hand_on`]), and returns the
+    /// URLs among its links to fetch next. For a frontier that is not split; a shard uses
+    /// [`Frontier::hand_off`] and [`Frontier::take`].
     pub fn finish(&mut self, page: Scraped, records: &mut Vec<PageRecord>) -> Vec<Url> {
         let mut next = Vec::new();
         for links in self.hand_off(page, records) {
@@ -205,8 +204,8 @@ impl Frontier {
         next
     }
 
-    /// Takes a finished page this shard fetched: hands its record on as [`Frontier::finish`]
-    /// does, and sorts its links by the shard that owns them, one batch per shard, this
+    /// Takes a finished page this shard fetched: hands its record on ([`Frontier::hand_on`]),
+    /// and sorts its links by the shard that owns them, one batch per shard, this
     /// one's included. Links that no shard could admit (out of scope, too deep, past the page
     /// cap) are dropped here, so they never travel.
     pub fn hand_off(&mut self, page: Scraped, records: &mut Vec<PageRecord>) -> Vec<Links> {
@@ -216,10 +215,7 @@ impl Frontier {
         if let Some(to) = &page.record.final_url {
             batch(&mut out, Frontier::shard_of(to, self.shards), depth).moved = Some(to.clone());
         }
-        records.extend(match &self.journal {
-            Some(j) => j.take(page.record),
-            None => Some(page.record),
-        });
+        self.hand_on(page.record, records);
         let open = depth <= self.max_depth && self.cap.admitted() < self.cap.max;
         for url in page.links {
             if open && self.scope.contains_str(&url) {
@@ -233,8 +229,8 @@ impl Frontier {
 
     /// Takes a batch of links this shard owns (from [`Frontier::hand_off`] on any shard) and
     /// returns those to fetch: new, in scope, within the depth limit and under the page cap.
-    /// A link robots.txt refuses gets its `robots` record instead, handed on as
-    /// [`Frontier::finish`] hands a page's.
+    /// A link robots.txt refuses gets its `robots` record instead, handed on
+    /// ([`Frontier::hand_on`]).
     pub fn take(&mut self, links: Links, records: &mut Vec<PageRecord>) -> Vec<Url> {
         debug_assert_eq!(
             links.shard, self.shard,
@@ -286,16 +282,22 @@ impl Frontier {
         self.depth.insert(key, depth);
         if let Some(robots) = self.robots.as_ref().filter(|r| !r.allows(&url)) {
             let record = PageRecord::failed(url.as_str(), FetchError::Robots(robots.refusal(&url)));
-            records.extend(match &self.journal {
-                Some(j) => j.take(record),
-                None => Some(record),
-            });
+            self.hand_on(record, records);
             return None;
         }
         if let Some(j) = &self.journal {
             j.admitted(url.as_str());
         }
         Some(url)
+    }
+
+    /// Gives a finished record to the journal, and adds it to `records` unless the journal
+    /// keeps the only copy ([`Journal::take`]).
+    fn hand_on(&self, record: PageRecord, records: &mut Vec<PageRecord>) {
+        records.extend(match &self.journal {
+            Some(j) => j.take(record),
+            None => Some(record),
+        });
     }
 
     /// How many URLs have been admitted (by every shard), the root and those robots.txt

@@ -126,8 +126,9 @@ impl Journal {
     /// crawl is to keep it as well: always, unless this journal writes every record out and
     /// keeps none. That is a child's streamed crawl, whose parent keeps each record it reads:
     /// there the child holds a record only until its line is written, rather than a second
-    /// copy of every record until the crawl ends (on a crawl of 26,858 pages, about 7 MiB of
-    /// the child's peak memory; docs/results.md, "The crawl at its floor").
+    /// copy of every record until the crawl ends (on a crawl of 26,858 pages, heaptrack put
+    /// those records and their strings at about 7 MiB of the child's heap; docs/results.md,
+    /// "The crawl at its floor").
     pub fn take(&self, record: PageRecord) -> Option<PageRecord> {
         self.finished(&record);
         (!self.hands_on).then_some(record)

@@ -442,10 +442,6 @@ impl SeenHrefs {
                 d
             }
         };
-        // Once the memo is full, or this page has added its share, the rest of the page skips
-        // it: a page of endless distinct hrefs then costs one lookup each, as it did without
-        // the memo (the last line is the filter of a memo that is off), and cannot flush what
-        // its directory's other pages taught it.
         // Room for what this page may add, in one step rather than a table grown and rehashed
         // again and again while a first page of new hrefs fills it.
         let rehash = |p: &u64| hasher.hash_one(unpack(*p, bytes));
@@ -492,6 +488,10 @@ impl SeenHrefs {
                 }
             }
         }
+        // Once the memo is full, or this page has added its share, the rest of the page skips
+        // it: a page of endless distinct hrefs then costs one lookup each, as it did without
+        // the memo (this is the filter of a memo that is off), and cannot flush what its
+        // directory's other pages taught it.
         kept.extend(hrefs.filter(|h| on_page.insert(h)));
         kept
     }
@@ -516,7 +516,7 @@ impl Memo {
     /// page pool, that left a crawl's peak memory 2–4.5 MiB higher than without the memo, more
     /// than the memo itself holds (docs/results.md, "The crawl at its floor"). Reserving
     /// the whole room at the start would not do: the hash table's slots are touched at
-    /// random, so even a short crawl would have made most of its 800 KiB resident.
+    /// random, so even a short crawl would make most of the room resident.
     fn clear(&mut self) {
         self.seen.clear();
         self.hrefs.clear();
