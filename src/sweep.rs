@@ -85,8 +85,8 @@ pub fn sweep(
         if fit.is_empty() {
             continue;
         }
-        // `sleep` needs no site: do not generate N pages nobody will fetch.
-        let sleep_only = scenarios.iter().all(|s| *s == Scenario::Sleep);
+        // `sleep` and `files` need no site: do not generate N pages nobody will fetch.
+        let sleep_only = scenarios.iter().all(|s| !s.serves());
         let server = rounds::start_site(knobs, &settings, sleep_only)?;
         for &scenario in scenarios {
             let runs = plan(scenario, &fit);

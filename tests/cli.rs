@@ -538,9 +538,19 @@ fn list_names_every_contestant_and_scenario() {
     assert!(out.status.success());
     for c in shootout_lab::registry::all() {
         assert!(text.contains(c.name()));
+        // Each names what its `files` scenario reads through, or that it sits it out.
+        let files = match c.file_api() {
+            Some(api) => format!("files: {api}"),
+            None => "files: sits the files scenario out".to_owned(),
+        };
+        assert!(
+            text.contains(&files),
+            "{} lists {files:?}: {text}",
+            c.name()
+        );
     }
-    for s in ["sleep", "download", "scrape", "crawl", "parse"] {
-        assert!(text.contains(s));
+    for s in shootout_core::Scenario::ALL {
+        assert!(text.contains(s.name()));
     }
 }
 

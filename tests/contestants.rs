@@ -41,6 +41,7 @@ per_contestant!(
     a_stall_shows_in_every_open_loop_request_it_delays,
     heavy_pages_are_verified_at_their_weight,
     past_capacity_every_due_request_is_answered_or_refused_once,
+    files_match_ground_truth_cold_and_warm_and_a_bad_path_is_its_record,
 );
 
 fn knobs(pages: usize, latency_ms: u64) -> Knobs {
@@ -113,6 +114,51 @@ fn scrape_matches_ground_truth(name: &str) {
 
 fn parse_matches_ground_truth(name: &str) {
     matches_ground_truth(name, Scenario::Parse, usize::MAX);
+}
+
+/// `files`, cold and warm as the rounds make them, through the contestant's own file API: every
+/// file's size and checksum match the set's, and a path that is missing or is a directory is
+/// that path's `io` record, never a panic or a lost record.
+fn files_match_ground_truth_cold_and_warm_and_a_bad_path_is_its_record(name: &str) {
+    let Some(c) = ready(name) else { return };
+    if c.file_api().is_none() {
+        return;
+    }
+    let k = knobs(40, 0);
+    let srv = common::synthetic(0, k.page_kb, Duration::ZERO, false);
+    let site = srv.site().expect("synthetic site");
+    let dir = Workdir::new().expect("a directory for the inputs");
+    let mut template =
+        harness::site_job(site, Scenario::Files, &k, usize::MAX, &dir).expect("inputs");
+    let set = dir.files().expect("the job wrote its set of files");
+    let mut expected = harness::files_truth(set).expectation;
+    // Two paths that cannot be read whole: one that does not exist, and a directory.
+    let missing = set.dir().join("not-there").to_string_lossy().into_owned();
+    let a_dir = set.dir().to_string_lossy().into_owned();
+    for bad in [&missing, &a_dir] {
+        template
+            .files
+            .as_mut()
+            .expect("a files job")
+            .paths
+            .push(bad.clone());
+        expected.records.push(PageRecord::failed(
+            bad.clone(),
+            FetchError::Io(String::new()),
+        ));
+    }
+    expected.count = expected.records.len();
+    let entries = harness::runs_for(Scenario::Files, &[c], &[]);
+    assert_eq!(entries.len(), 2, "{name} runs files cold and warm");
+    for entry in entries {
+        let cache = entry.cache.expect("a files entry names its cache state");
+        if cache == shootout_core::files::Cache::Cold {
+            set.evict().expect("evicted");
+        }
+        let what = format!("{name} files {cache}");
+        let got = records(common::run(c, &entry.job(&template)), &what);
+        matches(&got, &expected, &what);
+    }
 }
 
 /// `verify` rejects a URL recorded twice, an unknown URL and a missing one, so passing means
@@ -344,6 +390,7 @@ fn pitfall_records_are_right_and_inline_parsing_lags_most(name: &str) {
         let entry = Entry {
             contestant: c,
             offload: Some(v),
+            cache: None,
             extract: k.extract,
         };
         let run = common::run(c, &entry.job(&template));

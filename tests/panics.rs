@@ -121,6 +121,7 @@ fn a_panic_costs_one_record(name: &str) {
         let job = Entry {
             contestant: c,
             offload: Some(variant),
+            cache: None,
             extract: SITE.knobs.extract,
         }
         .job(&template);

@@ -245,7 +245,7 @@ fn a_missing_or_unready_interpreter_is_one_clear_line() {
     assert!(!stdout.contains("python-asyncio"), "{stdout}");
     assert!(stdout.contains("tokio"), "{stdout}");
 
-    // A bare venv: Python is there, aiohttp is not.
+    // A bare venv: Python is there, the requirements are not (aiofiles is the first import).
     let dir = std::env::temp_dir().join(format!("shootout-bare-venv-{}", std::process::id()));
     let made = Command::new("python3")
         .args(["-m", "venv", "--without-pip"])
@@ -269,7 +269,7 @@ fn a_missing_or_unready_interpreter_is_one_clear_line() {
         "--contestant",
         "python-pool",
     ]);
-    one_line_error(&out, "No module named 'aiohttp'");
+    one_line_error(&out, "No module named 'aiofiles'");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

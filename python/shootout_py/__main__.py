@@ -20,6 +20,7 @@ harness's test that an interpreter is ready for that contestant.
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import json
 import platform
 import sys
@@ -51,6 +52,7 @@ def check(contestant: str | None) -> int:
         )
         return 2
     try:
+        import aiofiles  # noqa: F401 - its version is read from its metadata (it has no __version__)
         import aiohttp
         import bs4
         import lxml.etree
@@ -60,7 +62,7 @@ def check(contestant: str | None) -> int:
         print(f"{e}: python/requirements.txt is not installed for {sys.executable}", file=sys.stderr)
         return 2
     line = (
-        f"{interpreter()}; aiohttp {aiohttp.__version__}, "
+        f"{interpreter()}; aiofiles {importlib.metadata.version('aiofiles')}, aiohttp {aiohttp.__version__}, "
         f"beautifulsoup4 {bs4.__version__}, lxml {lxml.etree.__version__}, "
         f"requests {requests.__version__}"
     )

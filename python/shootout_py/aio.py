@@ -8,7 +8,8 @@ Python reader tries first, and the GIL still lets one thread run Python at a tim
 runs the scrape with a heartbeat on the loop, with the parse inline, after a blocking
 `time.sleep`, on `asyncio.to_thread`, and on a process pool (the only one of them that parses
 in parallel under the GIL). `load` is the open loop: a task started on the loop's timer as
-each request falls due.
+each request falls due. `files` reads with `async with aiofiles.open(...)`, the articles' own
+async context manager, which hands each call to a thread.
 
 python-uvloop is this same program on uvloop's event loop (libuv underneath) in place of the
 default selector loop: `run_uvloop`. Nothing else differs, so its row against this one is the
@@ -24,6 +25,8 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
+import aiofiles
+
 from .common import (
     FetchError,
     Frontier,
@@ -36,6 +39,7 @@ from .common import (
     download_record,
     failed,
     fetches,
+    file_record,
     load_record,
     load_robots,
     Refused,
@@ -142,6 +146,18 @@ async def main(job: Job, out: Output, processes: ProcessPoolExecutor | None) -> 
         url = job.urls[i]
         return scrape_record(url, await client.get(url))  # the parse holds the loop meanwhile
 
+    async def file_one(i: int) -> Record:
+        # The articles' async context manager. aiofiles runs each call (open, read, close) on
+        # the loop's default executor, the T threads above: a hop to a thread and back per
+        # call, since the loop cannot wait on a file. The checksum runs on the loop.
+        path = job.files[i]
+        try:
+            async with aiofiles.open(path, "rb") as f:
+                data = await f.read()
+        except OSError as e:
+            return file_record(path, e)
+        return file_record(path, data)
+
     async def parse_one(i: int) -> Record:
         url, body = job.pages[i]
         return await asyncio.to_thread(parse_record, url, body)
@@ -206,6 +222,8 @@ async def main(job: Job, out: Output, processes: ProcessPoolExecutor | None) -> 
         if job.scenario == "parse":
             page = lambda i: job.pages[i][0]  # noqa: E731
             return await bounded(len(job.pages), k.threads, page, parse_one), None
+        if job.scenario == "files":
+            return await bounded(len(job.files), k.concurrency, lambda i: job.files[i], file_one), None
         if job.scenario == "crawl":
             return await crawl(job, out, client, robots), None
         if job.scenario == "load":

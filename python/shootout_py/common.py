@@ -25,6 +25,7 @@ import resource
 import sys
 import threading
 import time
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TextIO
@@ -115,6 +116,7 @@ class Job:
     stream: bool
     budget_s: float
     due_us: list[int] = dataclasses.field(default_factory=list)  # load: the schedule
+    files: list[str] = dataclasses.field(default_factory=list)  # files: the paths to read
 
     @staticmethod
     def from_json(j: Any) -> Job:
@@ -143,15 +145,21 @@ class Job:
                 # A streamed crawl runs once: its lines are the user's output.
                 budget_s=0.0 if j.get("stream") else float(j.get("budget_s") or 0.0),
                 due_us=list(j.get("due_us") or []),  # the parsed ints, not copies of them
+                files=list((j.get("files") or {}).get("paths") or []),
             )
         except (KeyError, TypeError, ValueError) as e:
             raise BadJob(f"malformed job: {type(e).__name__}: {e}") from e
-        needs = {"download": "urls", "scrape": "urls", "pitfall": "urls", "crawl": "crawl", "load": "urls"}.get(
-            scenario
-        )
+        needs = {
+            "download": "urls",
+            "scrape": "urls",
+            "pitfall": "urls",
+            "crawl": "crawl",
+            "load": "urls",
+            "files": "files",
+        }.get(scenario)
         if scenario == "load" and ("due_us" not in j or not job.urls):
             raise BadJob("a load job needs `urls` and `due_us`")
-        if needs == "urls" and "urls" not in j or needs == "crawl" and job.root is None:
+        if needs == "urls" and "urls" not in j or needs == "crawl" and job.root is None or needs == "files" and "files" not in j:
             raise BadJob(f"a {scenario} job needs `{needs}`")
         if scenario == "pitfall" and job.offload is None:
             raise BadJob("a pitfall job needs `offload`")
@@ -203,6 +211,26 @@ def record(
     if final_url is not None:
         r["final_url"] = final_url
     return r
+
+
+def file_record(path: str, data: bytes | OSError) -> Record:
+    """A file's record (the `files` scenario): its size and the CRC-32 of its bytes, as
+    `zlib.crc32` and crates/core/src/files.rs give it, or an `io` error."""
+    if isinstance(data, OSError):
+        return record(path, error=f"io: {data.strerror or data}")
+    r = record(path, size=len(data))
+    r["checksum"] = zlib.crc32(data)
+    return r
+
+
+def read_file(path: str) -> Record:
+    """Reads a file whole with plain `open`, as the articles do, and makes its record."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        return file_record(path, e)
+    return file_record(path, data)
 
 
 def sleep_record(i: int) -> Record:
@@ -829,8 +857,9 @@ class Repetitions:
 
 
 def fetches(scenario: str) -> bool:
-    """Whether the scenario fetches pages from the server (all but `sleep` and `parse`)."""
-    return scenario not in ("sleep", "parse")
+    """Whether the scenario fetches pages from the server (all but `sleep`, `parse` and
+    `files`)."""
+    return scenario not in ("sleep", "parse", "files")
 
 
 def timed(

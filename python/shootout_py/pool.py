@@ -34,6 +34,7 @@ from .common import (
     load_record,
     load_robots,
     parse_record,
+    read_file,
     scrape_record,
     sleep_record,
     timed,
@@ -104,11 +105,16 @@ def _parse(page: tuple[str, bytes]) -> Record:
     return contained(page[0], lambda: parse_record(*page))
 
 
+def _file(path: str) -> Record:
+    return read_file(path)
+
+
 def run(job: Job, out: Output) -> dict[str, Any]:
     k = job.knobs
     if job.scenario == "pitfall":
         raise Unsupported("python-pool has no event loop to block, so it does not run pitfall")
     network = job.scenario != "parse"
+    # A process per read in flight for `files` too: a read blocks its process as a request does.
     size = k.concurrency if network else k.threads
     parsing = multiprocessing.Semaphore(k.threads)
     everyone = multiprocessing.Barrier(size)
@@ -164,6 +170,7 @@ def run(job: Job, out: Output) -> dict[str, Any]:
             "download": each(_download, job.urls),
             "scrape": each(_scrape, job.urls),
             "parse": each(_parse, job.pages),
+            "files": each(_file, job.files),
             "crawl": crawl,
             "load": load,
         }.get(job.scenario)

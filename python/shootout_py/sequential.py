@@ -27,6 +27,7 @@ from .common import (
     load_robots,
     Refused,
     parse_record,
+    read_file,
     request_url,
     scrape_record,
     sleep_record,
@@ -59,6 +60,9 @@ def run(job: Job, out: Output) -> dict[str, Any]:
         return measure(lambda: [contained(u, lambda: scrape_record(u, client.get(u))) for u in job.urls])
     if job.scenario == "parse":
         return measure(lambda: [contained(u, lambda: parse_record(u, b)) for u, b in job.pages])
+    if job.scenario == "files":
+        # `open(path, "rb").read()` in a loop: each read blocks the only thread.
+        return measure(lambda: [read_file(p) for p in job.files])
     if job.scenario == "crawl":
         robots = load_robots(job)
 

@@ -41,6 +41,7 @@ from .common import (
     load_record,
     load_robots,
     parse_record,
+    read_file,
     scrape_record,
     sleep_record,
     timed,
@@ -127,6 +128,10 @@ def run(job: Job, out: Output) -> dict[str, Any]:
     def parse_one(page: tuple[str, bytes]) -> Record:
         return contained(page[0], lambda: parse_record(*page))
 
+    def file_one(path: str) -> Record:
+        # Plain `open`: the read blocks this thread, and releases the GIL while it waits.
+        return read_file(path)
+
     def crawl() -> list[Record]:
         # C workers pull URLs from one queue; the frontier, shared, decides what is queued,
         # under a lock (a Python dict is safe to share, but admitting a URL reads and writes
@@ -180,6 +185,7 @@ def run(job: Job, out: Output) -> dict[str, Any]:
         "download": each(download_one, job.urls),
         "scrape": each(scrape_one, job.urls),
         "parse": each(parse_one, job.pages),
+        "files": each(file_one, job.files),
         "crawl": crawl,
         "load": load,
     }.get(job.scenario)

@@ -1,5 +1,6 @@
-//! `shootout list`: every contestant (what it shows, its driver here, how it starts and
-//! whether it can), every scenario and every extraction strategy.
+//! `shootout list`: every contestant (what it shows, its driver here, the file API its `files`
+//! scenario reads through, how it starts and whether it can), every scenario and every
+//! extraction strategy.
 
 use clap::Args;
 use shootout_core::{Scenario, Strategy};
@@ -32,6 +33,10 @@ pub fn run(args: &ListArgs) -> anyhow::Result<()> {
         match c.driver() {
             Ok(d) => line("driver", &d.to_string()),
             Err(e) => line("driver", &format!("none: {e}")),
+        }
+        match c.file_api() {
+            Some(api) => line("files", api),
+            None => line("files", "sits the files scenario out"),
         }
         if let Some(caveat) = c.caveat() {
             line("note", caveat);

@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use shootout_core::Scenario;
 use shootout_core::knobs::available_threads;
 use shootout_lab::harness::{self, Row};
 use shootout_lab::{registry, rounds};
@@ -131,7 +130,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
             rounds: step.runs.unwrap_or(settings.rounds),
             ..settings.clone()
         };
-        let server = rounds::start_site(&knobs, &settings, step.scenario == Scenario::Sleep)?;
+        let server = rounds::start_site(&knobs, &settings, !step.scenario.serves())?;
         let mut weight = 0;
         let outcome = rounds::scenario(
             &server,

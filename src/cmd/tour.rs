@@ -65,7 +65,8 @@ How to read this:
             repeated in its process and its median repetition shown (with --runs K: the median
             run's, between the fastest, min, and the slowest, max)
   ideal     the fastest possible: max(waiting, computing). Waiting: ceil(N/C)·L, or for a
-            crawl max over depth k of (k + ceil(N≥k/C))·L. Computing: single-core parse time / T
+            crawl max over depth k of (k + ceil(N≥k/C))·L. Computing: single-core parse time / T.
+            Reading (files): a bare std::fs read loop over the same files, as many in flight
   ×ideal    wall / ideal: 1.00 is the limit; the sequential baseline is held to C=1, T=1
   p99       99th percentile of each request's latency (taken up to record), from a histogram
             of every request; in load, from when each request was due (a stall or a queue
@@ -74,6 +75,11 @@ How to read this:
   srv cpu   CPU time of the embedded server's threads meanwhile: it shares the same cores,
             so cpu + srv cpu is what the machine spent, and cpu alone what the client costs
   peak mem  peak resident memory of the contestant's process
+  cache     files: cold (evicted from this machine's page cache before the run, and checked)
+            or warm (read once before it); cached: how much of the set was in memory at the start
+  µs/file over  files: (wall − ideal) / N, what each file API costs per file over the bare loop:
+            tokio::fs, async-fs and aiofiles hop to a thread pool per call; compio submits to
+            io_uring; the thread pools call std::fs themselves
   verified  ✓ every record matched the site's ground truth; ✗ something was wrong (listed)
   extract   how pages were parsed: dom builds the tree, stream (lol_html) and tokenize (the
             lab's own tokeniser, the default) read the tokens, naive scans the bytes (fast,

@@ -27,6 +27,7 @@
 mod bounded;
 mod crawl;
 mod download;
+mod files;
 mod load;
 mod parse;
 mod pitfall;
@@ -36,6 +37,7 @@ mod sleep;
 use std::future::Future;
 use std::num::NonZeroUsize;
 use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -81,6 +83,10 @@ impl Model for AsyncStd {
 
     fn pitfall_variants(&self) -> &'static [Offload] {
         &Offload::ALL
+    }
+
+    fn file_api(&self) -> &'static str {
+        "async_std::fs::read (spawn_blocking: a hop to the blocking crate's pool of T threads per call)"
     }
 
     fn prepare(&self, knobs: &Knobs) -> Result<Box<dyn Runner>, SetupError> {
@@ -153,6 +159,10 @@ impl Runner for AsyncStdRunner {
             self.concurrency,
             self.extract,
         ))
+    }
+
+    fn files(&self, paths: &[PathBuf]) -> Vec<PageRecord> {
+        async_std::task::block_on(files::files(paths, self.concurrency))
     }
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {

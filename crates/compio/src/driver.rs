@@ -6,8 +6,8 @@
 //!
 //! 1. [`DRIVER_ENV`] can force the fallback (`poll`) or forbid it (`io_uring`);
 //! 2. otherwise a ring is set up and dropped, with a probe that the opcodes the HTTP engine
-//!    uses (connect, recv, send, cancel) are all in this kernel, so that none of them
-//!    quietly runs on compio's thread pool instead;
+//!    uses (connect, recv, send, cancel) and a file read uses (openat, read, close) are all in
+//!    this kernel, so that none of them quietly runs on compio's thread pool instead;
 //! 3. if that fails, the reason is named from what the kernel says: the
 //!    `kernel.io_uring_disabled` sysctl, a seccomp filter (Docker's default profile refuses
 //!    `io_uring_setup`), `RLIMIT_MEMLOCK` (older kernels charge the ring to it), a kernel
@@ -134,10 +134,18 @@ fn tune(b: &mut ProactorBuilder) {
         .defer_taskrun(true);
 }
 
-/// The opcodes the HTTP engine's I/O uses. Any one missing would run on compio's thread
-/// pool, a blocking read on a thread, which is not what a row saying io_uring means.
+/// The opcodes the HTTP engine's I/O and the `files` scenario's reads use. Any one missing
+/// would run on compio's thread pool, a blocking call on a thread, which is not what a row
+/// saying io_uring means. (`statx`, the fourth step of a file read, has no flag to probe in
+/// compio; it came to io_uring in Linux 5.6 with `openat` and `close`, which are probed.)
 fn needed() -> OpCodeFlag {
-    OpCodeFlag::Connect | OpCodeFlag::Recv | OpCodeFlag::Send | OpCodeFlag::AsyncCancel
+    OpCodeFlag::Connect
+        | OpCodeFlag::Recv
+        | OpCodeFlag::Send
+        | OpCodeFlag::AsyncCancel
+        | OpCodeFlag::OpenAt
+        | OpCodeFlag::Read
+        | OpCodeFlag::Close
 }
 
 /// Sets up (and drops) a ring the way a core will, or says why it cannot be. `Ok(true)` if

@@ -51,6 +51,7 @@ pub mod cores;
 mod crawl;
 mod download;
 pub mod driver;
+mod files;
 mod load;
 mod parse;
 mod pitfall;
@@ -60,6 +61,7 @@ pub mod split;
 
 mod bounded;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -106,6 +108,10 @@ impl Model for Compio {
 
     fn driver(&self) -> Result<Driver, String> {
         Plan::here().map(|plan| driver::named(plan.driver_type, plan.fallback))
+    }
+
+    fn file_api(&self) -> &'static str {
+        "compio::fs: openat, statx, read and close each submitted to the core's io_uring (on the poll fallback, a hop to compio's thread pool)"
     }
 
     fn prepare(&self, knobs: &Knobs) -> Result<Box<dyn Runner>, SetupError> {
@@ -166,6 +172,16 @@ impl Runner for CompioRunner {
             ));
         }
         records
+    }
+
+    fn files(&self, paths: &[PathBuf]) -> Vec<PageRecord> {
+        // Dealt as URLs are: each core reads its share through its own ring, with its share
+        // of C in flight.
+        let parts = round_robin(paths.iter().cloned(), self.active);
+        let answers = self.cores.scatter(parts, files::files);
+        gather(paths.len(), answers, |i| {
+            paths[i].to_string_lossy().into_owned()
+        })
     }
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {

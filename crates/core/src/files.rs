@@ -3,9 +3,9 @@
 //! a contestant gives each file it reads, checked against the one computed as it was written;
 //! and the page cache, emptied of the set ("cold") and checked.
 //!
-//! This is the scenario's first part (issue 30): the set, its checks, its cache state and the
-//! bare read loop its ideal will come from ([`FileSet::bare_read`]). No contestant reads it
-//! yet.
+//! Here live the set, its checks, its cache state ([`Cache`]), the record a contestant makes of
+//! each file it read ([`record`]) and the bare read loop the ideal comes from
+//! ([`FileSet::bare_read`]). Each contestant's `files.rs` holds only how its runtime reads.
 //!
 //! - **Content.** File `i` holds the bytes of a xorshift64* stream seeded by (seed, `i`): the
 //!   same on every run and machine, different in every file, and not compressible, so no
@@ -22,13 +22,87 @@
 //! - **Gone at the end.** The directory is removed when the [`FileSet`] is dropped, on an
 //!   error too (a set that failed half way removes what it wrote).
 
+use std::fmt;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::record::{FetchError, PageRecord};
+
+/// Whether a run's files were in the page cache when its clock started. Every `files` row
+/// names one; `compare` keys rows by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Cache {
+    /// Every file evicted from the guest's page cache before the run (and checked so): each
+    /// read waits on the disk.
+    Cold,
+    /// Every file read once before the run: each read is a copy out of memory.
+    Warm,
+}
+
+impl Cache {
+    /// Both, in the order a table shows them.
+    pub const ALL: [Cache; 2] = [Cache::Cold, Cache::Warm];
+
+    /// `cold` or `warm`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Cache::Cold => "cold",
+            Cache::Warm => "warm",
+        }
+    }
+}
+
+impl fmt::Display for Cache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Cache {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Cache, String> {
+        Cache::ALL
+            .into_iter()
+            .find(|c| c.name() == s)
+            .ok_or_else(|| format!("unknown cache state '{s}' (expected cold or warm)"))
+    }
+}
+
+/// The record of a file a contestant read: its size and checksum, or an `io` error. Every
+/// contestant makes its records here, whatever API read the bytes.
+pub fn record(path: &Path, read: std::io::Result<Vec<u8>>) -> PageRecord {
+    let url = path.to_string_lossy().into_owned();
+    match read {
+        Ok(bytes) => PageRecord {
+            url,
+            status: None,
+            title: None,
+            links: 0,
+            size: bytes.len(),
+            error: None,
+            final_url: None,
+            latency: None,
+            checksum: Some(checksum(&bytes)),
+        },
+        Err(e) => PageRecord::failed(url, FetchError::Io(e.to_string())),
+    }
+}
+
+/// Reads the file at `path` with `std::fs::read` and makes its record: what the blocking
+/// contestants do for each file, on whichever thread their model puts it.
+pub fn read_record(path: &Path) -> PageRecord {
+    record(path, std::fs::read(path))
+}
 
 /// The most files a set may have.
 pub const MAX_FILES: usize = 1_000_000;

@@ -26,6 +26,9 @@ pub enum Bound {
     Latency,
     /// Computing: the single-core parse time, T cores at once.
     Cpu,
+    /// Reading: a bare `read` loop over the same files, with as many reads in flight
+    /// (`files`).
+    Disk,
 }
 
 /// The two lower bounds of one run, and the ideal time (the larger).
@@ -36,6 +39,10 @@ pub struct Ideal {
     pub latency_bound: Duration,
     /// The bound from computing: single-core CPU time divided by T.
     pub cpu_bound: Duration,
+    /// The bound from reading (`files` only): a bare loop's time to read and checksum the
+    /// same files, cold or warm as the run's were, measured in calibration.
+    #[serde(default)]
+    pub disk_bound: Duration,
 }
 
 impl Ideal {
@@ -57,17 +64,29 @@ impl Ideal {
         Ideal {
             latency_bound: latency * u32::try_from(rounds).unwrap_or(u32::MAX),
             cpu_bound: single_core / u32::try_from(threads.max(1)).unwrap_or(u32::MAX),
+            disk_bound: Duration::ZERO,
         }
     }
 
-    /// The ideal time: whichever bound is larger.
+    /// The disk's bound alone: the `files` scenario's ideal.
+    pub fn disk(floor: Duration) -> Ideal {
+        Ideal {
+            latency_bound: Duration::ZERO,
+            cpu_bound: Duration::ZERO,
+            disk_bound: floor,
+        }
+    }
+
+    /// The ideal time: whichever bound is largest.
     pub fn time(&self) -> Duration {
-        self.latency_bound.max(self.cpu_bound)
+        self.latency_bound.max(self.cpu_bound).max(self.disk_bound)
     }
 
     /// Which bound decides the ideal.
     pub fn bound_by(&self) -> Bound {
-        if self.cpu_bound > self.latency_bound {
+        if self.disk_bound > self.latency_bound.max(self.cpu_bound) {
+            Bound::Disk
+        } else if self.cpu_bound > self.latency_bound {
             Bound::Cpu
         } else {
             Bound::Latency

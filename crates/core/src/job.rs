@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::driver::Driver;
+use crate::files::Cache;
 use crate::knobs::{InvalidKnobs, Knobs, Scenario};
 use crate::load::{Load, Plan};
 use crate::model::Runner;
@@ -69,6 +70,9 @@ pub struct Job {
     /// `pitfall`: where the parsing goes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offload: Option<Offload>,
+    /// `files`: the files to read, and whether the parent left them cold or warm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<FilesJob>,
     /// Write each crawl record (and each admitted URL) as it happens, for `shootout crawl`,
     /// rather than every record after the clock stops.
     #[serde(default)]
@@ -118,6 +122,17 @@ pub struct CrawlJob {
     /// The site's robots.txt, fetched once by the parent; `null` obeys none.
     #[serde(default)]
     pub robots: Option<RobotsTxt>,
+}
+
+/// `files`' inputs: the parent wrote the files, and evicted them from the page cache (cold) or
+/// read them once (warm), before the child started.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct FilesJob {
+    /// Every file to read, by its path, in order; each record's `url` is its path as given.
+    pub paths: Vec<String>,
+    /// The cache state the parent left them in, for the record: the child does nothing with it
+    /// (a cold run is measured once, so no repetition reads what the last one cached).
+    pub cache: Cache,
 }
 
 /// A robots.txt as the parent fetched it, for each child to read with its own parser.
@@ -190,6 +205,7 @@ impl Job {
             pages: None,
             crawl: None,
             offload: None,
+            files: None,
             stream: false,
             budget_s: 0.0,
         }
@@ -229,6 +245,11 @@ impl Job {
                 Ok(plan) => (0..plan.len()).map(|i| plan.url(i).to_string()).collect(),
                 Err(_) => Vec::new(),
             },
+            Scenario::Files => self
+                .files
+                .iter()
+                .flat_map(|f| f.paths.iter().cloned())
+                .collect(),
         }
     }
 
@@ -301,6 +322,18 @@ impl Job {
                     .read()?,
             ),
             Scenario::Load => Inputs::Load(Arc::new(self.plan()?)),
+            Scenario::Files => Inputs::Files(
+                self.files
+                    .as_ref()
+                    .ok_or(JobError::Missing {
+                        scenario: self.scenario,
+                        field: "files",
+                    })?
+                    .paths
+                    .iter()
+                    .map(PathBuf::from)
+                    .collect(),
+            ),
             Scenario::Crawl => {
                 let crawl = self.crawl.as_ref().ok_or(JobError::Missing {
                     scenario: self.scenario,
@@ -407,6 +440,8 @@ pub enum Inputs {
     Pitfall(Vec<Url>, Offload),
     /// `load`: the pages, the schedule, C and Q.
     Load(Arc<Plan>),
+    /// `files`: the files to read.
+    Files(Vec<PathBuf>),
 }
 
 /// What running a scenario produced.
@@ -437,6 +472,7 @@ impl Inputs {
             Inputs::Scrape(urls) => records(runner.scrape(urls)),
             Inputs::Crawl(root, spec) => records(runner.crawl(root, spec)),
             Inputs::Parse(pages) => records(runner.parse(pages)),
+            Inputs::Files(paths) => records(runner.files(paths)),
             Inputs::Pitfall(urls, offload) => runner.pitfall(urls, *offload).map(|p| Ran {
                 records: p.records,
                 lags: Some(p.lags),

@@ -33,11 +33,14 @@ pub enum Scenario {
     /// Open loop: requests fall due at a rate R for D, whatever happened to the earlier ones,
     /// and each one's latency runs from when it was due ([`crate::load`]).
     Load,
+    /// Waiting on the disk: read N files of S KiB, C in flight, through each runtime's own
+    /// file API, from a set written before the clock, cold or warm ([`crate::files`]).
+    Files,
 }
 
 impl Scenario {
     /// Every scenario, in the order the tour runs them.
-    pub const ALL: [Scenario; 7] = [
+    pub const ALL: [Scenario; 8] = [
         Scenario::Sleep,
         Scenario::Download,
         Scenario::Scrape,
@@ -45,6 +48,7 @@ impl Scenario {
         Scenario::Parse,
         Scenario::Pitfall,
         Scenario::Load,
+        Scenario::Files,
     ];
 
     /// The lowercase name used on the command line and in JSON.
@@ -57,6 +61,7 @@ impl Scenario {
             Scenario::Parse => "parse",
             Scenario::Pitfall => "pitfall",
             Scenario::Load => "load",
+            Scenario::Files => "files",
         }
     }
 
@@ -76,12 +81,22 @@ impl Scenario {
             Scenario::Load => {
                 "open loop: GETs fall due at R/s for D s; latency from when each was due"
             }
+            Scenario::Files => {
+                "read N files of S KiB from disk, C in flight, cold and warm (aiofiles vs open)"
+            }
         }
     }
 
-    /// Whether the scenario fetches pages from the server (all but `sleep` and `parse`).
+    /// Whether the scenario fetches pages from the server (all but `sleep`, `parse` and
+    /// `files`).
     pub fn fetches(self) -> bool {
-        !matches!(self, Scenario::Sleep | Scenario::Parse)
+        !matches!(self, Scenario::Sleep | Scenario::Parse | Scenario::Files)
+    }
+
+    /// Whether the scenario needs the synthetic site's pages (all but `sleep`, which waits on
+    /// timers, and `files`, which reads its own set of files).
+    pub fn serves(self) -> bool {
+        !matches!(self, Scenario::Sleep | Scenario::Files)
     }
 
     /// Whether the scenario parses HTML, so that the extraction strategy matters.
@@ -108,7 +123,8 @@ impl Scenario {
             | Scenario::Download
             | Scenario::Scrape
             | Scenario::Crawl
-            | Scenario::Load => &[Strategy::Tokenize],
+            | Scenario::Load
+            | Scenario::Files => &[Strategy::Tokenize],
         }
     }
 }
@@ -122,7 +138,8 @@ impl fmt::Display for Scenario {
 /// The error for a scenario name that does not exist.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "unknown scenario '{0}' (expected one of: sleep, download, scrape, crawl, parse, pitfall, load)"
+    "unknown scenario '{0}' (expected one of: sleep, download, scrape, crawl, parse, pitfall, load, \
+     files)"
 )]
 pub struct UnknownScenario(pub String);
 
@@ -141,11 +158,12 @@ impl FromStr for Scenario {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Knobs {
     /// N: pages to download or parse (for `sleep`, simulated downloads; for `crawl`, the pages
-    /// the synthetic site holds).
+    /// the synthetic site holds; for `files`, the files).
     pub pages: usize,
     /// L: how long the server holds each response (for `sleep`, how long each wait lasts).
     pub latency_ms: u64,
-    /// S: approximate body size of each synthetic page, in KiB.
+    /// S: approximate body size of each synthetic page, in KiB (for `files`, each file's
+    /// exact size).
     pub page_kb: usize,
     /// C: the most requests (or waits) in flight at once.
     pub concurrency: usize,

@@ -6,6 +6,7 @@
 //! other languages that speak the same protocol, described by data.)
 
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -104,6 +105,10 @@ pub trait Model: Send + Sync {
             Family::Async | Family::Hybrid | Family::Python => driver::READINESS,
         }))
     }
+    /// What its `files` scenario reads through, and what that does underneath, for
+    /// `shootout list` and the docs: `tokio::fs::read (spawn_blocking: a hop to the blocking
+    /// pool per call)`.
+    fn file_api(&self) -> &'static str;
     /// Builds the runtime, pools and client for these knobs. Called outside the timed region.
     fn prepare(&self, knobs: &Knobs) -> Result<Box<dyn Runner>, SetupError>;
 }
@@ -129,6 +134,9 @@ pub trait Runner {
     fn crawl(&self, root: &Url, spec: &CrawlSpec) -> Vec<PageRecord>;
     /// Parse every in-memory page.
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord>;
+    /// Read every file whole, at most C at once, through the runtime's own file API, each
+    /// into its record ([`crate::files::record`]): its size and checksum, or an `io` error.
+    fn files(&self, paths: &[PathBuf]) -> Vec<PageRecord>;
     /// Scrape every URL with a heartbeat task on the same runtime, parsing as `offload`
     /// says. `None` for a contestant without an event loop.
     fn pitfall(&self, urls: &[Url], offload: Offload) -> Option<PitfallRun> {

@@ -98,6 +98,7 @@ pub fn sleep_record(i: usize) -> PageRecord {
         error: None,
         final_url: None,
         latency: None,
+        checksum: None,
     }
 }
 
@@ -114,6 +115,7 @@ pub fn download_record(url: &str, result: Result<Fetched, FetchError>) -> PageRe
             error: status_error(f.status),
             final_url: f.final_url.map(String::from),
             latency: f.span.map(Span::ready_now),
+            checksum: None,
         },
     }
 }
@@ -182,6 +184,7 @@ fn scraped(
                 final_url: f.final_url.map(String::from),
                 // Ready now, after parsing: a page that queued for a parser shows it here.
                 latency: f.span.map(Span::ready_now),
+                checksum: None,
             };
             (record, e)
         }
@@ -203,6 +206,7 @@ pub fn parse_page(page: &Page, extract: Strategy) -> PageRecord {
         error: None,
         final_url: None,
         latency: None,
+        checksum: None,
     }
 }
 

@@ -3,7 +3,7 @@
 //! "Nothing lost": every requested URL ends as exactly one [`PageRecord`], a success or an
 //! error of a known kind. The JSON form is one object per page with exactly the fields
 //! `url`, `status`, `title`, `links`, `size` and `error`, plus `final_url` when redirects were
-//! followed.
+//! followed, `latency` where a request was timed and `checksum` for a file.
 
 use std::fmt;
 use std::str::FromStr;
@@ -97,6 +97,10 @@ pub enum FetchError {
     /// was refused without being sent (see [`crate::load`]). It has no latency.
     #[error("overload: {0}")]
     Overload(String),
+    /// A file of the `files` scenario could not be read (missing, unreadable, a directory):
+    /// what the system said.
+    #[error("io: {0}")]
+    Io(String),
 }
 
 impl FetchError {
@@ -116,6 +120,7 @@ impl FetchError {
             FetchError::Robots(_) => "robots",
             FetchError::Cancelled(_) => "cancelled",
             FetchError::Overload(_) => "overload",
+            FetchError::Io(_) => "io",
         }
     }
 }
@@ -151,6 +156,7 @@ impl FromStr for FetchError {
             "robots" => FetchError::Robots(rest.to_owned()),
             "cancelled" => FetchError::Cancelled(rest.to_owned()),
             "overload" => FetchError::Overload(rest.to_owned()),
+            "io" => FetchError::Io(rest.to_owned()),
             _ => return Err(bad()),
         })
     }
@@ -185,6 +191,10 @@ pub struct PageRecord {
     /// scenario. Never compared by verification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency: Option<Latency>,
+    /// For a file of the `files` scenario: the CRC-32 of its bytes, as `zlib.crc32` gives it
+    /// ([`crate::files::checksum`]), which verification checks. Absent everywhere else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checksum: Option<u32>,
 }
 
 impl PageRecord {
@@ -199,6 +209,7 @@ impl PageRecord {
             error: Some(error),
             final_url: None,
             latency: None,
+            checksum: None,
         }
     }
 
@@ -264,6 +275,7 @@ mod tests {
             FetchError::Robots("disallowed by http://h/robots.txt".into()),
             FetchError::Cancelled("interrupted".into()),
             FetchError::Overload("50 in flight and 1000 waiting".into()),
+            FetchError::Io("No such file or directory (os error 2)".into()),
         ];
         for e in all {
             let back: FetchError = e.to_string().parse().expect("round trip");

@@ -13,7 +13,7 @@ use crate::record::{FetchError, PageRecord};
 pub enum Fields {
     /// Only that the URL completed (the `sleep` scenario).
     Completion,
-    /// Status, size and error kind (the `download` scenario does not parse).
+    /// Status, size, error kind and a file's checksum (`download` and `files` parse nothing).
     Transfer,
     /// Everything, title and link count included.
     Full,
@@ -212,6 +212,15 @@ fn difference(got: &PageRecord, want: &PageRecord, fields: Fields) -> Option<Str
     if got.size != want.size {
         return Some(format!("size {}, expected {}", got.size, want.size));
     }
+    // A file's bytes (`files`); no other record carries one.
+    if got.checksum != want.checksum {
+        let hex = |c: Option<u32>| c.map_or_else(|| "none".to_owned(), |c| format!("{c:08x}"));
+        return Some(format!(
+            "checksum {}, expected {}",
+            hex(got.checksum),
+            hex(want.checksum)
+        ));
+    }
     if got.final_url != want.final_url {
         return Some(format!(
             "redirected to {:?}, expected {:?}",
@@ -244,6 +253,7 @@ mod tests {
             error: None,
             final_url: None,
             latency: None,
+            checksum: None,
         }
     }
 

@@ -26,12 +26,14 @@
 
 mod crawl;
 mod download;
+mod files;
 mod load;
 mod parse;
 mod pipeline;
 mod scrape;
 mod sleep;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -66,6 +68,10 @@ impl Model for Crossbeam {
             10_000,
             "its fetch stage is one OS thread per request in flight",
         )
+    }
+
+    fn file_api(&self) -> &'static str {
+        "std::fs::read on C fetch threads, the checksum on T parse threads"
     }
 
     fn prepare(&self, knobs: &Knobs) -> Result<Box<dyn Runner>, SetupError> {
@@ -104,6 +110,10 @@ impl Runner for CrossbeamRunner {
 
     fn crawl(&self, root: &Url, spec: &CrawlSpec) -> Vec<PageRecord> {
         crawl::crawl(&self.stages, &self.client, root, spec, self.extract)
+    }
+
+    fn files(&self, paths: &[PathBuf]) -> Vec<PageRecord> {
+        files::files(&self.stages, paths)
     }
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {

@@ -19,6 +19,7 @@ mod offload;
 mod parse;
 mod scrape;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -55,6 +56,10 @@ impl Model for Hybrid {
     /// pitfall's other variants are measured against, built in.
     fn pitfall_variants(&self) -> &'static [Offload] {
         &[Offload::Rayon]
+    }
+
+    fn file_api(&self) -> &'static str {
+        "tokio::fs::read on hybrid's tokio runtime (spawn_blocking: a hop to its blocking pool of T threads per call); a checksum is no work for rayon"
     }
 
     fn prepare(&self, knobs: &Knobs) -> Result<Box<dyn Runner>, SetupError> {
@@ -126,6 +131,11 @@ impl Runner for HybridRunner {
             self.concurrency,
             self.extract,
         ))
+    }
+
+    fn files(&self, paths: &[PathBuf]) -> Vec<PageRecord> {
+        self.runtime
+            .block_on(shootout_tokio::files::files(paths, self.concurrency))
     }
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {

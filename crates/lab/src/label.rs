@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use shootout_core::Strategy;
+use shootout_core::files::Cache;
 use shootout_core::pitfall::Offload;
 
 /// Formats seconds for people: `850 µs`, `42.1 ms`, `2.004 s`.
@@ -17,12 +18,20 @@ pub fn human_secs(s: f64) -> String {
     }
 }
 
-/// The name a run goes by: `tokio`, `tokio / inline`, `rayon / stream`; the strategy only
-/// when given (when the table mixes strategies).
-pub fn run_label(contestant: &str, variant: Option<Offload>, extract: Option<Strategy>) -> String {
+/// The name a run goes by: `tokio`, `tokio / inline`, `tokio / cold`, `rayon / stream`; the
+/// strategy only when given (when the table mixes strategies).
+pub fn run_label(
+    contestant: &str,
+    variant: Option<Offload>,
+    cache: Option<Cache>,
+    extract: Option<Strategy>,
+) -> String {
     let mut label = contestant.to_owned();
     if let Some(v) = variant {
         let _ = write!(label, " / {v}");
+    }
+    if let Some(c) = cache {
+        let _ = write!(label, " / {c}");
     }
     if let Some(s) = extract {
         let _ = write!(label, " / {s}");

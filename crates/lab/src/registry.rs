@@ -60,6 +60,7 @@ pub static PYTHON_SEQUENTIAL: Program = Program {
     example: false,
     sums_processes: false,
     needs: &[],
+    file_api: Some("Python: open(path, \"rb\").read(), one file at a time"),
 };
 
 /// asyncio + aiohttp, `gather` with a semaphore: the first article.
@@ -85,6 +86,9 @@ pub static PYTHON_ASYNCIO: Program = Program {
     example: false,
     sums_processes: false,
     needs: &[],
+    file_api: Some(
+        "Python: async with aiofiles.open(path) (each call a hop to the loop's default executor of T threads)",
+    ),
 };
 
 /// python-asyncio's program on uvloop's event loop: what a Python programmer installs for a
@@ -111,6 +115,9 @@ pub static PYTHON_UVLOOP: Program = Program {
     sums_processes: false,
     // Its own requirements file: an interpreter without a uvloop wheel loses this row only.
     needs: &["uvloop"],
+    file_api: Some(
+        "Python: async with aiofiles.open(path) on uvloop (each call a hop to the loop's default executor of T threads)",
+    ),
 };
 
 /// concurrent.futures.ThreadPoolExecutor with requests: the articles' "threading for I/O",
@@ -131,6 +138,9 @@ pub static PYTHON_THREADS: Program = Program {
     example: false,
     sums_processes: false,
     needs: &[],
+    file_api: Some(
+        "Python: open(path, \"rb\").read() on C threads (the GIL released while each waits)",
+    ),
 };
 
 /// multiprocessing.Pool: the second article.
@@ -152,6 +162,7 @@ pub static PYTHON_POOL: Program = Program {
     // Each request in flight is a worker process of its own.
     sums_processes: true,
     needs: &[],
+    file_api: Some("Python: open(path, \"rb\").read() in C worker processes"),
 };
 
 /// The protocol page's example (docs/protocol.md): a contestant in one file of standard-library
@@ -175,6 +186,7 @@ pub static PROTOCOL_EXAMPLE: Program = Program {
     example: true,
     sums_processes: false,
     needs: &[],
+    file_api: None,
 };
 
 /// A registered contestant.
@@ -221,6 +233,9 @@ pub struct Program {
     /// Whether it runs a worker process per request in flight, whose CPU and peak memory its
     /// closing line adds up (each worker's own peak, so the sum is an upper bound).
     pub sums_processes: bool,
+    /// What its `files` scenario reads through, and what that does underneath (`shootout
+    /// list` names it); `None` for a program that does not run `files`.
+    pub file_api: Option<&'static str>,
     /// What it imports beyond what every program of its launcher needs (for a Python module,
     /// python/requirements.txt): checked for it alone (`python -m shootout_py --check NAME`),
     /// so that where one is missing, this contestant is skipped and no other.
@@ -322,6 +337,15 @@ impl Contestant {
             ));
         }
         Ok(())
+    }
+
+    /// What its `files` scenario reads through, and what that does underneath; `None` for a
+    /// program that does not run `files` (it sits that scenario out).
+    pub fn file_api(self) -> Option<&'static str> {
+        match self {
+            Contestant::Rust(m) => Some(m.file_api()),
+            Contestant::Program(p) => p.file_api,
+        }
     }
 
     /// The `pitfall` variants it runs.

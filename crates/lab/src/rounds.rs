@@ -9,6 +9,7 @@
 use std::time::Duration;
 
 use anyhow::Context;
+use shootout_core::files::{Cache, FileSet, Residency};
 use shootout_core::knobs::available_threads;
 use shootout_core::{Job, Knobs, Scenario, Strategy};
 use shootout_site::{Content, Server, ServerConfig, SiteSpec};
@@ -46,7 +47,7 @@ pub const DEFAULT_BUDGET: Duration = Duration::from_millis(200);
 pub const MAX_BUDGET: Duration = Duration::from_secs(60);
 
 /// Starts the synthetic site for `knobs`; with `sleep_only`, an empty one (nobody fetches a
-/// page in `sleep`).
+/// page in `sleep` or `files`).
 pub fn start_site(knobs: &Knobs, settings: &Settings, sleep_only: bool) -> anyhow::Result<Server> {
     let pages = if sleep_only { 0 } else { knobs.pages };
     Knobs::check_memory(pages, knobs.page_kb)?;
@@ -149,7 +150,37 @@ pub fn scenario(
         truths.push((extract, single_core, truth));
     }
     let jobs: Vec<Job> = plan.iter().map(|entry| entry.job(&template)).collect();
+    // `files`: the truth is the set's, and its ideal the bare read's, measured every round.
+    let floors: Vec<(Cache, usize)> = match dir.files() {
+        Some(set) => {
+            for (_, _, truth) in &mut truths {
+                *truth = harness::files_truth(set);
+            }
+            disk_floors(plan, knobs)
+        }
+        None => Vec::new(),
+    };
     'rounds: for round in 1..=settings.rounds.max(1) {
+        if let Some(set) = dir.files() {
+            for &(cache, in_flight) in &floors {
+                match bare_read(set, cache, in_flight) {
+                    Ok(wall) => {
+                        for (_, _, truth) in &mut truths {
+                            truth.set_disk(cache, in_flight, wall);
+                        }
+                    }
+                    Err(e) => {
+                        let note = format!(
+                            "  note: the bare read ({cache}, {in_flight} in flight) failed \
+                             ({e:#}), so rows it would bound have no ideal"
+                        );
+                        if !outcome.notes.contains(&note) {
+                            outcome.notes.push(note);
+                        }
+                    }
+                }
+            }
+        }
         if round > 1 {
             for (extract, best, truth) in &mut truths {
                 // A reference that failed once is left out (its note says so); a later
@@ -170,6 +201,14 @@ pub fn scenario(
             on(Event::Start(entry))?;
             let truth = truth_for(&truths, entry.extract);
             let mut tick_error = None;
+            // `files`: the cache state the entry names, made (and counted) off the clock.
+            let resident = match (dir.files(), entry.cache) {
+                (Some(set), Some(cache)) => Some(
+                    set_cache(set, cache, knobs.threads)
+                        .context("cannot set the page cache for the files")?,
+                ),
+                _ => None,
+            };
             let served_before = server.cpu();
             // The stall, if any, comes at the same time into every run.
             server.new_run();
@@ -198,6 +237,13 @@ pub fn scenario(
             // sleep fetches nothing: its server idles, and a zero would only be noise.
             row.server_cpu_s = served.filter(|_| job.scenario.fetches());
             row.round = (settings.rounds > 1).then_some(round);
+            row.resident_pct = resident.map(|r| {
+                if r.pages == 0 {
+                    0.0
+                } else {
+                    r.resident as f64 * 100.0 / r.pages as f64
+                }
+            });
             on(Event::Done(&row))?;
             runs.push(row);
         }
@@ -214,6 +260,69 @@ pub fn scenario(
         }
     }
     Ok(outcome)
+}
+
+/// The bare reads a `files` plan's ideals need: for each entry's cache state, the reads in
+/// flight [`harness::truth::floors`] names for its C and T.
+fn disk_floors(plan: &[Entry], knobs: &Knobs) -> Vec<(Cache, usize)> {
+    let mut floors: Vec<(Cache, usize)> = plan
+        .iter()
+        .filter_map(|entry| {
+            let eff = entry.contestant.effective(knobs);
+            let cache = entry.cache?;
+            Some(
+                harness::truth::floors(eff.concurrency, eff.threads)
+                    .into_iter()
+                    .map(move |k| (cache, k)),
+            )
+        })
+        .flatten()
+        .collect();
+    floors.sort_unstable();
+    floors.dedup();
+    floors
+}
+
+/// Puts `set` in the page cache state `cache`: evicted (cold), or read once on `threads`
+/// threads (warm). Returns what `mincore` then counts resident.
+fn set_cache(set: &FileSet, cache: Cache, threads: usize) -> anyhow::Result<Residency> {
+    match cache {
+        Cache::Cold => Ok(set.evict()?),
+        Cache::Warm => {
+            set.bare_read(threads)?;
+            Ok(set.residency()?)
+        }
+    }
+}
+
+/// The bare read loop's time over `set` in state `cache` with `in_flight` reads: the fastest
+/// of 3 passes, each after an eviction, cold; warm, of at least 3 passes (until 0.3 s were
+/// spent, at most 100), as the single-core reference is taken (a lower bound: the fastest). A pass that finds a wrong checksum is
+/// an error: the disk itself is not giving back what was written.
+fn bare_read(set: &FileSet, cache: Cache, in_flight: usize) -> anyhow::Result<Duration> {
+    let started = std::time::Instant::now();
+    let mut best = Duration::MAX;
+    for pass in 0..100 {
+        if pass >= 3 && started.elapsed() > Duration::from_millis(300) {
+            break;
+        }
+        // Warm stays warm from pass to pass; cold is evicted before its one pass.
+        if pass == 0 || cache == Cache::Cold {
+            set_cache(set, cache, in_flight)?;
+        }
+        let read = set.bare_read(in_flight)?;
+        anyhow::ensure!(
+            read.wrong == 0,
+            "{} files read back with the wrong checksum",
+            read.wrong
+        );
+        best = best.min(read.wall);
+        // A cold pass costs an eviction and a wait on the disk: three are enough.
+        if cache == Cache::Cold && pass >= 2 {
+            break;
+        }
+    }
+    Ok(best)
 }
 
 /// The truth of `extract`'s rows.

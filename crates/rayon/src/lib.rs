@@ -22,11 +22,13 @@
 
 mod crawl;
 mod download;
+mod files;
 mod load;
 mod parse;
 mod scrape;
 mod sleep;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -63,6 +65,10 @@ impl Model for Rayon {
             "its I/O pool is one OS thread per request in flight, and rayon's idle threads spin \
              looking for work",
         )
+    }
+
+    fn file_api(&self) -> &'static str {
+        "std::fs::read in a par_iter on the C-thread I/O pool (each read blocks a pool thread)"
     }
 
     fn prepare(&self, knobs: &Knobs) -> Result<Box<dyn Runner>, SetupError> {
@@ -106,6 +112,10 @@ impl Runner for RayonRunner {
 
     fn crawl(&self, root: &Url, spec: &CrawlSpec) -> Vec<PageRecord> {
         crawl::crawl(&self.io, &self.cpu, &self.client, root, spec, self.extract)
+    }
+
+    fn files(&self, paths: &[PathBuf]) -> Vec<PageRecord> {
+        files::files(&self.io, paths)
     }
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {

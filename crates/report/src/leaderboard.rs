@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use shootout_core::files::Cache;
 use shootout_core::ideal::Bound;
 use shootout_core::latency::Tail;
 use shootout_core::{Knobs, Scenario, Strategy};
@@ -31,6 +32,12 @@ pub fn knobs_line(
         Scenario::Download | Scenario::Scrape | Scenario::Pitfall => format!(
             "{} pages of {} KiB, L={} ms per response",
             knobs.pages, knobs.page_kb, knobs.latency_ms
+        ),
+        Scenario::Files => format!(
+            "{} files of {} KiB ({}) on disk, read whole and checksummed",
+            knobs.pages,
+            knobs.page_kb,
+            bytes_human(knobs.pages as u64 * knobs.page_kb as u64 * 1024)
         ),
         Scenario::Load => format!(
             "{}/s for {} s ({} spacing) over {} pages of {} KiB, L={} ms per response; at most \
@@ -75,6 +82,7 @@ pub fn row_label(r: &Row, with_strategy: bool) -> String {
     run_label(
         &r.contestant,
         r.variant,
+        r.cache,
         r.extractor.filter(|_| with_strategy),
     )
 }
@@ -107,6 +115,9 @@ pub fn leaderboard(scenario: Scenario, knobs: &Knobs, max_pages: usize, rows: &[
     }
     if scenario == Scenario::Load {
         return load_table(knobs, rows);
+    }
+    if scenario == Scenario::Files {
+        return files_table(knobs, rows);
     }
     let strategies = strategies_of(rows);
     let several = strategies.len() > 1;
@@ -378,6 +389,112 @@ fn below_ideal_note(rows: &[&Row], with_strategy: bool) -> String {
             LATENCY_TOLERANCE * 100.0
         );
     }
+    out
+}
+
+/// `1.2 GiB`, `40.0 MiB`, `640 KiB`.
+fn bytes_human(bytes: u64) -> String {
+    let b = bytes as f64;
+    if b >= (1u64 << 30) as f64 {
+        format!("{:.1} GiB", b / (1u64 << 30) as f64)
+    } else if b >= (1u64 << 20) as f64 {
+        format!("{:.1} MiB", b / (1u64 << 20) as f64)
+    } else {
+        format!("{:.0} KiB", b / 1024.0)
+    }
+}
+
+/// The `files` table: cold rows, then warm, each fastest verified first, with each row's cost
+/// per file over the bare read loop and how much of the set was cached when it started.
+fn files_table(knobs: &Knobs, rows: &[Row]) -> String {
+    let mut rows: Vec<&Row> = rows.iter().collect();
+    rows.sort_by(|a, b| a.cache.cmp(&b.cache).then(rank(a, b)));
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\nfiles: {}",
+        knobs_line(Scenario::Files, knobs, usize::MAX, &[])
+    );
+    let spread = rows.iter().any(|r| r.runs > 1);
+    let optional = |on: bool, column: (&'static str, Align)| on.then_some(column);
+    let columns: Vec<(&str, Align)> = [
+        Some(("contestant", Align::Left)),
+        Some(("cache", Align::Left)),
+        Some(("T", Align::Right)),
+        Some(("C", Align::Right)),
+        Some(("driver", Align::Left)),
+        Some((if spread { "median" } else { "wall" }, Align::Right)),
+        Some(("ideal", Align::Right)),
+        Some(("×ideal", Align::Right)),
+        Some(("µs/file over", Align::Right)),
+        Some(("MiB/s", Align::Right)),
+        Some(("cpu", Align::Right)),
+        Some(("peak mem", Align::Right)),
+        optional(true, ("cached", Align::Right)),
+        Some(("verified", Align::Left)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut table = TextTable::new(&columns);
+    let opt = |v: Option<f64>, f: &dyn Fn(f64) -> String| v.map_or_else(|| "—".to_owned(), f);
+    let mib = knobs.pages as f64 * knobs.page_kb as f64 / 1024.0;
+    for r in &rows {
+        table.row(vec![
+            r.contestant.clone(),
+            r.cache.map_or("—", |c| c.name()).to_owned(),
+            r.threads.to_string(),
+            r.concurrency.to_string(),
+            driver_cell(r),
+            opt(r.wall_s, &human_secs),
+            if r.ideal_s > 0.0 {
+                human_secs(r.ideal_s)
+            } else {
+                "—".to_owned()
+            },
+            opt(r.wall_over_ideal, &|x| format!("{x:.2}")),
+            opt(r.overhead_us_per_file, &|x| format!("{x:.1}")),
+            opt(r.wall_s.filter(|&w| w > 0.0), &|w| {
+                format!("{:.0}", mib / w)
+            }),
+            opt(r.cpu_s, &human_secs),
+            opt(r.peak_rss_mb, &|x| format!("{x:.1} MiB")),
+            opt(r.resident_pct, &|p| format!("{p:.0}%")),
+            if r.verified { "✓" } else { "✗" }.to_owned(),
+        ]);
+    }
+    out.push_str(&table.render());
+    for r in rows.iter().filter(|r| !r.verified) {
+        let _ = writeln!(
+            out,
+            "  ✗ {}: {}",
+            row_label(r, false),
+            r.problems.join("; ")
+        );
+    }
+    let half_cold: Vec<String> = rows
+        .iter()
+        .filter(|r| r.cache == Some(Cache::Cold) && r.resident_pct.is_some_and(|p| p > 0.0))
+        .map(|r| row_label(r, false))
+        .collect();
+    if !half_cold.is_empty() {
+        let _ = writeln!(
+            out,
+            "  note: {}: part of the set was still cached when the run started (see `cached`): \
+             the eviction did not take, and those rows are not fully cold.",
+            half_cold.join(", ")
+        );
+    }
+    out.push_str(
+        "  note: cold: every file evicted from this machine's page cache (fsync, then \
+         POSIX_FADV_DONTNEED, checked with mincore) before each run; on a VM the host may still \
+         cache the disk. warm: every file read once before each run. The ideal is a bare \
+         std::fs read loop over the same files in the same state, as many reads in flight; \
+         µs/file over is (wall − ideal) / N: the cost of each API's hop or submission.\n",
+    );
+    out.push_str(&program_notes(Scenario::Files, rows.iter().copied()));
+    out.push_str(&repetitions_note(&rows, false));
+    out.push_str(&fallback_note(rows.iter().copied()));
     out
 }
 

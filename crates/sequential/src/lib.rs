@@ -17,11 +17,13 @@
 
 mod crawl;
 mod download;
+mod files;
 mod load;
 mod parse;
 mod scrape;
 mod sleep;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -58,6 +60,10 @@ impl Model for Sequential {
         }
     }
 
+    fn file_api(&self) -> &'static str {
+        "std::fs::read, one file at a time (each read blocks the only thread)"
+    }
+
     fn prepare(&self, knobs: &Knobs) -> Result<Box<dyn Runner>, SetupError> {
         Ok(Box::new(SequentialRunner {
             // One thread, so one keep-alive connection is all it can use.
@@ -87,6 +93,10 @@ impl Runner for SequentialRunner {
 
     fn crawl(&self, root: &Url, spec: &CrawlSpec) -> Vec<PageRecord> {
         crawl::crawl(&self.client, root, spec, self.extract)
+    }
+
+    fn files(&self, paths: &[PathBuf]) -> Vec<PageRecord> {
+        files::files(paths)
     }
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {

@@ -20,6 +20,7 @@
 mod bounded;
 mod crawl;
 mod download;
+mod files;
 mod load;
 mod parse;
 mod pitfall;
@@ -29,6 +30,7 @@ mod sleep;
 use std::future::Future;
 use std::num::NonZeroUsize;
 use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -67,6 +69,10 @@ impl Model for Smol {
 
     fn pitfall_variants(&self) -> &'static [Offload] {
         &Offload::ALL
+    }
+
+    fn file_api(&self) -> &'static str {
+        "smol::fs::read, the async-fs crate (unblock: a hop to the blocking crate's pool of T threads per call)"
     }
 
     fn prepare(&self, knobs: &Knobs) -> Result<Box<dyn Runner>, SetupError> {
@@ -153,6 +159,10 @@ impl Runner for SmolRunner {
             self.concurrency,
             self.extract,
         ))
+    }
+
+    fn files(&self, paths: &[PathBuf]) -> Vec<PageRecord> {
+        self.block_on(files::files(&self.executor, paths, self.concurrency))
     }
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {

@@ -20,6 +20,7 @@
 
 mod crawl;
 mod download;
+mod files;
 mod gate;
 mod load;
 mod parse;
@@ -27,6 +28,7 @@ mod pool;
 mod scrape;
 mod sleep;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -58,6 +60,10 @@ impl Model for Threads {
         // Measured: 10,000 threads of 100 ms waits took 1-2 s to start, schedule and join on
         // 2 cores (docs/results.md); past that the OS, not the model, is what is measured.
         (10_000, "it runs one OS thread per request in flight")
+    }
+
+    fn file_api(&self) -> &'static str {
+        "std::fs::read on C threads (each read blocks its own thread)"
     }
 
     fn prepare(&self, knobs: &Knobs) -> Result<Box<dyn Runner>, SetupError> {
@@ -108,6 +114,10 @@ impl Runner for ThreadsRunner {
             &self.parsing,
             self.extract,
         )
+    }
+
+    fn files(&self, paths: &[PathBuf]) -> Vec<PageRecord> {
+        files::files(paths, self.concurrency)
     }
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {

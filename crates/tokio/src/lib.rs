@@ -33,6 +33,7 @@
 pub mod bounded;
 pub mod crawl;
 pub mod download;
+pub mod files;
 pub mod lessons;
 pub mod load;
 pub mod parse;
@@ -40,6 +41,7 @@ pub mod pitfall;
 pub mod scrape;
 pub mod sleep;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -105,6 +107,11 @@ impl Model for Tokio {
 
     fn pitfall_variants(&self) -> &'static [Offload] {
         &Offload::ALL
+    }
+
+    fn file_api(&self) -> &'static str {
+        // The current-thread runtime has a blocking pool too, of T threads: its files run there.
+        "tokio::fs::read (spawn_blocking: a hop to the blocking pool of T threads per call)"
     }
 
     fn prepare(&self, knobs: &Knobs) -> Result<Box<dyn Runner>, SetupError> {
@@ -177,6 +184,10 @@ impl Runner for TokioRunner {
             self.concurrency,
             self.extract,
         ))
+    }
+
+    fn files(&self, paths: &[PathBuf]) -> Vec<PageRecord> {
+        self.runtime.block_on(files::files(paths, self.concurrency))
     }
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {

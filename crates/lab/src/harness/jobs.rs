@@ -1,11 +1,13 @@
 //! The runs a scenario's leaderboard holds ([`Entry`], [`runs_for`]), and the jobs they run:
 //! built from the site the server holds, the URLs inline, `parse`'s pages in a file of a
-//! [`Workdir`] written before any clock starts.
+//! [`Workdir`] written before any clock starts, and `files`' set of files in it too.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use shootout_core::job::{CrawlJob, Job, PagesFile};
+use shootout_core::files::{Cache, FileSet, FileSpec, FilesError};
+use shootout_core::job::{CrawlJob, FilesJob, Job, PagesFile};
 use shootout_core::pitfall::Offload;
 use shootout_core::{Knobs, Scenario, Strategy};
 use shootout_site::Site;
@@ -20,13 +22,23 @@ pub struct Entry {
     pub contestant: Contestant,
     /// For `pitfall`: where the parsing goes.
     pub offload: Option<Offload>,
+    /// For `files`: whether the files are evicted from the page cache before the run, or read
+    /// once.
+    pub cache: Option<Cache>,
     /// How pages are parsed (ignored by scenarios that parse nothing).
     pub extract: Strategy,
 }
 
 impl Entry {
-    /// The job for this entry: `template` with this contestant, variant and strategy.
+    /// The job for this entry: `template` with this contestant, variant, cache state and
+    /// strategy. A cold `files` run is measured once: a second repetition in the same process
+    /// would read what the first one cached.
     pub fn job(&self, template: &Job) -> Job {
+        let files = template.files.as_ref().map(|f| FilesJob {
+            paths: f.paths.clone(),
+            cache: self.cache.unwrap_or(f.cache),
+        });
+        let cold = files.as_ref().is_some_and(|f| f.cache == Cache::Cold);
         Job {
             contestant: self.contestant.name().to_owned(),
             offload: self.offload,
@@ -34,6 +46,8 @@ impl Entry {
                 extract: self.extract,
                 ..template.knobs.clone()
             },
+            files,
+            budget_s: if cold { 0.0 } else { template.budget_s },
             ..template.clone()
         }
     }
@@ -43,6 +57,7 @@ impl Entry {
         crate::label::run_label(
             self.contestant.name(),
             self.offload,
+            self.cache,
             (scenario.parses() && several_strategies).then_some(self.extract),
         )
     }
@@ -50,7 +65,8 @@ impl Entry {
 
 /// Every run a scenario holds: one per contestant and strategy, except in `pitfall`, where
 /// each contestant with an event loop runs once per variant (and strategy) and the others sit
-/// out. A scenario that parses nothing runs once per contestant, whatever the strategies.
+/// out, and in `files`, where each contestant with a file API runs cold and warm. A scenario
+/// that parses nothing runs once per contestant (and cache state), whatever the strategies.
 pub fn runs_for(
     scenario: Scenario,
     contestants: &[Contestant],
@@ -73,6 +89,13 @@ pub fn runs_for(
         } else {
             vec![None]
         };
+        let caches: Vec<Option<Cache>> = match scenario {
+            Scenario::Files if contestant.file_api().is_some() => {
+                Cache::ALL.into_iter().map(Some).collect()
+            }
+            Scenario::Files => Vec::new(),
+            _ => vec![None],
+        };
         // A program with its own parser parses the same whatever the strategy: it runs
         // once, scored against the first strategy's reference.
         let strategies = match contestant.extractor(strategies[0]) {
@@ -80,12 +103,15 @@ pub fn runs_for(
             None => &strategies[..1],
         };
         for &offload in &variants {
-            for &extract in strategies {
-                runs.push(Entry {
-                    contestant,
-                    offload,
-                    extract,
-                });
+            for &cache in &caches {
+                for &extract in strategies {
+                    runs.push(Entry {
+                        contestant,
+                        offload,
+                        cache,
+                        extract,
+                    });
+                }
             }
         }
     }
@@ -98,13 +124,15 @@ pub fn naive_entry() -> Option<Entry> {
     registry::find("sequential").map(|contestant| Entry {
         contestant,
         offload: None,
+        cache: None,
         extract: Strategy::Naive,
     })
 }
 
-/// A temporary directory for the input files of a point's jobs, removed when dropped.
+/// A temporary directory for the input files of a point's jobs, removed when dropped (the
+/// `files` scenario's set of files with it).
 #[derive(Debug)]
-pub struct Workdir(PathBuf);
+pub struct Workdir(PathBuf, OnceLock<FileSet>);
 
 impl Workdir {
     /// A new, empty directory under the system's temporary directory.
@@ -116,24 +144,47 @@ impl Workdir {
             MADE.fetch_add(1, Ordering::Relaxed)
         ));
         std::fs::create_dir_all(&dir)?;
-        Ok(Workdir(dir))
+        Ok(Workdir(dir, OnceLock::new()))
     }
 
     /// Where it is.
     pub fn path(&self) -> &Path {
         &self.0
     }
+
+    /// The `files` scenario's set of N files of S KiB, written here on first use (its checks
+    /// first: the counts, the size and the free space).
+    pub fn file_set(&self, knobs: &Knobs, seed: u64) -> Result<&FileSet, FilesError> {
+        if let Some(set) = self.1.get() {
+            return Ok(set);
+        }
+        let spec = FileSpec {
+            files: knobs.pages,
+            kib: knobs.page_kb,
+            seed,
+        };
+        let set = FileSet::write(&self.0, spec)?;
+        Ok(self.1.get_or_init(|| set))
+    }
+
+    /// The set of files, if one was written.
+    pub fn files(&self) -> Option<&FileSet> {
+        self.1.get()
+    }
 }
 
 impl Drop for Workdir {
     fn drop(&mut self) {
+        // The set of files first (it removes its own directory), then the rest.
+        drop(self.1.take());
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
 /// The job of `scenario` on `site` for no contestant yet ([`Entry::job`] names one), with the
 /// site's inputs: its page URLs inline, `parse`'s pages written to a file in `dir`, a crawl
-/// from its root capped at `max_pages`.
+/// from its root capped at `max_pages`, and `files`' set written into `dir` (seeded as the
+/// site is), its paths inline.
 pub fn site_job(
     site: &Site,
     scenario: Scenario,
@@ -152,6 +203,17 @@ pub fn site_job(
             job.due_us = Some(knobs.load.schedule());
         }
         Scenario::Parse => job.pages = Some(pages_file(site, false, dir, "parse")?),
+        Scenario::Files => {
+            let set = dir
+                .file_set(knobs, site.spec().seed)
+                .map_err(std::io::Error::other)?;
+            job.files = Some(FilesJob {
+                paths: (0..set.spec().files)
+                    .map(|i| set.path(i).to_string_lossy().into_owned())
+                    .collect(),
+                cache: Cache::Warm,
+            });
+        }
         Scenario::Crawl => {
             job.crawl = Some(CrawlJob {
                 root: site.origin().to_string(),

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 use shootout_core::driver::Reactor;
+use shootout_core::files::Cache;
 use shootout_core::ideal::{Bound, Ideal};
 use shootout_core::job::Job;
 use shootout_core::knobs::Shape;
@@ -97,6 +98,19 @@ pub struct Row {
     pub scenario: Scenario,
     /// For `pitfall`: where the parsing went.
     pub variant: Option<Offload>,
+    /// For `files`: whether the files were evicted from the page cache (`cold`) or read once
+    /// (`warm`) before the run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache: Option<Cache>,
+    /// For `files`: the share of the set's pages in the page cache just before the run
+    /// started, in percent, as `mincore` counted them: 0 for a cold run whose eviction
+    /// worked, 100 for a warm one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resident_pct: Option<f64>,
+    /// For `files`: (wall − ideal) / N, in µs: what each file cost over the bare read loop
+    /// (the thread-pool hop, or the ring submission, and the runtime's own work).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overhead_us_per_file: Option<f64>,
     /// How pages were parsed; `None` for scenarios that parse nothing, and for a program that
     /// parses with its own library ([`Row::parser`]).
     pub extractor: Option<Strategy>,
@@ -232,6 +246,16 @@ pub fn rescore(row: &mut Row, contestant: Contestant, job: &Job, truth: &Truth) 
         .wall_s
         .filter(|_| row.ideal_s > 0.0)
         .map(|wall_s| wall_s / row.ideal_s);
+    row.overhead_us_per_file = overhead_per_file(job, row.wall_s, row.ideal_s);
+}
+
+/// For `files`: (wall − ideal) / N in µs, where both are known.
+fn overhead_per_file(job: &Job, wall_s: Option<f64>, ideal_s: f64) -> Option<f64> {
+    let files = job.files.as_ref()?;
+    let n = files.paths.len();
+    wall_s
+        .filter(|_| ideal_s > 0.0 && n > 0)
+        .map(|wall| (wall - ideal_s) / n as f64 * 1e6)
 }
 
 /// The ideal of `contestant` on `job`. `runtime` is what its run said about itself: threads
@@ -248,7 +272,14 @@ fn ideal_of(
         return Ideal {
             latency_bound: last + job.knobs.latency(),
             cpu_bound: Duration::ZERO,
+            disk_bound: Duration::ZERO,
         };
+    }
+    if let Some(files) = &job.files {
+        // Reading: no run can read these files, cold or warm as they were, faster than the
+        // bare loop with as many reads in flight (see `Truth::disk_floor`).
+        let eff = contestant.effective(&job.knobs);
+        return Ideal::disk(truth.disk_floor(files.cache, eff.concurrency, eff.threads));
     }
     let eff = contestant.effective(&job.knobs);
     // More threads than cores cannot parse faster than one per core.
@@ -294,6 +325,9 @@ pub fn score(contestant: Contestant, job: &Job, truth: &Truth, run: ChildRun) ->
         family: contestant.family(),
         scenario: job.scenario,
         variant: job.offload,
+        cache: job.files.as_ref().map(|f| f.cache),
+        resident_pct: None,
+        overhead_us_per_file: None,
         extractor: contestant.extractor(job.knobs.extract).filter(|_| parses),
         parser: contestant.parser().filter(|_| parses),
         threads: eff.threads,
@@ -383,6 +417,7 @@ pub fn score(contestant: Contestant, job: &Job, truth: &Truth, run: ChildRun) ->
             let wall_s = wall.as_secs_f64();
             row.wall_s = Some(wall_s);
             row.wall_over_ideal = (ideal_s > 0.0).then(|| wall_s / ideal_s);
+            row.overhead_us_per_file = overhead_per_file(job, Some(wall_s), ideal_s);
             row.pages_per_s = (wall_s > 0.0).then(|| run.records.len() as f64 / wall_s);
             if job.scenario == Scenario::Load {
                 let kind = |k: &str| {

@@ -1,11 +1,13 @@
 //! Ground truth: what a correct run of a job yields, and the inputs of its ideal time.
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use shootout_core::files::{Cache, FileSet};
 use shootout_core::page::sleep_record;
 use shootout_core::verify::{Expectation, Fields};
-use shootout_core::{Knobs, Scenario, Strategy};
+use shootout_core::{Knobs, PageRecord, Scenario, Strategy};
 use shootout_site::Site;
 
 /// What a correct run of a job produces, and the inputs of its ideal time.
@@ -19,6 +21,9 @@ pub struct Truth {
     /// The share of the site's pages the scenario parses: none for `sleep` and `download`,
     /// part of them for a capped crawl.
     parsed: f64,
+    /// For `files`: the bare read loop's fastest time over the set, by cache state and reads
+    /// in flight, measured in calibration ([`Truth::set_disk`]).
+    disk: BTreeMap<(Cache, usize), Duration>,
 }
 
 impl Truth {
@@ -26,6 +31,63 @@ impl Truth {
     /// HTML page of the site (a faster one, measured in a later round).
     pub fn set_single_core(&mut self, whole_site: Duration) {
         self.single_core = whole_site.mul_f64(self.parsed);
+    }
+
+    /// Keeps `wall`, a bare read of the whole set `cache` with `in_flight` reads in flight, if
+    /// it is the fastest yet.
+    pub fn set_disk(&mut self, cache: Cache, in_flight: usize, wall: Duration) {
+        let best = self.disk.entry((cache, in_flight)).or_insert(wall);
+        *best = (*best).min(wall);
+    }
+
+    /// The `files` floor of a run with `concurrency` reads in flight on `threads` threads:
+    /// the fastest bare loop over the set in the same cache state with at most that many
+    /// reads in flight (run with `threads` and with `concurrency` threads; on two cores,
+    /// more threads than cores can be faster warm, so both are tried and the faster kept).
+    /// Zero where none was measured: then the row has no ideal, and says so.
+    pub fn disk_floor(&self, cache: Cache, concurrency: usize, threads: usize) -> Duration {
+        floors(concurrency, threads)
+            .into_iter()
+            .filter_map(|k| self.disk.get(&(cache, k)).copied())
+            .min()
+            .unwrap_or(Duration::ZERO)
+    }
+}
+
+/// The reads in flight the bare loop is measured at for a run of `concurrency` reads in flight
+/// on `threads` threads: min(T, C) and C.
+pub fn floors(concurrency: usize, threads: usize) -> Vec<usize> {
+    let mut k = vec![threads.min(concurrency).max(1), concurrency.max(1)];
+    k.dedup();
+    k
+}
+
+/// The truth of a `files` run over `set`: each file's size and checksum, as written. Its ideal
+/// is the bare read's ([`Truth::set_disk`]), measured as the rounds run.
+pub fn files_truth(set: &FileSet) -> Truth {
+    let len = set.spec().kib * 1024;
+    let records = set
+        .sums()
+        .iter()
+        .enumerate()
+        .map(|(i, &sum)| PageRecord {
+            url: set.path(i).to_string_lossy().into_owned(),
+            status: None,
+            title: None,
+            links: 0,
+            size: len,
+            error: None,
+            final_url: None,
+            latency: None,
+            checksum: Some(sum),
+        })
+        .collect();
+    Truth {
+        expectation: Expectation::exact(records, Fields::Transfer),
+        levels: Vec::new(),
+        single_core: Duration::ZERO,
+        parsed: 0.0,
+        disk: BTreeMap::new(),
     }
 }
 
@@ -70,6 +132,13 @@ pub fn truth(
             (expectation, levels, share)
         }
         Scenario::Parse => (site.expect_parse(), Vec::new(), 1.0),
+        // A set of files is not the site's: its truth is `files_truth`'s. Here, no record is
+        // expected, so a run scored against this truth cannot pass.
+        Scenario::Files => (
+            Expectation::exact(Vec::new(), Fields::Transfer),
+            Vec::new(),
+            0.0,
+        ),
         // The open loop's ideal is its schedule's (the last request due, then held L), which
         // the job carries: see `score::ideal_of`.
         Scenario::Load => (
@@ -86,6 +155,7 @@ pub fn truth(
         levels,
         single_core: Duration::ZERO,
         parsed,
+        disk: BTreeMap::new(),
     };
     truth.set_single_core(single_core);
     truth

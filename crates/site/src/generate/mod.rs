@@ -291,6 +291,7 @@ impl Site {
                 error: Some(FetchError::Status(404)),
                 final_url: None,
                 latency: None,
+                checksum: None,
             },
             Some(r) => PageRecord {
                 url,
@@ -301,6 +302,7 @@ impl Site {
                 error: None,
                 final_url: None,
                 latency: None,
+                checksum: None,
             },
         }
     }
