@@ -86,8 +86,9 @@ pub enum Cmd {
 /// separated lists: every combination is a point, run and reported on its own.
 #[derive(Args, Debug, Clone)]
 pub struct KnobArgs {
-    /// N: pages to download or parse (sleep: number of waits; crawl: pages on the site); at
-    /// most 1,000,000, and N × S at most half the memory available. A list sweeps.
+    /// N: pages to download or parse (sleep: number of waits; crawl: pages on the site; files:
+    /// files on disk); at most 1,000,000, and N × S at most half the memory available (files:
+    /// the free disk, with room to spare). A list sweeps.
     #[arg(short = 'n', long, value_delimiter = ',', value_parser = flags::knob::<usize>(Knob::Pages),
           default_values_t = [Knobs::default().pages])]
     pub pages: Vec<usize>,
@@ -96,7 +97,7 @@ pub struct KnobArgs {
     #[arg(short = 'l', long, value_delimiter = ',', value_parser = flags::knob::<u64>(Knob::LatencyMs),
           default_values_t = [Knobs::default().latency_ms])]
     pub latency_ms: Vec<u64>,
-    /// S: approximate size of each page, in KiB; at most 65,536.
+    /// S: approximate size of each page, in KiB (files: each file's exact size); at most 65,536.
     #[arg(short = 's', long, value_parser = flags::knob::<usize>(Knob::PageKb),
           default_value_t = Knobs::default().page_kb)]
     pub page_kb: usize,

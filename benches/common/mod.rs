@@ -14,7 +14,8 @@
 
 use std::time::Duration;
 
-use criterion::{BenchmarkId, Criterion, Throughput};
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput};
+use shootout_core::files::Cache;
 use shootout_core::verify::verify;
 use shootout_core::{Knobs, Scenario, Strategy};
 use shootout_lab::harness::{self, Workdir};
@@ -73,8 +74,12 @@ pub fn bench_scenario(c: &mut Criterion, scenario: Scenario, knobs: Knobs) {
     let dir = Workdir::new().expect("a directory for the inputs");
     let template = harness::site_job(site, scenario, &knobs, usize::MAX, &dir)
         .expect("the inputs are written");
-    // The ground truth is the same for every contestant and strategy: compute it once.
-    let expected = harness::expectation(site, scenario, &knobs, usize::MAX);
+    // The ground truth is the same for every contestant and strategy: compute it once. A set
+    // of files is not the site's: its truth is the set's own.
+    let expected = match dir.files() {
+        Some(set) => harness::files_truth(set).expectation,
+        None => harness::expectation(site, scenario, &knobs, usize::MAX),
+    };
     // The Rust models, run in this process: criterion times the scenario alone.
     let models: Vec<Contestant> = registry::models().map(Contestant::Rust).collect();
     for entry in harness::runs_for(scenario, &models, &strategies(scenario)) {
@@ -84,6 +89,20 @@ pub fn bench_scenario(c: &mut Criterion, scenario: Scenario, knobs: Knobs) {
         let runner = model.prepare(&job.knobs).expect("runner builds");
         let inputs = job.inputs().expect("inputs build");
         // A wrong answer fast is not a result: check before timing.
+        let cold = entry.cache == Some(Cache::Cold);
+        let set = dir.files();
+        // A cold entry's files are evicted before every run (its check too), off the clock;
+        // a warm one's are cached by the runs before.
+        let evict = || {
+            if let (true, Some(set)) = (cold, set) {
+                let left = set.evict().expect("the files can be evicted");
+                assert!(
+                    left.evicted(),
+                    "{name}: {left:?} still cached after eviction"
+                );
+            }
+        };
+        evict();
         let ran = inputs
             .run(runner.as_ref())
             .expect("every contestant runs this scenario");
@@ -95,12 +114,20 @@ pub fn bench_scenario(c: &mut Criterion, scenario: Scenario, knobs: Knobs) {
         );
         group.throughput(Throughput::Elements(expected.count as u64));
         let id = if scenario.parses() {
-            BenchmarkId::new(name, entry.extract)
+            BenchmarkId::new(name.clone(), entry.extract)
         } else {
-            BenchmarkId::from_parameter(name)
+            BenchmarkId::from_parameter(name.clone())
         };
         group.bench_function(id, |b| {
-            b.iter(|| inputs.run(runner.as_ref()));
+            if cold {
+                b.iter_batched(
+                    &evict,
+                    |()| inputs.run(runner.as_ref()),
+                    BatchSize::PerIteration,
+                );
+            } else {
+                b.iter(|| inputs.run(runner.as_ref()));
+            }
         });
     }
     group.finish();

@@ -4,6 +4,7 @@
 use anyhow::bail;
 use clap::Args;
 use shootout_core::Scenario;
+use shootout_core::files::Cache;
 use shootout_lab::harness;
 use shootout_lab::registry::{self, Contestant};
 
@@ -14,7 +15,7 @@ use crate::sweep::{checked_points, sweep};
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
-    /// The scenario: sleep, download, scrape, crawl, parse, pitfall or load.
+    /// The scenario: sleep, download, scrape, crawl, parse, pitfall, load or files.
     pub scenario: Scenario,
     /// Contestants to run, comma separated [default: every one in the tour].
     #[arg(long, value_delimiter = ',', value_parser = flags::contestant)]
@@ -22,6 +23,11 @@ pub struct RunArgs {
     /// Crawl only: stop after this many pages [default: the whole site].
     #[arg(long, value_parser = flags::at_least_one::<usize>)]
     pub max_pages: Option<usize>,
+    /// Files only: the page cache states to run, comma separated: cold (every file evicted
+    /// before each run, and checked) and warm (every file read once before each run)
+    /// [default: cold,warm].
+    #[arg(long, value_delimiter = ',')]
+    pub cache: Vec<Cache>,
     #[command(flatten)]
     pub measure: MeasureArgs,
 }
@@ -38,7 +44,13 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         args.max_pages.unwrap_or(usize::MAX),
         m,
         sink.as_mut(),
-        |scenario, fit| harness::runs_for(scenario, fit, &m.knobs.extract),
+        |scenario, fit| {
+            let mut runs = harness::runs_for(scenario, fit, &m.knobs.extract);
+            runs.retain(|r| {
+                args.cache.is_empty() || r.cache.is_none_or(|c| args.cache.contains(&c))
+            });
+            runs
+        },
     )?;
     // A rate sweep of the open loop: where each contestant's p99 first breaks the objective.
     if args.scenario == Scenario::Load && m.knobs.load.rate.len() > 1 {

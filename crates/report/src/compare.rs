@@ -2,7 +2,7 @@
 //! common, with a note where their spreads overlap.
 //!
 //! It reads a report's `results.jsonl` or the output of `shootout run … --json`. Rows match on
-//! scenario, contestant, variant, strategy and the point (N, L, S, C, T; for `load`, the
+//! scenario, contestant, variant, cache state (`files`: cold or warm), strategy and the point (N, L, S, C, T; for `load`, the
 //! rate, duration, spacing and queue too; and the site's skew and stall where it had any). Each side's wall is
 //! the median of its `run` rows (or of its `median` rows, for a file that has no `run` rows),
 //! and its spread the fastest and slowest of them.
@@ -22,6 +22,9 @@ struct Key {
     scenario: String,
     contestant: String,
     variant: Option<String>,
+    /// `files`: `cold` or `warm`; a cold row never matches a warm one.
+    #[serde(default)]
+    cache: Option<String>,
     extractor: Option<String>,
     point: KeyPoint,
 }
@@ -163,7 +166,10 @@ pub fn compare(a: &Path, b: &Path) -> anyhow::Result<String> {
             p.threads,
             key.contestant
         );
-        for extra in [&key.variant, &key.extractor].into_iter().flatten() {
+        for extra in [&key.variant, &key.cache, &key.extractor]
+            .into_iter()
+            .flatten()
+        {
             let _ = write!(name, " / {extra}");
         }
         let show = |(lo, mid, hi): (f64, f64, f64)| {
@@ -196,7 +202,7 @@ pub fn compare(a: &Path, b: &Path) -> anyhow::Result<String> {
     if common == 0 {
         bail!(
             "no rows in common between {} ({} rows) and {} ({} rows): rows match on scenario, \
-             contestant, variant, strategy and N, L, S, C, T",
+             contestant, variant, cache state, strategy and N, L, S, C, T",
             a.display(),
             side_a.rows.len(),
             b.display(),
@@ -209,4 +215,60 @@ pub fn compare(a: &Path, b: &Path) -> anyhow::Result<String> {
         common - apart
     );
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `files` row of `contestant`, `cache`, with wall `wall_s`, as `run --json` writes it.
+    fn files_row(contestant: &str, cache: &str, wall_s: f64) -> String {
+        serde_json::json!({
+            "kind": "run",
+            "scenario": "files",
+            "contestant": contestant,
+            "variant": null,
+            "cache": cache,
+            "extractor": null,
+            "wall_s": wall_s,
+            "point": {"pages": 100, "latency_ms": 0, "page_kb": 4, "concurrency": 10, "threads": 2},
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn files_rows_match_only_their_own_cache_state() {
+        let dir = std::env::temp_dir().join(format!("shootout-compare-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a temp dir");
+        let (a, b) = (dir.join("a.jsonl"), dir.join("b.jsonl"));
+        std::fs::write(
+            &a,
+            [
+                files_row("tokio", "cold", 0.2),
+                files_row("tokio", "warm", 0.01),
+            ]
+            .join("\n"),
+        )
+        .expect("written");
+        std::fs::write(
+            &b,
+            [
+                files_row("tokio", "cold", 0.4),
+                files_row("tokio", "warm", 0.01),
+            ]
+            .join("\n"),
+        )
+        .expect("written");
+        let out = compare(&a, &b).expect("compared");
+        // Cold against cold (2×), warm against warm (1×): never cold against warm.
+        assert!(out.contains("tokio / cold"), "{out}");
+        assert!(out.contains("2.00×"), "{out}");
+        assert!(out.contains("tokio / warm"), "{out}");
+        assert!(out.contains("2 rows in common"), "{out}");
+        // Only cold rows on one side, only warm on the other: nothing in common.
+        std::fs::write(&b, files_row("tokio", "warm", 0.01)).expect("written");
+        std::fs::write(&a, files_row("tokio", "cold", 0.2)).expect("written");
+        assert!(compare(&a, &b).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -27,6 +27,9 @@ pub enum Section {
     SweepT,
     /// The open loop's latency against its rate, and its tails with slow pages.
     SweepRate,
+    /// `files` at its two shapes (many small files, a few large ones), cold and warm: each
+    /// file API's cost per file over the bare read loop.
+    Files,
 }
 
 /// One scenario at one point.
@@ -258,7 +261,40 @@ pub fn suite(size: Size, cores: usize) -> Vec<Step> {
         });
     }
     steps.extend(rate_sweep(size, cores));
+    steps.extend(files_steps(size, cores));
     steps
+}
+
+/// `files` at its two shapes: many small files (where the per-call cost shows) and a few large
+/// ones (where the bytes do), each run cold and warm by every contestant with a file API.
+/// The full suite's are the sizes the targets name: 10,000 × 4 KiB and 100 × 4 MiB.
+fn files_steps(size: Size, cores: usize) -> Vec<Step> {
+    let shapes: [(&str, usize, usize); 2] = match size {
+        Size::Full => [("files-small", 10_000, 4), ("files-large", 100, 4 * 1024)],
+        Size::Quick => [("files-small", 1_000, 4), ("files-large", 10, 1024)],
+    };
+    shapes
+        .into_iter()
+        .map(|(id, pages, page_kb)| Step {
+            id: id.to_owned(),
+            section: Section::Files,
+            scenario: Scenario::Files,
+            point: Point {
+                pages,
+                latency_ms: 0,
+                page_kb,
+                concurrency: 32,
+                threads: cores,
+                load: None,
+                shape: None,
+            },
+            strategies: vec![Strategy::default()],
+            naive: false,
+            concurrent_only: false,
+            python: true,
+            runs: None,
+        })
+        .collect()
 }
 
 /// The rates the rate sweep runs, and for how long each (the full suite's, the quick one's).
@@ -330,6 +366,8 @@ pub fn guess_secs(entry: &Entry, step: &Step) -> f64 {
     let waves = p.pages.div_ceil(eff.concurrency.max(1)) as f64;
     let waiting = match (step.scenario, p.load) {
         (Scenario::Parse, _) => 0.0,
+        // About 20 µs a file and 1 GiB/s, cold, through a thread pool.
+        (Scenario::Files, _) => p.pages as f64 * 20e-6 + (p.pages * p.page_kb) as f64 / 1e6,
         // The open loop lasts its duration, whatever the rate.
         (Scenario::Load, Some(load)) => load.duration_ms as f64 / 1e3,
         _ => waves * p.latency_ms as f64 / 1e3,
@@ -347,6 +385,7 @@ pub fn guess_secs(entry: &Entry, step: &Step) -> f64 {
     // the thread-per-request contestants and for Python), much less a wait.
     let per_request = match (step.scenario, python) {
         (Scenario::Parse, _) => 0.0,
+        (Scenario::Files, false) => 5e-6,
         (Scenario::Sleep, false) => 20e-6,
         (_, false) => 200e-6,
         (_, true) => 1e-3,

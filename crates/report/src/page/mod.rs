@@ -17,7 +17,7 @@
 //! # Layout
 //!
 //! - this file: the [`Part`]s a page is made of, in order, and helpers the sections share;
-//! - `scenarios.rs`, `sweep_c.rs`, `sweep_t.rs`, `sweep_rate.rs`, `python.rs`: one section
+//! - `scenarios.rs`, `sweep_c.rs`, `sweep_t.rs`, `sweep_rate.rs`, `files.rs`, `python.rs`: one section
 //!   each;
 //! - `chart.rs`: the bar and line charts, and how a bar chart's axis is chosen;
 //! - `table.rs`: a table, as HTML and as Markdown;
@@ -25,6 +25,7 @@
 //!   splice into docs/results.md ([`splice`]).
 
 mod chart;
+mod files;
 mod html;
 mod markdown;
 mod python;
@@ -90,6 +91,7 @@ fn parts(machine: &Machine, results: &[StepResult]) -> anyhow::Result<Vec<Part>>
     sweep_c::sweep_c(results, &mut parts)?;
     sweep_t::sweep_t(results, &mut parts)?;
     sweep_rate::sweep_rate(results, &mut parts)?;
+    files::files(results, &mut parts)?;
     python::python(results, &mut parts)?;
     Ok(parts)
 }
