@@ -7,7 +7,8 @@
 //! statx, read, close). Cold, the disk's wait dominates and C reads in flight are what count.
 //! The bare loop (`bare/K`: K threads, `std::fs` into a kept buffer, no runtime) is benched
 //! beside them, at K = T and K = C, as the floor. Cold entries evict every file before each
-//! iteration, off the clock (criterion's `iter_batched`).
+//! iteration, off the clock (criterion's `iter_batched`). `write` follows: the same files
+//! written through each API, into a directory emptied before each iteration.
 
 mod common;
 
@@ -26,6 +27,9 @@ fn files(c: &mut Criterion) {
         ..Knobs::default()
     };
     common::bench_scenario(c, Scenario::Files, knobs.clone());
+    // Writing the same shape, into an emptied directory before every iteration (off the
+    // clock), without fsync: each API's write calls, the page cache behind them.
+    common::bench_scenario(c, Scenario::Write, knobs.clone());
 
     // The floor: the bare read loop over a set of the same shape.
     let dir = std::env::temp_dir();
@@ -43,6 +47,12 @@ fn files(c: &mut Criterion) {
         knobs.pages, knobs.page_kb
     ));
     for k in [knobs.threads, knobs.concurrency] {
+        group.bench_function(format!("bare/{k}/write"), |b| {
+            b.iter(|| {
+                set.bare_write(knobs.pages, k, false)
+                    .expect("the bare write writes")
+            });
+        });
         group.bench_function(format!("bare/{k}/warm"), |b| {
             b.iter(|| set.bare_read(k).expect("the bare read reads"));
         });

@@ -119,6 +119,10 @@ pub struct KnobArgs {
     /// for scrape and crawl, dom,stream,tokenize for parse, dom for pitfall]
     #[arg(long, value_delimiter = ',', value_name = "STRATEGY")]
     pub extract: Vec<Strategy>,
+    /// write: flush each file to the disk (fsync) before closing it; off, a write ends in the
+    /// page cache, as most programs' writes do. Named in every write row.
+    #[arg(long)]
+    pub fsync: bool,
     #[command(flatten)]
     pub load: LoadArgs,
 }
@@ -217,6 +221,7 @@ impl KnobArgs {
                             // robots, no proxy.
                             net: Net::default(),
                             load,
+                            fsync: self.fsync,
                             // From the site's flags: see `SiteArgs::shape`.
                             shape: Shape::default(),
                         });

@@ -540,8 +540,8 @@ fn list_names_every_contestant_and_scenario() {
         assert!(text.contains(c.name()));
         // Each names what its `files` scenario reads through, or that it sits it out.
         let files = match c.file_api() {
-            Some(api) => format!("files: {api}"),
-            None => "files: sits the files scenario out".to_owned(),
+            Some(api) => format!("file API: {api}"),
+            None => "file API: none: sits files and write out".to_owned(),
         };
         assert!(
             text.contains(&files),

@@ -42,6 +42,7 @@ per_contestant!(
     heavy_pages_are_verified_at_their_weight,
     past_capacity_every_due_request_is_answered_or_refused_once,
     files_match_ground_truth_cold_and_warm_and_a_bad_path_is_its_record,
+    written_files_read_back_right_with_and_without_fsync,
 );
 
 fn knobs(pages: usize, latency_ms: u64) -> Knobs {
@@ -158,6 +159,55 @@ fn files_match_ground_truth_cold_and_warm_and_a_bad_path_is_its_record(name: &st
         let what = format!("{name} files {cache}");
         let got = records(common::run(c, &entry.job(&template)), &what);
         matches(&got, &expected, &what);
+    }
+}
+
+/// `write`, through the contestant's own file API, with and without fsync: every record is
+/// the size and checksum of the bytes that file must hold, every file read back from the disk
+/// holds them, and a path whose directory does not exist is that path's `io` record.
+fn written_files_read_back_right_with_and_without_fsync(name: &str) {
+    let Some(c) = ready(name) else { return };
+    if c.file_api().is_none() {
+        return;
+    }
+    let n = 30;
+    for fsync in [false, true] {
+        let k = Knobs {
+            fsync,
+            ..knobs(n, 0)
+        };
+        let srv = common::synthetic(0, k.page_kb, Duration::ZERO, false);
+        let site = srv.site().expect("synthetic site");
+        let dir = Workdir::new().expect("a directory for the inputs");
+        let mut template =
+            harness::site_job(site, Scenario::Write, &k, usize::MAX, &dir).expect("inputs");
+        let set = dir.files().expect("the job wrote its source");
+        let mut expected = harness::write_truth(set, n).expectation;
+        let nowhere = set
+            .dir()
+            .join("no-such-dir/f")
+            .to_string_lossy()
+            .into_owned();
+        template
+            .files
+            .as_mut()
+            .expect("a write job")
+            .paths
+            .push(nowhere.clone());
+        expected
+            .records
+            .push(PageRecord::failed(nowhere, FetchError::Io(String::new())));
+        expected.count = expected.records.len();
+        let entries = harness::runs_for(Scenario::Write, &[c], &[]);
+        assert_eq!(entries.len(), 1, "{name} runs write once");
+        for entry in entries {
+            set.clear_writes_for(n)
+                .expect("an empty directory to write into");
+            let what = format!("{name} write, fsync {fsync}");
+            let got = records(common::run(c, &entry.job(&template)), &what);
+            matches(&got, &expected, &what);
+            assert_eq!(set.check_writes(n), Vec::<String>::new(), "{what}: on disk");
+        }
     }
 }
 

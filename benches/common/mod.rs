@@ -77,6 +77,9 @@ pub fn bench_scenario(c: &mut Criterion, scenario: Scenario, knobs: Knobs) {
     // The ground truth is the same for every contestant and strategy: compute it once. A set
     // of files is not the site's: its truth is the set's own.
     let expected = match dir.files() {
+        Some(set) if scenario == Scenario::Write => {
+            harness::write_truth(set, knobs.pages).expectation
+        }
         Some(set) => harness::files_truth(set).expectation,
         None => harness::expectation(site, scenario, &knobs, usize::MAX),
     };
@@ -89,24 +92,33 @@ pub fn bench_scenario(c: &mut Criterion, scenario: Scenario, knobs: Knobs) {
         let runner = model.prepare(&job.knobs).expect("runner builds");
         let inputs = job.inputs().expect("inputs build");
         // A wrong answer fast is not a result: check before timing.
-        let cold = entry.cache == Some(Cache::Cold);
+        let write = scenario == Scenario::Write;
+        let cold = entry.cache == Some(Cache::Cold) || write;
         let set = dir.files();
         // A cold entry's files are evicted before every run (its check too), off the clock;
-        // a warm one's are cached by the runs before.
-        let evict = || {
-            if let (true, Some(set)) = (cold, set) {
+        // a warm one's are cached by the runs before. A write starts from an empty directory.
+        let evict = || match (write, cold, set) {
+            (true, _, Some(set)) => set
+                .clear_writes_for(knobs.pages)
+                .expect("the written files can go"),
+            (false, true, Some(set)) => {
                 let left = set.evict().expect("the files can be evicted");
                 assert!(
                     left.evicted(),
                     "{name}: {left:?} still cached after eviction"
                 );
             }
+            _ => {}
         };
         evict();
         let ran = inputs
             .run(runner.as_ref())
             .expect("every contestant runs this scenario");
         let verdict = verify(&ran.records, &expected);
+        if let (true, Some(set)) = (write, set) {
+            let wrong = set.check_writes(knobs.pages);
+            assert!(wrong.is_empty(), "{name} wrote wrong files: {wrong:?}");
+        }
         assert!(
             verdict.ok(),
             "{name} ({}) is wrong on {scenario}: {verdict}",

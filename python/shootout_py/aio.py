@@ -19,6 +19,7 @@ loop's own cost.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -40,6 +41,7 @@ from .common import (
     failed,
     fetches,
     file_record,
+    write_content,
     load_record,
     load_robots,
     Refused,
@@ -158,6 +160,21 @@ async def main(job: Job, out: Output, processes: ProcessPoolExecutor | None) -> 
             return file_record(path, e)
         return file_record(path, data)
 
+    async def write_one(i: int) -> Record:
+        # The same context manager, writing: each call (open, write, close; flush and fsync
+        # when asked) a hop to the loop's default executor.
+        path = job.files[i]
+        data = write_content(job.source, i)
+        try:
+            async with aiofiles.open(path, "wb") as f:
+                await f.write(data)
+                if k.fsync:
+                    await f.flush()
+                    await loop.run_in_executor(None, os.fsync, f.fileno())
+        except OSError as e:
+            return file_record(path, e)
+        return file_record(path, data)
+
     async def parse_one(i: int) -> Record:
         url, body = job.pages[i]
         return await asyncio.to_thread(parse_record, url, body)
@@ -224,6 +241,8 @@ async def main(job: Job, out: Output, processes: ProcessPoolExecutor | None) -> 
             return await bounded(len(job.pages), k.threads, page, parse_one), None
         if job.scenario == "files":
             return await bounded(len(job.files), k.concurrency, lambda i: job.files[i], file_one), None
+        if job.scenario == "write":
+            return await bounded(len(job.files), k.concurrency, lambda i: job.files[i], write_one), None
         if job.scenario == "crawl":
             return await crawl(job, out, client, robots), None
         if job.scenario == "load":

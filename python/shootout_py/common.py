@@ -52,6 +52,7 @@ class Knobs:
     max_redirects: int
     ca_pem: str | None
     queue: int = 1000  # load: Q, the most due requests waiting for a connection
+    fsync: bool = False  # write: flush each file to the disk before closing it
 
     @property
     def timeout_s(self) -> float:
@@ -72,6 +73,7 @@ class Knobs:
             max_redirects=net.get("max_redirects", 10),
             ca_pem=net.get("ca_pem"),
             queue=(k.get("load") or {}).get("queue", 1000),
+            fsync=bool(k.get("fsync", False)),
         )
 
 
@@ -117,6 +119,7 @@ class Job:
     budget_s: float
     due_us: list[int] = dataclasses.field(default_factory=list)  # load: the schedule
     files: list[str] = dataclasses.field(default_factory=list)  # files: the paths to read
+    source: bytes = b""  # write: the bytes every written file starts from
 
     @staticmethod
     def from_json(j: Any) -> Job:
@@ -146,6 +149,7 @@ class Job:
                 budget_s=0.0 if j.get("stream") else float(j.get("budget_s") or 0.0),
                 due_us=list(j.get("due_us") or []),  # the parsed ints, not copies of them
                 files=list((j.get("files") or {}).get("paths") or []),
+                source=_read_source(j) if scenario == "write" else b"",
             )
         except (KeyError, TypeError, ValueError) as e:
             raise BadJob(f"malformed job: {type(e).__name__}: {e}") from e
@@ -156,6 +160,7 @@ class Job:
             "crawl": "crawl",
             "load": "urls",
             "files": "files",
+            "write": "files",
         }.get(scenario)
         if scenario == "load" and ("due_us" not in j or not job.urls):
             raise BadJob("a load job needs `urls` and `due_us`")
@@ -164,6 +169,18 @@ class Job:
         if scenario == "pitfall" and job.offload is None:
             raise BadJob("a pitfall job needs `offload`")
         return job
+
+
+def _read_source(j: dict[str, Any]) -> bytes:
+    """The bytes a `write` job's files start from: read before the clock starts."""
+    source = (j.get("files") or {}).get("source")
+    if not source:
+        raise BadJob("a write job needs `files.source`")
+    try:
+        with open(source, "rb") as f:
+            return f.read()
+    except OSError as e:
+        raise BadJob(f"source file {source}: {e}") from e
 
 
 def _read_pages(pages: dict[str, Any]) -> list[tuple[str, bytes]]:
@@ -228,6 +245,28 @@ def read_file(path: str) -> Record:
     try:
         with open(path, "rb") as f:
             data = f.read()
+    except OSError as e:
+        return file_record(path, e)
+    return file_record(path, data)
+
+
+def write_content(source: bytes, i: int) -> bytes:
+    """File i's bytes in `write`: the source's, its first 8 bytes replaced by i (little-endian),
+    as crates/core/src/files.rs makes them."""
+    tag = i.to_bytes(8, "little")[: len(source)]
+    return tag + source[len(tag) :]
+
+
+def write_file(path: str, source: bytes, i: int, fsync: bool) -> Record:
+    """Writes file i with plain `open`, as the articles do (`fsync` first if asked), and makes
+    its record: the size and CRC-32 of what it wrote, or an `io` error."""
+    data = write_content(source, i)
+    try:
+        with open(path, "wb") as f:
+            f.write(data)
+            if fsync:
+                f.flush()
+                os.fsync(f.fileno())
     except OSError as e:
         return file_record(path, e)
     return file_record(path, data)
@@ -859,7 +898,7 @@ class Repetitions:
 def fetches(scenario: str) -> bool:
     """Whether the scenario fetches pages from the server (all but `sleep`, `parse` and
     `files`)."""
-    return scenario not in ("sleep", "parse", "files")
+    return scenario not in ("sleep", "parse", "files", "write")
 
 
 def timed(

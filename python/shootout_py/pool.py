@@ -35,6 +35,7 @@ from .common import (
     load_robots,
     parse_record,
     read_file,
+    write_file,
     scrape_record,
     sleep_record,
     timed,
@@ -109,6 +110,10 @@ def _file(path: str) -> Record:
     return read_file(path)
 
 
+def _write(task: tuple[str, bytes, int, bool]) -> Record:
+    return write_file(*task)
+
+
 def run(job: Job, out: Output) -> dict[str, Any]:
     k = job.knobs
     if job.scenario == "pitfall":
@@ -171,6 +176,8 @@ def run(job: Job, out: Output) -> dict[str, Any]:
             "scrape": each(_scrape, job.urls),
             "parse": each(_parse, job.pages),
             "files": each(_file, job.files),
+            # Each task carries its file's source bytes to its worker: a process pool's cost.
+            "write": each(_write, [(p, job.source, i, k.fsync) for i, p in enumerate(job.files)]),
             "crawl": crawl,
             "load": load,
         }.get(job.scenario)

@@ -29,6 +29,7 @@ from .common import (
     parse_record,
     read_file,
     request_url,
+    write_file,
     scrape_record,
     sleep_record,
     timed,
@@ -63,6 +64,8 @@ def run(job: Job, out: Output) -> dict[str, Any]:
     if job.scenario == "files":
         # `open(path, "rb").read()` in a loop: each read blocks the only thread.
         return measure(lambda: [read_file(p) for p in job.files])
+    if job.scenario == "write":
+        return measure(lambda: [write_file(p, job.source, i, job.knobs.fsync) for i, p in enumerate(job.files)])
     if job.scenario == "crawl":
         robots = load_robots(job)
 

@@ -45,6 +45,7 @@ from .common import (
     scrape_record,
     sleep_record,
     timed,
+    write_file,
 )
 from .http import BlockingClient
 
@@ -132,6 +133,9 @@ def run(job: Job, out: Output) -> dict[str, Any]:
         # Plain `open`: the read blocks this thread, and releases the GIL while it waits.
         return read_file(path)
 
+    def write_one(i: int) -> Record:
+        return write_file(job.files[i], job.source, i, k.fsync)
+
     def crawl() -> list[Record]:
         # C workers pull URLs from one queue; the frontier, shared, decides what is queued,
         # under a lock (a Python dict is safe to share, but admitting a URL reads and writes
@@ -186,6 +190,7 @@ def run(job: Job, out: Output) -> dict[str, Any]:
         "scrape": each(scrape_one, job.urls),
         "parse": each(parse_one, job.pages),
         "files": each(file_one, job.files),
+        "write": each(write_one, list(range(len(job.files)))),
         "crawl": crawl,
         "load": load,
     }.get(job.scenario)

@@ -29,7 +29,10 @@ from shootout_py.common import (
     normalise,
     overload_record,
     parse_record,
+    read_file,
     request_url,
+    write_content,
+    write_file,
 )
 
 KNOBS = {
@@ -266,3 +269,38 @@ class OpenLoop(unittest.TestCase):
         self.assertEqual(first["url"], "http://h:1/page/1?r=1")
         self.assertEqual(first["error"], "overload: 2 in flight and 3 waiting")
         self.assertNotIn("latency", first)
+
+
+class FilesTest(unittest.TestCase):
+    """`files` and `write`: the records, checksums and bytes crates/core/src/files.rs makes."""
+
+    def test_a_file_is_read_into_its_size_and_zlib_checksum(self) -> None:
+        import os
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "f")
+            with open(path, "wb") as f:
+                f.write(b"123456789")
+            r = read_file(path)
+            # zlib's CRC-32, as crates/core/src/files.rs's `checksum` gives it.
+            self.assertEqual((r["size"], r["checksum"], r["error"]), (9, 0xCBF43926, None))
+            missing = read_file(os.path.join(d, "not-there"))
+            self.assertTrue(missing["error"].startswith("io: "), missing)
+            self.assertNotIn("checksum", missing)
+
+    def test_a_written_file_holds_the_source_tagged_with_its_index(self) -> None:
+        import os
+        import tempfile
+
+        source = bytes(range(16))
+        self.assertEqual(write_content(source, 258), (258).to_bytes(8, "little") + source[8:])
+        self.assertNotEqual(write_content(source, 1), write_content(source, 2))
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "w")
+            r = write_file(path, source, 3, fsync=True)
+            with open(path, "rb") as f:
+                self.assertEqual(f.read(), write_content(source, 3))
+            self.assertEqual(r["size"], 16)
+            bad = write_file(os.path.join(d, "no-dir", "w"), source, 0, fsync=False)
+            self.assertTrue(bad["error"].startswith("io: "), bad)

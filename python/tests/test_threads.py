@@ -63,7 +63,7 @@ class Check(unittest.TestCase):
         self.assertTrue(name.endswith("GIL on" if gil else "GIL off"), name)
         code, out, _ = self.check(None)
         self.assertEqual(code, 0)
-        self.assertTrue(out.startswith(name + "; aiohttp "), out)
+        self.assertTrue(out.startswith(name + "; aiofiles "), out)
 
     def test_a_missing_own_requirement_is_one_line_that_says_how(self) -> None:
         saved = dict(entry.OWN_IMPORTS)

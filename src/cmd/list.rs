@@ -34,9 +34,10 @@ pub fn run(args: &ListArgs) -> anyhow::Result<()> {
             Ok(d) => line("driver", &d.to_string()),
             Err(e) => line("driver", &format!("none: {e}")),
         }
+        // `write` goes through the same API as `files`: its write calls.
         match c.file_api() {
-            Some(api) => line("files", api),
-            None => line("files", "sits the files scenario out"),
+            Some(api) => line("file API", api),
+            None => line("file API", "none: sits files and write out"),
         }
         if let Some(caveat) = c.caveat() {
             line("note", caveat);

@@ -66,7 +66,8 @@ How to read this:
             run's, between the fastest, min, and the slowest, max)
   ideal     the fastest possible: max(waiting, computing). Waiting: ceil(N/C)·L, or for a
             crawl max over depth k of (k + ceil(N≥k/C))·L. Computing: single-core parse time / T.
-            Reading (files): a bare std::fs read loop over the same files, as many in flight
+            Reading (files) or writing (write): a bare std::fs loop over the same files, as
+            many at once
   ×ideal    wall / ideal: 1.00 is the limit; the sequential baseline is held to C=1, T=1
   p99       99th percentile of each request's latency (taken up to record), from a histogram
             of every request; in load, from when each request was due (a stall or a queue
@@ -80,6 +81,7 @@ How to read this:
   µs/file over  files: (wall − ideal) / N, what each file API costs per file over the bare loop:
             tokio::fs, async-fs and aiofiles hop to a thread pool per call; compio submits to
             io_uring; the thread pools call std::fs themselves
+  fsync     write: whether each file was flushed to the disk before it was closed (--fsync)
   verified  ✓ every record matched the site's ground truth; ✗ something was wrong (listed)
   extract   how pages were parsed: dom builds the tree, stream (lol_html) and tokenize (the
             lab's own tokeniser, the default) read the tokens, naive scans the bytes (fast,

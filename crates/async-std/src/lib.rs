@@ -33,6 +33,7 @@ mod parse;
 mod pitfall;
 mod scrape;
 mod sleep;
+mod write;
 
 use std::future::Future;
 use std::num::NonZeroUsize;
@@ -163,6 +164,10 @@ impl Runner for AsyncStdRunner {
 
     fn files(&self, paths: &[PathBuf]) -> Vec<PageRecord> {
         async_std::task::block_on(files::files(paths, self.concurrency))
+    }
+
+    fn write_files(&self, paths: &[PathBuf], source: &[u8], fsync: bool) -> Vec<PageRecord> {
+        async_std::task::block_on(write::write(paths, source.into(), fsync, self.concurrency))
     }
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {

@@ -58,6 +58,7 @@ mod pitfall;
 mod scrape;
 mod sleep;
 pub mod split;
+mod write;
 
 mod bounded;
 
@@ -179,6 +180,17 @@ impl Runner for CompioRunner {
         // of C in flight.
         let parts = round_robin(paths.iter().cloned(), self.active);
         let answers = self.cores.scatter(parts, files::files);
+        gather(paths.len(), answers, |i| {
+            paths[i].to_string_lossy().into_owned()
+        })
+    }
+
+    fn write_files(&self, paths: &[PathBuf], source: &[u8], fsync: bool) -> Vec<PageRecord> {
+        let source: Arc<[u8]> = source.into();
+        let parts = round_robin(paths.iter().cloned(), self.active);
+        let answers = self.cores.scatter(parts, move |core, part| {
+            write::write(core, part, source.clone(), fsync)
+        });
         gather(paths.len(), answers, |i| {
             paths[i].to_string_lossy().into_owned()
         })

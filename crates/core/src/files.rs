@@ -104,6 +104,45 @@ pub fn read_record(path: &Path) -> PageRecord {
     record(path, std::fs::read(path))
 }
 
+/// The bytes `write` puts in file `index`: the source file's, with its first 8 bytes replaced
+/// by `index` (little-endian), so every file differs and a contestant that writes one buffer
+/// N times is caught. Made by the contestant, on its clock: building a file is part of writing
+/// it.
+pub fn write_content(source: &[u8], index: usize) -> Vec<u8> {
+    let mut bytes = source.to_vec();
+    let tag = (index as u64).to_le_bytes();
+    let n = tag.len().min(bytes.len());
+    bytes[..n].copy_from_slice(&tag[..n]);
+    bytes
+}
+
+/// The record of a file a contestant wrote: the size and checksum of the bytes it wrote, or an
+/// `io` error. (The parent reads every file back too: a record cannot vouch for the disk.)
+pub fn written(path: &Path, bytes: &[u8], wrote: std::io::Result<()>) -> PageRecord {
+    match wrote {
+        Ok(()) => PageRecord {
+            size: bytes.len(),
+            checksum: Some(checksum(bytes)),
+            ..record(path, Ok(Vec::new()))
+        },
+        Err(e) => PageRecord::failed(path.to_string_lossy(), FetchError::Io(e.to_string())),
+    }
+}
+
+/// Writes `bytes` to a new file at `path` with `std::fs` (`fsync` before closing it, if
+/// asked), and makes its record: what the blocking contestants do for each file.
+pub fn write_record(path: &Path, source: &[u8], index: usize, fsync: bool) -> PageRecord {
+    let bytes = write_content(source, index);
+    let wrote = File::create(path).and_then(|mut f| {
+        f.write_all(&bytes)?;
+        if fsync {
+            f.sync_all()?;
+        }
+        Ok(())
+    });
+    written(path, &bytes, wrote)
+}
+
 /// The most files a set may have.
 pub const MAX_FILES: usize = 1_000_000;
 /// The largest file a set may have, in KiB (1 GiB).
@@ -133,6 +172,24 @@ impl FileSpec {
     pub fn room_needed(&self) -> u64 {
         let total = self.total_bytes();
         total + total / 10 + (64 << 20)
+    }
+
+    /// Whether the file system that holds `dir` has [`FileSpec::room_needed`] free, said
+    /// before anything is written.
+    pub fn check_room(&self, dir: &Path) -> Result<(), FilesError> {
+        let free = free_bytes(dir).map_err(|e| FilesError::Write {
+            dir: dir.to_owned(),
+            why: e.to_string(),
+        })?;
+        if free < self.room_needed() {
+            return Err(FilesError::NoRoom {
+                dir: dir.to_owned(),
+                set: self.total_bytes(),
+                need: self.room_needed(),
+                free,
+            });
+        }
+        Ok(())
     }
 
     /// Whether N and S are within their limits.
@@ -247,15 +304,7 @@ impl FileSet {
             dir: dir.to_owned(),
             why: e.to_string(),
         };
-        let free = free_bytes(parent).map_err(|e| failed(parent, e))?;
-        if free < spec.room_needed() {
-            return Err(FilesError::NoRoom {
-                dir: parent.to_owned(),
-                set: spec.total_bytes(),
-                need: spec.room_needed(),
-                free,
-            });
-        }
+        spec.check_room(parent)?;
         // A name no other set in this process or another has: pid and a counter.
         static SETS: AtomicU64 = AtomicU64::new(0);
         let dir = parent.join(format!(
@@ -299,6 +348,104 @@ impl FileSet {
     /// The checksum of every file, by index: the ground truth.
     pub fn sums(&self) -> &[u32] {
         &self.sums
+    }
+
+    /// Where `write` puts its files: a directory in the set's, emptied before each run.
+    pub fn write_dir(&self) -> PathBuf {
+        self.dir.join("written")
+    }
+
+    /// The path `write` puts file `index` at.
+    pub fn write_path(&self, index: usize) -> PathBuf {
+        self.write_dir().join(file_name(index))
+    }
+
+    /// Empties (and makes) [`FileSet::write_dir`] for the next run, off the clock: what the
+    /// last run wrote is moved aside (renamed, not removed) and the file system synced
+    /// (`syncfs`), so its dirty pages are on the disk before the next clock starts rather than
+    /// written back during it.
+    ///
+    /// Why not remove the files: ext4 without a journal (this lab's VM) skips, when it
+    /// allocates an inode, every inode deleted in the last minute (five, if its table block is
+    /// dirty), and checks each one it skips. Right after 10,000 files were removed, writing
+    /// 10,000 more took 1.1-2.6 s instead of 0.24 s, the kernel busy in `recently_deleted` and
+    /// `rwsem_spin_on_owner`. So the files moved aside stay until the set is dropped, unless
+    /// the disk would then be too full for another run ([`FileSpec::room_needed`] for `n`
+    /// files): then they are removed first, and the next run may pay for it.
+    pub fn clear_writes_for(&self, n: usize) -> std::io::Result<()> {
+        let dir = self.write_dir();
+        if dir.exists() {
+            static MOVED: AtomicU64 = AtomicU64::new(0);
+            let aside = self
+                .dir
+                .join(format!("written-{}", MOVED.fetch_add(1, Ordering::Relaxed)));
+            std::fs::rename(&dir, aside)?;
+        }
+        let room = FileSpec {
+            files: n.max(1),
+            ..self.spec
+        };
+        if room.check_room(&self.dir).is_err() {
+            for entry in std::fs::read_dir(&self.dir)? {
+                let path = entry?.path();
+                if path.is_dir() {
+                    std::fs::remove_dir_all(path)?;
+                }
+            }
+        }
+        std::fs::create_dir(&dir)?;
+        let handle = File::open(&dir)?;
+        // SAFETY: syncfs takes a descriptor this process holds open; it touches no memory of
+        // ours.
+        if unsafe { libc::syncfs(handle.as_raw_fd()) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(())
+    }
+
+    /// [`FileSet::clear_writes_for`] as many files as the set has.
+    pub fn clear_writes(&self) -> std::io::Result<()> {
+        self.clear_writes_for(self.spec.files)
+    }
+
+    /// The checksum `write`'s file `index` must have: file 0 of this set is its source
+    /// ([`write_content`]).
+    pub fn write_sum(&self, index: usize) -> u32 {
+        let source = content(self.spec.seed, 0, self.spec.kib * 1024);
+        checksum(&write_content(&source, index))
+    }
+
+    /// Reads back `n` files a `write` run wrote and says what is wrong with them: missing,
+    /// short, or not the bytes they should hold (at most 5 named, then a count).
+    pub fn check_writes(&self, n: usize) -> Vec<String> {
+        let source = content(self.spec.seed, 0, self.spec.kib * 1024);
+        let mut problems = Vec::new();
+        let mut count = 0;
+        for i in 0..n {
+            let path = self.write_path(i);
+            let problem = match std::fs::read(&path) {
+                Err(e) => Some(format!("{}: cannot read it back ({e})", path.display())),
+                Ok(bytes) if bytes != write_content(&source, i) => Some(format!(
+                    "{}: read back {} bytes that are not the ones it should hold",
+                    path.display(),
+                    bytes.len()
+                )),
+                Ok(_) => None,
+            };
+            if let Some(p) = problem {
+                count += 1;
+                if problems.len() < 5 {
+                    problems.push(p);
+                }
+            }
+        }
+        if count > problems.len() {
+            problems.push(format!(
+                "{} more files wrong on disk",
+                count - problems.len()
+            ));
+        }
+        problems
     }
 
     /// Empties the page cache of the set: each file is flushed to disk (a dirty page cannot
@@ -421,6 +568,60 @@ impl FileSet {
     }
 }
 
+impl FileSet {
+    /// The bare write loop, `write`'s floor: `threads` threads that each take the next of `n`
+    /// files and create it, write its bytes (made before the clock, one buffer a file) and
+    /// close it, `fsync` first if asked, into [`FileSet::write_dir`] (emptied before and after,
+    /// by [`FileSet::clear_writes_for`]).
+    /// Every contestant's write does at least this, and builds the bytes too.
+    pub fn bare_write(&self, n: usize, threads: usize, fsync: bool) -> std::io::Result<Duration> {
+        use std::sync::atomic::AtomicUsize;
+        self.clear_writes_for(n)?;
+        let source = content(self.spec.seed, 0, self.spec.kib * 1024);
+        let files: Vec<Vec<u8>> = (0..n).map(|i| write_content(&source, i)).collect();
+        let next = AtomicUsize::new(0);
+        let threads = threads.max(1);
+        let start = std::sync::Barrier::new(threads + 1);
+        let spans = std::thread::scope(|s| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    s.spawn(|| -> std::io::Result<(Instant, Instant)> {
+                        start.wait();
+                        let began = Instant::now();
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            if i >= n {
+                                return Ok((began, Instant::now()));
+                            }
+                            let mut file = File::create(self.write_path(i))?;
+                            file.write_all(&files[i])?;
+                            if fsync {
+                                file.sync_all()?;
+                            }
+                        }
+                    })
+                })
+                .collect();
+            start.wait();
+            workers
+                .into_iter()
+                .map(|w| {
+                    w.join().unwrap_or_else(|_| {
+                        Err(std::io::Error::other("a bare-write thread panicked"))
+                    })
+                })
+                .collect::<std::io::Result<Vec<_>>>()
+        })?;
+        self.clear_writes_for(n)?;
+        let first = spans.iter().map(|s| s.0).min();
+        let last = spans.iter().map(|s| s.1).max();
+        Ok(match (first, last) {
+            (Some(first), Some(last)) => last.duration_since(first),
+            _ => Duration::ZERO,
+        })
+    }
+}
+
 impl Drop for FileSet {
     fn drop(&mut self) {
         // Best effort: a set that cannot be removed leaves a directory named for what it is.
@@ -536,6 +737,41 @@ mod tests {
         assert_ne!(content(8, 0, 64), content(7, 0, 64));
         // CRC-32 as zlib gives it: zlib.crc32(b"123456789") == 0xCBF43926.
         assert_eq!(checksum(b"123456789"), 0xCBF4_3926);
+    }
+
+    #[test]
+    fn written_files_are_read_back_and_a_wrong_one_is_named() {
+        let parent = scratch("written");
+        let set = FileSet::write(&parent, spec(1, 4)).expect("a source");
+        let source = std::fs::read(set.path(0)).expect("the source reads");
+        set.clear_writes().expect("an empty directory");
+        // Nothing written yet: all 3 missing, said with the path.
+        let missing = set.check_writes(3);
+        assert_eq!(missing.len(), 3, "{missing:?}");
+        assert!(missing[0].contains("cannot read it back"), "{missing:?}");
+        for i in 0..3 {
+            let r = write_record(&set.write_path(i), &source, i, i == 1);
+            assert!(r.is_ok(), "{r:?}");
+            assert_eq!((r.size, r.checksum), (4096, Some(set.write_sum(i))));
+        }
+        assert!(set.check_writes(3).is_empty());
+        // Every file differs (its index in its first bytes), and one with the bytes of
+        // another is caught on the disk, whatever its record said.
+        assert_ne!(set.write_sum(0), set.write_sum(1));
+        std::fs::copy(set.write_path(0), set.write_path(2)).expect("copied");
+        let wrong = set.check_writes(3);
+        assert_eq!(wrong.len(), 1, "{wrong:?}");
+        assert!(wrong[0].contains("f0000002"), "{wrong:?}");
+        // A path whose directory does not exist is an `io` record, not a panic.
+        let r = write_record(&set.dir().join("nowhere/f"), &source, 0, false);
+        assert_eq!(r.error.as_ref().map(FetchError::kind), Some("io"));
+        // The bare write leaves the directory empty, before and after.
+        let took = set.bare_write(10, 2, false).expect("the bare write writes");
+        assert!(took > Duration::ZERO);
+        assert_eq!(
+            std::fs::read_dir(set.write_dir()).expect("listed").count(),
+            0
+        );
     }
 
     #[test]

@@ -130,9 +130,16 @@ pub struct CrawlJob {
 pub struct FilesJob {
     /// Every file to read, by its path, in order; each record's `url` is its path as given.
     pub paths: Vec<String>,
-    /// The cache state the parent left them in, for the record: the child does nothing with it
-    /// (a cold run is measured once, so no repetition reads what the last one cached).
-    pub cache: Cache,
+    /// `files`: the cache state the parent left them in, for the record: the child does
+    /// nothing with it (a cold run is measured once, so no repetition reads what the last one
+    /// cached). `write` has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache: Option<Cache>,
+    /// `write`: the file whose bytes every written file starts from
+    /// ([`crate::files::write_content`]), read by the child before its clock starts; `paths`
+    /// are then the files to write.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// A robots.txt as the parent fetched it, for each child to read with its own parser.
@@ -245,7 +252,7 @@ impl Job {
                 Ok(plan) => (0..plan.len()).map(|i| plan.url(i).to_string()).collect(),
                 Err(_) => Vec::new(),
             },
-            Scenario::Files => self
+            Scenario::Files | Scenario::Write => self
                 .files
                 .iter()
                 .flat_map(|f| f.paths.iter().cloned())
@@ -334,6 +341,23 @@ impl Job {
                     .map(PathBuf::from)
                     .collect(),
             ),
+            Scenario::Write => {
+                let missing = |field| JobError::Missing {
+                    scenario: self.scenario,
+                    field,
+                };
+                let files = self.files.as_ref().ok_or(missing("files"))?;
+                let source = files.source.as_ref().ok_or(missing("files.source"))?;
+                let bytes = std::fs::read(source).map_err(|e| JobError::Pages {
+                    path: PathBuf::from(source),
+                    why: e.to_string(),
+                })?;
+                Inputs::Write(
+                    files.paths.iter().map(PathBuf::from).collect(),
+                    bytes,
+                    self.knobs.fsync,
+                )
+            }
             Scenario::Crawl => {
                 let crawl = self.crawl.as_ref().ok_or(JobError::Missing {
                     scenario: self.scenario,
@@ -442,6 +466,9 @@ pub enum Inputs {
     Load(Arc<Plan>),
     /// `files`: the files to read.
     Files(Vec<PathBuf>),
+    /// `write`: the files to write, the source bytes they start from, and whether to `fsync`
+    /// each.
+    Write(Vec<PathBuf>, Vec<u8>, bool),
 }
 
 /// What running a scenario produced.
@@ -473,6 +500,9 @@ impl Inputs {
             Inputs::Crawl(root, spec) => records(runner.crawl(root, spec)),
             Inputs::Parse(pages) => records(runner.parse(pages)),
             Inputs::Files(paths) => records(runner.files(paths)),
+            Inputs::Write(paths, source, fsync) => {
+                records(runner.write_files(paths, source, *fsync))
+            }
             Inputs::Pitfall(urls, offload) => runner.pitfall(urls, *offload).map(|p| Ran {
                 records: p.records,
                 lags: Some(p.lags),

@@ -36,11 +36,15 @@ pub enum Scenario {
     /// Waiting on the disk: read N files of S KiB, C in flight, through each runtime's own
     /// file API, from a set written before the clock, cold or warm ([`crate::files`]).
     Files,
+    /// `files`' other half: write N files of S KiB, C in flight, through each runtime's own
+    /// file API (each flushed with `fsync` when [`Knobs::fsync`] says), then read back and
+    /// checked by the parent.
+    Write,
 }
 
 impl Scenario {
     /// Every scenario, in the order the tour runs them.
-    pub const ALL: [Scenario; 8] = [
+    pub const ALL: [Scenario; 9] = [
         Scenario::Sleep,
         Scenario::Download,
         Scenario::Scrape,
@@ -49,6 +53,7 @@ impl Scenario {
         Scenario::Pitfall,
         Scenario::Load,
         Scenario::Files,
+        Scenario::Write,
     ];
 
     /// The lowercase name used on the command line and in JSON.
@@ -62,6 +67,7 @@ impl Scenario {
             Scenario::Pitfall => "pitfall",
             Scenario::Load => "load",
             Scenario::Files => "files",
+            Scenario::Write => "write",
         }
     }
 
@@ -84,19 +90,30 @@ impl Scenario {
             Scenario::Files => {
                 "read N files of S KiB from disk, C in flight, cold and warm (aiofiles vs open)"
             }
+            Scenario::Write => {
+                "write N files of S KiB to disk, C in flight (fsync each: --fsync), read back"
+            }
         }
     }
 
-    /// Whether the scenario fetches pages from the server (all but `sleep`, `parse` and
-    /// `files`).
+    /// Whether the scenario fetches pages from the server (all but `sleep`, `parse`, `files`
+    /// and `write`).
     pub fn fetches(self) -> bool {
-        !matches!(self, Scenario::Sleep | Scenario::Parse | Scenario::Files)
+        !matches!(
+            self,
+            Scenario::Sleep | Scenario::Parse | Scenario::Files | Scenario::Write
+        )
     }
 
     /// Whether the scenario needs the synthetic site's pages (all but `sleep`, which waits on
-    /// timers, and `files`, which reads its own set of files).
+    /// timers, and `files` and `write`, which read and write files of their own).
     pub fn serves(self) -> bool {
-        !matches!(self, Scenario::Sleep | Scenario::Files)
+        !matches!(self, Scenario::Sleep | Scenario::Files | Scenario::Write)
+    }
+
+    /// Whether the scenario works on files on disk (`files`, `write`).
+    pub fn on_disk(self) -> bool {
+        matches!(self, Scenario::Files | Scenario::Write)
     }
 
     /// Whether the scenario parses HTML, so that the extraction strategy matters.
@@ -124,7 +141,8 @@ impl Scenario {
             | Scenario::Scrape
             | Scenario::Crawl
             | Scenario::Load
-            | Scenario::Files => &[Strategy::Tokenize],
+            | Scenario::Files
+            | Scenario::Write => &[Strategy::Tokenize],
         }
     }
 }
@@ -139,7 +157,7 @@ impl fmt::Display for Scenario {
 #[derive(Debug, thiserror::Error)]
 #[error(
     "unknown scenario '{0}' (expected one of: sleep, download, scrape, crawl, parse, pitfall, load, \
-     files)"
+     files, write)"
 )]
 pub struct UnknownScenario(pub String);
 
@@ -183,6 +201,10 @@ pub struct Knobs {
     /// The `load` scenario's rate R, duration D, spacing and queue Q.
     #[serde(default)]
     pub load: Load,
+    /// `write`: flush each file to the disk (`fsync`) before closing it. Off by default: a
+    /// write then ends in the page cache, as most programs' writes do.
+    #[serde(default)]
+    pub fsync: bool,
     /// How the embedded site skews and stalls its responses (the harness's server reads
     /// it; contestants ignore it).
     #[serde(default)]
@@ -471,6 +493,7 @@ impl Default for Knobs {
             extract: Strategy::default(),
             net: Net::default(),
             load: Load::default(),
+            fsync: false,
             shape: Shape::default(),
         }
     }

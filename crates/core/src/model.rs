@@ -137,6 +137,11 @@ pub trait Runner {
     /// Read every file whole, at most C at once, through the runtime's own file API, each
     /// into its record ([`crate::files::record`]): its size and checksum, or an `io` error.
     fn files(&self, paths: &[PathBuf]) -> Vec<PageRecord>;
+    /// Write every file of `paths`, at most C at once, through the runtime's own file API:
+    /// file i holds [`crate::files::write_content`]`(source, i)`, made on the clock, and is
+    /// flushed with `fsync` before it is closed if `fsync` says; its record is
+    /// [`crate::files::written`]'s.
+    fn write_files(&self, paths: &[PathBuf], source: &[u8], fsync: bool) -> Vec<PageRecord>;
     /// Scrape every URL with a heartbeat task on the same runtime, parsing as `offload`
     /// says. `None` for a contestant without an event loop.
     fn pitfall(&self, urls: &[Url], offload: Offload) -> Option<PitfallRun> {

@@ -32,6 +32,7 @@ mod parse;
 mod pipeline;
 mod scrape;
 mod sleep;
+mod write;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -114,6 +115,10 @@ impl Runner for CrossbeamRunner {
 
     fn files(&self, paths: &[PathBuf]) -> Vec<PageRecord> {
         files::files(&self.stages, paths)
+    }
+
+    fn write_files(&self, paths: &[PathBuf], source: &[u8], fsync: bool) -> Vec<PageRecord> {
+        write::write(&self.stages, paths, source, fsync)
     }
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {

@@ -138,6 +138,15 @@ impl Runner for HybridRunner {
             .block_on(shootout_tokio::files::files(paths, self.concurrency))
     }
 
+    fn write_files(&self, paths: &[PathBuf], source: &[u8], fsync: bool) -> Vec<PageRecord> {
+        self.runtime.block_on(shootout_tokio::write::write(
+            paths,
+            source.into(),
+            fsync,
+            self.concurrency,
+        ))
+    }
+
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {
         self.runtime
             .block_on(parse::parse(&self.pool, pages, self.extract))

@@ -15,7 +15,7 @@ use shootout_core::{Job, Knobs, Scenario, Strategy};
 use shootout_site::{Content, Server, ServerConfig, SiteSpec};
 
 use crate::harness::runner::{self, Event as ChildEvent};
-use crate::harness::{self, Entry, Row, Workdir};
+use crate::harness::{self, Entry, Floor, Row, Workdir};
 use crate::registry::Contestant;
 
 /// How the site behaves and how each run is carried out: the same at every point.
@@ -150,28 +150,33 @@ pub fn scenario(
         truths.push((extract, single_core, truth));
     }
     let jobs: Vec<Job> = plan.iter().map(|entry| entry.job(&template)).collect();
-    // `files`: the truth is the set's, and its ideal the bare read's, measured every round.
-    let floors: Vec<(Cache, usize)> = match dir.files() {
+    // `files` and `write`: the truth is the set's, and the ideal the bare loop's, measured
+    // every round.
+    let floors: Vec<(Floor, usize)> = match dir.files() {
         Some(set) => {
             for (_, _, truth) in &mut truths {
-                *truth = harness::files_truth(set);
+                *truth = if scenario == Scenario::Write {
+                    harness::write_truth(set, knobs.pages)
+                } else {
+                    harness::files_truth(set)
+                };
             }
-            disk_floors(plan, knobs)
+            disk_floors(plan, &jobs)
         }
         None => Vec::new(),
     };
     'rounds: for round in 1..=settings.rounds.max(1) {
         if let Some(set) = dir.files() {
-            for &(cache, in_flight) in &floors {
-                match bare_read(set, cache, in_flight) {
+            for &(floor, in_flight) in &floors {
+                match bare(set, floor, in_flight, knobs.pages) {
                     Ok(wall) => {
                         for (_, _, truth) in &mut truths {
-                            truth.set_disk(cache, in_flight, wall);
+                            truth.set_disk(floor, in_flight, wall);
                         }
                     }
                     Err(e) => {
                         let note = format!(
-                            "  note: the bare read ({cache}, {in_flight} in flight) failed \
+                            "  note: the bare loop ({floor}, {in_flight} at once) failed \
                              ({e:#}), so rows it would bound have no ideal"
                         );
                         if !outcome.notes.contains(&note) {
@@ -201,12 +206,18 @@ pub fn scenario(
             on(Event::Start(entry))?;
             let truth = truth_for(&truths, entry.extract);
             let mut tick_error = None;
-            // `files`: the cache state the entry names, made (and counted) off the clock.
+            // `files`: the cache state the entry names, made (and counted) off the clock;
+            // `write`: an empty directory to write into.
             let resident = match (dir.files(), entry.cache) {
                 (Some(set), Some(cache)) => Some(
                     set_cache(set, cache, knobs.threads)
                         .context("cannot set the page cache for the files")?,
                 ),
+                (Some(set), None) => {
+                    set.clear_writes_for(knobs.pages)
+                        .context("cannot empty the directory the files are written to")?;
+                    None
+                }
                 _ => None,
             };
             let served_before = server.cpu();
@@ -234,6 +245,17 @@ pub fn scenario(
                 break 'rounds;
             }
             let mut row = harness::score(entry.contestant, job, truth, ran);
+            // `write`: what is on the disk, not what the records say, read back off the clock;
+            // then gone, so the next run writes into an empty directory.
+            if let (Scenario::Write, Some(set)) = (scenario, dir.files()) {
+                let wrong = set.check_writes(knobs.pages);
+                if !wrong.is_empty() {
+                    row.verified = false;
+                    row.problems.extend(wrong);
+                }
+                set.clear_writes_for(knobs.pages)
+                    .context("cannot empty the directory the files were written to")?;
+            }
             // sleep fetches nothing: its server idles, and a zero would only be noise.
             row.server_cpu_s = served.filter(|_| job.scenario.fetches());
             row.round = (settings.rounds > 1).then_some(round);
@@ -262,18 +284,22 @@ pub fn scenario(
     Ok(outcome)
 }
 
-/// The bare reads a `files` plan's ideals need: for each entry's cache state, the reads in
-/// flight [`harness::truth::floors`] names for its C and T.
-fn disk_floors(plan: &[Entry], knobs: &Knobs) -> Vec<(Cache, usize)> {
-    let mut floors: Vec<(Cache, usize)> = plan
+/// The bare loops a `files` or `write` plan's ideals need: for each job's [`Floor`], the
+/// numbers in flight [`harness::truth::floors`] names for its contestant's C and T.
+fn disk_floors(plan: &[Entry], jobs: &[Job]) -> Vec<(Floor, usize)> {
+    let mut floors: Vec<(Floor, usize)> = plan
         .iter()
-        .filter_map(|entry| {
-            let eff = entry.contestant.effective(knobs);
-            let cache = entry.cache?;
+        .zip(jobs)
+        .filter_map(|(entry, job)| {
+            let eff = entry.contestant.effective(&job.knobs);
+            // With fsync, a bare loop is no floor here: the disk's flush time depends on what
+            // else is queued, and on this lab's VM a bare loop of 10,000 fsynced files took
+            // 2.3 s where a contestant took 0.58 s. Those rows get no ideal, and say why.
+            let floor = Floor::of(job).filter(|f| *f != Floor::Write { fsync: true })?;
             Some(
                 harness::truth::floors(eff.concurrency, eff.threads)
                     .into_iter()
-                    .map(move |k| (cache, k)),
+                    .map(move |k| (floor, k)),
             )
         })
         .flatten()
@@ -281,6 +307,21 @@ fn disk_floors(plan: &[Entry], knobs: &Knobs) -> Vec<(Cache, usize)> {
     floors.sort_unstable();
     floors.dedup();
     floors
+}
+
+/// The bare loop of `floor` over `set`, `in_flight` at once: [`bare_read`], or the fastest of
+/// three bare writes of `n` files (each into an emptied directory).
+fn bare(set: &FileSet, floor: Floor, in_flight: usize, n: usize) -> anyhow::Result<Duration> {
+    match floor {
+        Floor::Read(cache) => bare_read(set, cache, in_flight),
+        Floor::Write { fsync } => {
+            let mut best = Duration::MAX;
+            for _ in 0..3 {
+                best = best.min(set.bare_write(n, in_flight, fsync)?);
+            }
+            Ok(best)
+        }
+    }
 }
 
 /// Puts `set` in the page cache state `cache`: evicted (cold), or read once on `threads`

@@ -18,6 +18,7 @@ pub fn row(wall_s: Option<f64>, verified: bool, problems: &[&str]) -> Row {
         scenario: Scenario::Download,
         variant: None,
         cache: None,
+        fsync: None,
         resident_pct: None,
         overhead_us_per_file: None,
         extractor: None,

@@ -27,6 +27,7 @@ mod load;
 mod parse;
 mod scrape;
 mod sleep;
+mod write;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -116,6 +117,10 @@ impl Runner for RayonRunner {
 
     fn files(&self, paths: &[PathBuf]) -> Vec<PageRecord> {
         files::files(&self.io, paths)
+    }
+
+    fn write_files(&self, paths: &[PathBuf], source: &[u8], fsync: bool) -> Vec<PageRecord> {
+        write::write(&self.io, paths, source, fsync)
     }
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {

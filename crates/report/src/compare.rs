@@ -2,7 +2,8 @@
 //! common, with a note where their spreads overlap.
 //!
 //! It reads a report's `results.jsonl` or the output of `shootout run … --json`. Rows match on
-//! scenario, contestant, variant, cache state (`files`: cold or warm), strategy and the point (N, L, S, C, T; for `load`, the
+//! scenario, contestant, variant, cache state (`files`: cold or warm), fsync (`write`), strategy
+//! and the point (N, L, S, C, T; for `load`, the
 //! rate, duration, spacing and queue too; and the site's skew and stall where it had any). Each side's wall is
 //! the median of its `run` rows (or of its `median` rows, for a file that has no `run` rows),
 //! and its spread the fastest and slowest of them.
@@ -25,6 +26,9 @@ struct Key {
     /// `files`: `cold` or `warm`; a cold row never matches a warm one.
     #[serde(default)]
     cache: Option<String>,
+    /// `write`: whether each file was flushed with fsync; a row with never matches one without.
+    #[serde(default)]
+    fsync: Option<bool>,
     extractor: Option<String>,
     point: KeyPoint,
 }
@@ -172,6 +176,9 @@ pub fn compare(a: &Path, b: &Path) -> anyhow::Result<String> {
         {
             let _ = write!(name, " / {extra}");
         }
+        if let Some(fsync) = key.fsync {
+            name.push_str(if fsync { " / fsync" } else { " / no fsync" });
+        }
         let show = |(lo, mid, hi): (f64, f64, f64)| {
             format!(
                 "{} ({}–{})",
@@ -202,7 +209,7 @@ pub fn compare(a: &Path, b: &Path) -> anyhow::Result<String> {
     if common == 0 {
         bail!(
             "no rows in common between {} ({} rows) and {} ({} rows): rows match on scenario, \
-             contestant, variant, cache state, strategy and N, L, S, C, T",
+             contestant, variant, cache state, fsync, strategy and N, L, S, C, T",
             a.display(),
             side_a.rows.len(),
             b.display(),

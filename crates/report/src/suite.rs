@@ -266,19 +266,28 @@ pub fn suite(size: Size, cores: usize) -> Vec<Step> {
 }
 
 /// `files` at its two shapes: many small files (where the per-call cost shows) and a few large
-/// ones (where the bytes do), each run cold and warm by every contestant with a file API.
-/// The full suite's are the sizes the targets name: 10,000 × 4 KiB and 100 × 4 MiB.
+/// ones (where the bytes do), each run cold and warm by every contestant with a file API; and
+/// `write` of the small shape, without fsync. The full suite's are the sizes the issue's
+/// targets name: 10,000 × 4 KiB and 100 × 4 MiB.
 fn files_steps(size: Size, cores: usize) -> Vec<Step> {
-    let shapes: [(&str, usize, usize); 2] = match size {
-        Size::Full => [("files-small", 10_000, 4), ("files-large", 100, 4 * 1024)],
-        Size::Quick => [("files-small", 1_000, 4), ("files-large", 10, 1024)],
+    let shapes: [(&str, Scenario, usize, usize); 3] = match size {
+        Size::Full => [
+            ("files-small", Scenario::Files, 10_000, 4),
+            ("files-large", Scenario::Files, 100, 4 * 1024),
+            ("write-small", Scenario::Write, 10_000, 4),
+        ],
+        Size::Quick => [
+            ("files-small", Scenario::Files, 1_000, 4),
+            ("files-large", Scenario::Files, 10, 1024),
+            ("write-small", Scenario::Write, 1_000, 4),
+        ],
     };
     shapes
         .into_iter()
-        .map(|(id, pages, page_kb)| Step {
+        .map(|(id, scenario, pages, page_kb)| Step {
             id: id.to_owned(),
             section: Section::Files,
-            scenario: Scenario::Files,
+            scenario,
             point: Point {
                 pages,
                 latency_ms: 0,
@@ -367,7 +376,9 @@ pub fn guess_secs(entry: &Entry, step: &Step) -> f64 {
     let waiting = match (step.scenario, p.load) {
         (Scenario::Parse, _) => 0.0,
         // About 20 µs a file and 1 GiB/s, cold, through a thread pool.
-        (Scenario::Files, _) => p.pages as f64 * 20e-6 + (p.pages * p.page_kb) as f64 / 1e6,
+        (Scenario::Files | Scenario::Write, _) => {
+            p.pages as f64 * 20e-6 + (p.pages * p.page_kb) as f64 / 1e6
+        }
         // The open loop lasts its duration, whatever the rate.
         (Scenario::Load, Some(load)) => load.duration_ms as f64 / 1e3,
         _ => waves * p.latency_ms as f64 / 1e3,
@@ -385,7 +396,7 @@ pub fn guess_secs(entry: &Entry, step: &Step) -> f64 {
     // the thread-per-request contestants and for Python), much less a wait.
     let per_request = match (step.scenario, python) {
         (Scenario::Parse, _) => 0.0,
-        (Scenario::Files, false) => 5e-6,
+        (Scenario::Files | Scenario::Write, false) => 5e-6,
         (Scenario::Sleep, false) => 20e-6,
         (_, false) => 200e-6,
         (_, true) => 1e-3,

@@ -22,6 +22,7 @@ mod load;
 mod parse;
 mod scrape;
 mod sleep;
+mod write;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -97,6 +98,10 @@ impl Runner for SequentialRunner {
 
     fn files(&self, paths: &[PathBuf]) -> Vec<PageRecord> {
         files::files(paths)
+    }
+
+    fn write_files(&self, paths: &[PathBuf], source: &[u8], fsync: bool) -> Vec<PageRecord> {
+        write::write(paths, source, fsync)
     }
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {

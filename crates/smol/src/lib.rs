@@ -26,6 +26,7 @@ mod parse;
 mod pitfall;
 mod scrape;
 mod sleep;
+mod write;
 
 use std::future::Future;
 use std::num::NonZeroUsize;
@@ -163,6 +164,16 @@ impl Runner for SmolRunner {
 
     fn files(&self, paths: &[PathBuf]) -> Vec<PageRecord> {
         self.block_on(files::files(&self.executor, paths, self.concurrency))
+    }
+
+    fn write_files(&self, paths: &[PathBuf], source: &[u8], fsync: bool) -> Vec<PageRecord> {
+        self.block_on(write::write(
+            &self.executor,
+            paths,
+            source.into(),
+            fsync,
+            self.concurrency,
+        ))
     }
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {

@@ -27,6 +27,7 @@ mod parse;
 mod pool;
 mod scrape;
 mod sleep;
+mod write;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -118,6 +119,10 @@ impl Runner for ThreadsRunner {
 
     fn files(&self, paths: &[PathBuf]) -> Vec<PageRecord> {
         files::files(paths, self.concurrency)
+    }
+
+    fn write_files(&self, paths: &[PathBuf], source: &[u8], fsync: bool) -> Vec<PageRecord> {
+        write::write(paths, source, fsync, self.concurrency)
     }
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {

@@ -40,6 +40,7 @@ pub mod parse;
 pub mod pitfall;
 pub mod scrape;
 pub mod sleep;
+pub mod write;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -188,6 +189,11 @@ impl Runner for TokioRunner {
 
     fn files(&self, paths: &[PathBuf]) -> Vec<PageRecord> {
         self.runtime.block_on(files::files(paths, self.concurrency))
+    }
+
+    fn write_files(&self, paths: &[PathBuf], source: &[u8], fsync: bool) -> Vec<PageRecord> {
+        self.runtime
+            .block_on(write::write(paths, source.into(), fsync, self.concurrency))
     }
 
     fn parse(&self, pages: &[Page]) -> Vec<PageRecord> {

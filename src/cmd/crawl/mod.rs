@@ -294,6 +294,7 @@ fn knobs(args: &CrawlArgs) -> Knobs {
         timeout_ms: args.limits.timeout_ms,
         max_body: args.limits.max_body,
         extract: args.extract,
+        fsync: false,
         net: Net {
             user_agent: args.net.user_agent.clone(),
             max_redirects: args.net.max_redirects,

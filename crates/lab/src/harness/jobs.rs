@@ -31,14 +31,17 @@ pub struct Entry {
 
 impl Entry {
     /// The job for this entry: `template` with this contestant, variant, cache state and
-    /// strategy. A cold `files` run is measured once: a second repetition in the same process
-    /// would read what the first one cached.
+    /// strategy.
     pub fn job(&self, template: &Job) -> Job {
         let files = template.files.as_ref().map(|f| FilesJob {
             paths: f.paths.clone(),
-            cache: self.cache.unwrap_or(f.cache),
+            cache: self.cache.or(f.cache),
+            source: f.source.clone(),
         });
-        let cold = files.as_ref().is_some_and(|f| f.cache == Cache::Cold);
+        // Measured once: a cold run (a second repetition would read what the first cached), and
+        // a write (a second would overwrite files that exist, not create them).
+        let once = files.as_ref().is_some_and(|f| f.cache == Some(Cache::Cold))
+            || template.scenario == Scenario::Write;
         Job {
             contestant: self.contestant.name().to_owned(),
             offload: self.offload,
@@ -47,7 +50,7 @@ impl Entry {
                 ..template.knobs.clone()
             },
             files,
-            budget_s: if cold { 0.0 } else { template.budget_s },
+            budget_s: if once { 0.0 } else { template.budget_s },
             ..template.clone()
         }
     }
@@ -93,7 +96,7 @@ pub fn runs_for(
             Scenario::Files if contestant.file_api().is_some() => {
                 Cache::ALL.into_iter().map(Some).collect()
             }
-            Scenario::Files => Vec::new(),
+            Scenario::Files | Scenario::Write if contestant.file_api().is_none() => Vec::new(),
             _ => vec![None],
         };
         // A program with its own parser parses the same whatever the strategy: it runs
@@ -152,17 +155,12 @@ impl Workdir {
         &self.0
     }
 
-    /// The `files` scenario's set of N files of S KiB, written here on first use (its checks
-    /// first: the counts, the size and the free space).
-    pub fn file_set(&self, knobs: &Knobs, seed: u64) -> Result<&FileSet, FilesError> {
+    /// The `files` (or `write`) scenario's set of files, `spec`, written here on first use
+    /// (its checks first: the counts, the size and the free space).
+    pub fn file_set(&self, spec: FileSpec) -> Result<&FileSet, FilesError> {
         if let Some(set) = self.1.get() {
             return Ok(set);
         }
-        let spec = FileSpec {
-            files: knobs.pages,
-            kib: knobs.page_kb,
-            seed,
-        };
         let set = FileSet::write(&self.0, spec)?;
         Ok(self.1.get_or_init(|| set))
     }
@@ -204,14 +202,40 @@ pub fn site_job(
         }
         Scenario::Parse => job.pages = Some(pages_file(site, false, dir, "parse")?),
         Scenario::Files => {
-            let set = dir
-                .file_set(knobs, site.spec().seed)
-                .map_err(std::io::Error::other)?;
+            let spec = FileSpec {
+                files: knobs.pages,
+                kib: knobs.page_kb,
+                seed: site.spec().seed,
+            };
+            let set = dir.file_set(spec).map_err(std::io::Error::other)?;
             job.files = Some(FilesJob {
                 paths: (0..set.spec().files)
                     .map(|i| set.path(i).to_string_lossy().into_owned())
                     .collect(),
-                cache: Cache::Warm,
+                cache: Some(Cache::Warm),
+                source: None,
+            });
+        }
+        Scenario::Write => {
+            // N files of S KiB are written by each run: the room for them is checked now,
+            // and the set itself is one file, the source every written file starts from.
+            let spec = FileSpec {
+                files: knobs.pages,
+                kib: knobs.page_kb,
+                seed: site.spec().seed,
+            };
+            spec.check().map_err(std::io::Error::other)?;
+            spec.check_room(dir.path()).map_err(std::io::Error::other)?;
+            let set = dir
+                .file_set(FileSpec { files: 1, ..spec })
+                .map_err(std::io::Error::other)?;
+            set.clear_writes_for(knobs.pages)?;
+            job.files = Some(FilesJob {
+                paths: (0..knobs.pages)
+                    .map(|i| set.write_path(i).to_string_lossy().into_owned())
+                    .collect(),
+                cache: None,
+                source: Some(set.path(0).to_string_lossy().into_owned()),
             });
         }
         Scenario::Crawl => {

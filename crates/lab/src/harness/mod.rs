@@ -30,4 +30,4 @@ pub use child::{CALIBRATE_COMMAND, CHILD_COMMAND, Timed, calibrate_main, child_m
 pub use jobs::{Entry, Workdir, calibration_job, naive_entry, runs_for, site_job};
 pub use runner::{ChildError, ChildRun, interrupted, stop_on_ctrl_c, use_binary};
 pub use score::{Point, Row, RowKind, median, rescore, score};
-pub use truth::{Truth, calibrate, expectation, files_truth, truth};
+pub use truth::{Floor, Truth, calibrate, expectation, files_truth, truth, write_truth};

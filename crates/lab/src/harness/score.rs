@@ -16,7 +16,7 @@ use shootout_core::verify::verify;
 use shootout_core::{Family, Knobs, Scenario, Strategy};
 
 use super::runner::ChildRun;
-use super::truth::Truth;
+use super::truth::{Floor, Truth};
 use crate::registry::Contestant;
 
 /// The version of [`Row`]'s JSON, on every row as `"schema"`. 1 was the first to carry it;
@@ -102,6 +102,9 @@ pub struct Row {
     /// (`warm`) before the run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cache: Option<Cache>,
+    /// For `write`: whether each file was flushed with `fsync` before it was closed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fsync: Option<bool>,
     /// For `files`: the share of the set's pages in the page cache just before the run
     /// started, in percent, as `mincore` counted them: 0 for a cold run whose eviction
     /// worked, 100 for a warm one.
@@ -275,11 +278,11 @@ fn ideal_of(
             disk_bound: Duration::ZERO,
         };
     }
-    if let Some(files) = &job.files {
-        // Reading: no run can read these files, cold or warm as they were, faster than the
-        // bare loop with as many reads in flight (see `Truth::disk_floor`).
+    if let Some(floor) = Floor::of(job) {
+        // Reading (or writing): no run can read these files, cold or warm as they were (or
+        // write them), faster than the bare loop with as many in flight (`Truth::disk_floor`).
         let eff = contestant.effective(&job.knobs);
-        return Ideal::disk(truth.disk_floor(files.cache, eff.concurrency, eff.threads));
+        return Ideal::disk(truth.disk_floor(floor, eff.concurrency, eff.threads));
     }
     let eff = contestant.effective(&job.knobs);
     // More threads than cores cannot parse faster than one per core.
@@ -325,7 +328,8 @@ pub fn score(contestant: Contestant, job: &Job, truth: &Truth, run: ChildRun) ->
         family: contestant.family(),
         scenario: job.scenario,
         variant: job.offload,
-        cache: job.files.as_ref().map(|f| f.cache),
+        cache: job.files.as_ref().and_then(|f| f.cache),
+        fsync: (job.scenario == Scenario::Write).then_some(job.knobs.fsync),
         resident_pct: None,
         overhead_us_per_file: None,
         extractor: contestant.extractor(job.knobs.extract).filter(|_| parses),

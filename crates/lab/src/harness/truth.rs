@@ -21,9 +21,44 @@ pub struct Truth {
     /// The share of the site's pages the scenario parses: none for `sleep` and `download`,
     /// part of them for a capped crawl.
     parsed: f64,
-    /// For `files`: the bare read loop's fastest time over the set, by cache state and reads
-    /// in flight, measured in calibration ([`Truth::set_disk`]).
-    disk: BTreeMap<(Cache, usize), Duration>,
+    /// For `files` and `write`: the bare loop's fastest time over the set, by what it did and
+    /// how many at once, measured in calibration ([`Truth::set_disk`]).
+    disk: BTreeMap<(Floor, usize), Duration>,
+}
+
+/// What a bare loop that bounds a `files` or `write` run did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Floor {
+    /// Read the set, in this cache state.
+    Read(Cache),
+    /// Wrote N files, with or without `fsync`.
+    Write {
+        /// Whether each file was flushed with `fsync`.
+        fsync: bool,
+    },
+}
+
+impl Floor {
+    /// The floor that bounds a run of `job`, if it is a `files` or `write` job.
+    pub fn of(job: &shootout_core::Job) -> Option<Floor> {
+        match job.scenario {
+            Scenario::Files => Some(Floor::Read(job.files.as_ref()?.cache?)),
+            Scenario::Write => Some(Floor::Write {
+                fsync: job.knobs.fsync,
+            }),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Floor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Floor::Read(cache) => write!(f, "read, {cache}"),
+            Floor::Write { fsync: false } => f.write_str("write"),
+            Floor::Write { fsync: true } => f.write_str("write, fsync"),
+        }
+    }
 }
 
 impl Truth {
@@ -33,22 +68,22 @@ impl Truth {
         self.single_core = whole_site.mul_f64(self.parsed);
     }
 
-    /// Keeps `wall`, a bare read of the whole set `cache` with `in_flight` reads in flight, if
-    /// it is the fastest yet.
-    pub fn set_disk(&mut self, cache: Cache, in_flight: usize, wall: Duration) {
-        let best = self.disk.entry((cache, in_flight)).or_insert(wall);
+    /// Keeps `wall`, a bare loop's time (`floor`) over the whole set with `in_flight` at once,
+    /// if it is the fastest yet.
+    pub fn set_disk(&mut self, floor: Floor, in_flight: usize, wall: Duration) {
+        let best = self.disk.entry((floor, in_flight)).or_insert(wall);
         *best = (*best).min(wall);
     }
 
-    /// The `files` floor of a run with `concurrency` reads in flight on `threads` threads:
-    /// the fastest bare loop over the set in the same cache state with at most that many
-    /// reads in flight (run with `threads` and with `concurrency` threads; on two cores,
+    /// The `files` (or `write`) floor of a run with `concurrency` reads (or writes) in flight
+    /// on `threads` threads: the fastest bare loop over the set doing the same (in the same
+    /// cache state) with at most that many in flight (run with `threads` and with `concurrency` threads; on two cores,
     /// more threads than cores can be faster warm, so both are tried and the faster kept).
     /// Zero where none was measured: then the row has no ideal, and says so.
-    pub fn disk_floor(&self, cache: Cache, concurrency: usize, threads: usize) -> Duration {
+    pub fn disk_floor(&self, floor: Floor, concurrency: usize, threads: usize) -> Duration {
         floors(concurrency, threads)
             .into_iter()
-            .filter_map(|k| self.disk.get(&(cache, k)).copied())
+            .filter_map(|k| self.disk.get(&(floor, k)).copied())
             .min()
             .unwrap_or(Duration::ZERO)
     }
@@ -65,13 +100,26 @@ pub fn floors(concurrency: usize, threads: usize) -> Vec<usize> {
 /// The truth of a `files` run over `set`: each file's size and checksum, as written. Its ideal
 /// is the bare read's ([`Truth::set_disk`]), measured as the rounds run.
 pub fn files_truth(set: &FileSet) -> Truth {
+    disk_truth(set, set.sums().iter().copied().enumerate(), |i| set.path(i))
+}
+
+/// The truth of a `write` run of `n` files from `set`'s source: each written file's size and
+/// checksum. (The parent also reads every file back after the run: `FileSet::check_writes`.)
+pub fn write_truth(set: &FileSet, n: usize) -> Truth {
+    disk_truth(set, (0..n).map(|i| (i, set.write_sum(i))), |i| {
+        set.write_path(i)
+    })
+}
+
+fn disk_truth(
+    set: &FileSet,
+    sums: impl Iterator<Item = (usize, u32)>,
+    path: impl Fn(usize) -> std::path::PathBuf,
+) -> Truth {
     let len = set.spec().kib * 1024;
-    let records = set
-        .sums()
-        .iter()
-        .enumerate()
-        .map(|(i, &sum)| PageRecord {
-            url: set.path(i).to_string_lossy().into_owned(),
+    let records = sums
+        .map(|(i, sum)| PageRecord {
+            url: path(i).to_string_lossy().into_owned(),
             status: None,
             title: None,
             links: 0,
@@ -132,9 +180,9 @@ pub fn truth(
             (expectation, levels, share)
         }
         Scenario::Parse => (site.expect_parse(), Vec::new(), 1.0),
-        // A set of files is not the site's: its truth is `files_truth`'s. Here, no record is
-        // expected, so a run scored against this truth cannot pass.
-        Scenario::Files => (
+        // A set of files is not the site's: its truth is `files_truth`'s (or `write_truth`'s).
+        // Here, no record is expected, so a run scored against this truth cannot pass.
+        Scenario::Files | Scenario::Write => (
             Expectation::exact(Vec::new(), Fields::Transfer),
             Vec::new(),
             0.0,

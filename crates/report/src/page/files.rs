@@ -1,5 +1,5 @@
-//! `files`: per contestant, its file API, and its wall and cost per file over the bare read
-//! loop, cold and warm, at each of the suite's two shapes.
+//! `files` and `write`: per contestant, its file API, and its wall and cost per file over the
+//! bare loop: reading cold and warm at each of the suite's two shapes, and writing.
 
 use shootout_core::files::Cache;
 use shootout_lab::label::human_secs;
@@ -26,7 +26,9 @@ pub(super) fn files(results: &[StepResult], parts: &mut Vec<Part>) -> anyhow::Re
          disk). Warm: every file read once before each run. The ideal is a bare std::fs read \
          loop over the same files in the same state, with as many reads in flight; µs/file \
          over is (wall − ideal) / N, what the API's hop to a thread pool, or its submission \
-         to io_uring, costs a file. Cells: median wall (× ideal)."
+         to io_uring, costs a file. Writing: each file built and written through the same API \
+         into an empty directory, without fsync, then read back and checked by the parent; its \
+         ideal is a bare create, write, close loop. Cells: median wall (× ideal)."
             .into(),
     ));
     for r in steps {
@@ -42,6 +44,10 @@ pub(super) fn files(results: &[StepResult], parts: &mut Vec<Part>) -> anyhow::Re
         parts.push(Part::Command(
             r.step.command(r.runs.first().map_or(1, Vec::len)),
         ));
+        if r.step.scenario == shootout_core::Scenario::Write {
+            parts.push(Part::Table(write_table(r)));
+            continue;
+        }
         let mut table = Table::new(&[
             "contestant",
             "cold",
@@ -82,4 +88,35 @@ pub(super) fn files(results: &[StepResult], parts: &mut Vec<Part>) -> anyhow::Re
         parts.push(Part::Table(table));
     }
     Ok(())
+}
+
+/// A `write` step: per contestant, its wall (× ideal) and cost per file over the bare write
+/// loop, without fsync.
+fn write_table(r: &StepResult) -> Table {
+    let mut table = Table::new(&["contestant", "write", "µs/file over", "writes through"]);
+    table.wrap = vec![3];
+    for m in r.medians() {
+        let wall = if m.verified {
+            format!(
+                "{} ({})",
+                opt(m.wall_s, human_secs),
+                opt(m.wall_over_ideal, |x| format!("{x:.2}×"))
+            )
+        } else {
+            "✗".to_owned()
+        };
+        table.put(&m.contestant, 0, wall);
+        table.put(
+            &m.contestant,
+            1,
+            opt(m.overhead_us_per_file.filter(|_| m.verified), |x| {
+                format!("{x:.1}")
+            }),
+        );
+        let api = shootout_lab::registry::find(&m.contestant)
+            .and_then(|c| c.file_api())
+            .unwrap_or("—");
+        table.put(&m.contestant, 2, api.to_owned());
+    }
+    table
 }

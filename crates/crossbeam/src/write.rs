@@ -1,0 +1,30 @@
+//! `write`: the bytes built in the parse stage's place would be backwards here, so the fetch
+//! stage (C threads) builds and writes each file, and the second stage only makes its record.
+
+use std::path::PathBuf;
+
+use shootout_core::PageRecord;
+use shootout_core::files::{write_content, written};
+
+use crate::pipeline::{Stages, run};
+
+/// C writer threads keep C writes in flight.
+pub fn write(stages: &Stages, paths: &[PathBuf], source: &[u8], fsync: bool) -> Vec<PageRecord> {
+    run(
+        stages,
+        paths.len(),
+        |i| paths[i].to_string_lossy().into_owned(),
+        |i| {
+            let bytes = write_content(source, i);
+            let wrote = std::fs::File::create(&paths[i]).and_then(|mut f| {
+                std::io::Write::write_all(&mut f, &bytes)?;
+                if fsync {
+                    f.sync_all()?;
+                }
+                Ok(())
+            });
+            (bytes, wrote)
+        },
+        |i, (bytes, wrote)| written(&paths[i], &bytes, wrote),
+    )
+}
