@@ -323,9 +323,24 @@ fn a_quick_report_renders_in_a_real_browser() {
         assert!(!html.contains(outward), "the page has {outward}");
     }
     let charts = html.matches("<svg").count();
-    // 7 scenarios, the pitfall's lag, 2 C sweeps, memory, dom and stream speedups, and the
+    // 9 scenarios, the pitfall's lag, 2 C sweeps, memory, dom and stream speedups, and the
     // load's p99 against the rate and its percentile spectrum.
     assert!(charts >= 15, "{charts} charts");
+    // The disk: files read cold and warm, and written, each row naming what it did, and the
+    // page's section with each contestant's file API.
+    for (scenario, field, value) in [
+        ("files", "cache", serde_json::json!("cold")),
+        ("files", "cache", serde_json::json!("warm")),
+        ("write", "fsync", serde_json::json!(false)),
+    ] {
+        assert!(
+            rows.iter()
+                .any(|r| r["scenario"] == scenario && r[field] == value && r["verified"] == true),
+            "no verified {scenario} row with {field} {value}"
+        );
+    }
+    assert!(html.contains("Waiting on the disk"), "no files section");
+    assert!(html.contains("tokio::fs::read"), "no file API named");
 
     let seen = open(&browser, &page, Some(&dir.join("report.png")));
     let found = problems(&seen, &names);

@@ -496,71 +496,38 @@ impl FileSet {
     /// [`FileSet::evict`]), with C threads, its floor for C reads in flight. The threads and
     /// their buffers are made before the clock.
     pub fn bare_read(&self, in_flight: usize) -> std::io::Result<BareRead> {
-        use std::sync::atomic::AtomicUsize;
-        let next = AtomicUsize::new(0);
-        let wrong = AtomicUsize::new(0);
-        let threads = in_flight.max(1);
-        let start = std::sync::Barrier::new(threads + 1);
-        // Each thread stamps when it starts and ends: the wall is the first start to the last
-        // end. A clock read by this thread after the barrier would start late, as it waits for
-        // a core behind the very threads it released.
-        let spans = std::thread::scope(|s| {
-            let workers: Vec<_> = (0..threads)
-                .map(|_| {
-                    s.spawn(|| -> std::io::Result<(Instant, Instant)> {
-                        // One buffer a thread, kept from file to file and touched before the
-                        // clock: a floor pays no allocation, and no first touch of fresh
-                        // memory, per file. One byte more than a file, so the read that finds
-                        // the end has room to say so.
-                        let mut buf = vec![0u8; self.spec.kib * 1024 + 1];
-                        start.wait();
-                        let began = Instant::now();
-                        loop {
-                            let i = next.fetch_add(1, Ordering::Relaxed);
-                            if i >= self.spec.files {
-                                return Ok((began, Instant::now()));
-                            }
-                            // The fewest system calls a whole file can be read with, not
-                            // knowing its size: open, read until a read returns 0, close. (No
-                            // `statx`, as `std::fs::read` makes, and no `lseek`, as
-                            // `File::read_to_end` makes: every contestant's read does at
-                            // least this.)
-                            let mut file = File::open(self.path(i))?;
-                            let mut filled = 0;
-                            loop {
-                                match file.read(&mut buf[filled..])? {
-                                    0 => break,
-                                    n => filled += n,
-                                }
-                                if filled == buf.len() {
-                                    break;
-                                }
-                            }
-                            drop(file);
-                            // A file longer than the set's size fills the spare byte: wrong.
-                            if filled == buf.len() || checksum(&buf[..filled]) != self.sums[i] {
-                                wrong.fetch_add(1, Ordering::Relaxed);
-                            }
-                        }
-                    })
-                })
-                .collect();
-            start.wait();
-            workers
-                .into_iter()
-                .map(|w| {
-                    w.join().unwrap_or_else(|_| {
-                        Err(std::io::Error::other("a bare-read thread panicked"))
-                    })
-                })
-                .collect::<std::io::Result<Vec<_>>>()
-        })?;
-        let first = spans.iter().map(|s| s.0).min();
-        let last = spans.iter().map(|s| s.1).max();
-        let wall = match (first, last) {
-            (Some(first), Some(last)) => last.duration_since(first),
-            _ => Duration::ZERO,
-        };
+        let wrong = std::sync::atomic::AtomicUsize::new(0);
+        let wall = on_threads(
+            self.spec.files,
+            in_flight,
+            // One buffer a thread, kept from file to file and touched before the clock: a
+            // floor pays no allocation, and no first touch of fresh memory, per file. One byte
+            // more than a file, so the read that finds the end has room to say so.
+            || vec![0u8; self.spec.kib * 1024 + 1],
+            |buf, i| {
+                // The fewest system calls a whole file can be read with, not knowing its size:
+                // open, read until a read returns 0, close. (No `statx`, as `std::fs::read`
+                // makes, and no `lseek`, as `File::read_to_end` makes: every contestant's
+                // read does at least this.)
+                let mut file = File::open(self.path(i))?;
+                let mut filled = 0;
+                loop {
+                    match file.read(&mut buf[filled..])? {
+                        0 => break,
+                        n => filled += n,
+                    }
+                    if filled == buf.len() {
+                        break;
+                    }
+                }
+                drop(file);
+                // A file longer than the set's size fills the spare byte: wrong.
+                if filled == buf.len() || checksum(&buf[..filled]) != self.sums[i] {
+                    wrong.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok(())
+            },
+        )?;
         Ok(BareRead {
             wall,
             wrong: wrong.into_inner(),
@@ -575,51 +542,74 @@ impl FileSet {
     /// by [`FileSet::clear_writes_for`]).
     /// Every contestant's write does at least this, and builds the bytes too.
     pub fn bare_write(&self, n: usize, threads: usize, fsync: bool) -> std::io::Result<Duration> {
-        use std::sync::atomic::AtomicUsize;
         self.clear_writes_for(n)?;
         let source = content(self.spec.seed, 0, self.spec.kib * 1024);
         let files: Vec<Vec<u8>> = (0..n).map(|i| write_content(&source, i)).collect();
-        let next = AtomicUsize::new(0);
-        let threads = threads.max(1);
-        let start = std::sync::Barrier::new(threads + 1);
-        let spans = std::thread::scope(|s| {
-            let workers: Vec<_> = (0..threads)
-                .map(|_| {
-                    s.spawn(|| -> std::io::Result<(Instant, Instant)> {
-                        start.wait();
-                        let began = Instant::now();
-                        loop {
-                            let i = next.fetch_add(1, Ordering::Relaxed);
-                            if i >= n {
-                                return Ok((began, Instant::now()));
-                            }
-                            let mut file = File::create(self.write_path(i))?;
-                            file.write_all(&files[i])?;
-                            if fsync {
-                                file.sync_all()?;
-                            }
-                        }
-                    })
-                })
-                .collect();
-            start.wait();
-            workers
-                .into_iter()
-                .map(|w| {
-                    w.join().unwrap_or_else(|_| {
-                        Err(std::io::Error::other("a bare-write thread panicked"))
-                    })
-                })
-                .collect::<std::io::Result<Vec<_>>>()
-        })?;
+        let wall = on_threads(
+            n,
+            threads,
+            || (),
+            |(), i| {
+                let mut file = File::create(self.write_path(i))?;
+                file.write_all(&files[i])?;
+                if fsync {
+                    file.sync_all()?;
+                }
+                Ok(())
+            },
+        )?;
         self.clear_writes_for(n)?;
-        let first = spans.iter().map(|s| s.0).min();
-        let last = spans.iter().map(|s| s.1).max();
-        Ok(match (first, last) {
-            (Some(first), Some(last)) => last.duration_since(first),
-            _ => Duration::ZERO,
-        })
+        Ok(wall)
     }
+}
+
+/// Runs `each(state, i)` for every `i` in `0..n` on `threads` threads, each taking the next
+/// `i` until none is left, each with its own `state` made before the clock. The threads start
+/// together behind a barrier, and the wall is the first thread's own start to the last one's
+/// end: a clock read by this thread after the barrier would start late, as it waits for a core
+/// behind the very threads it released.
+fn on_threads<S>(
+    n: usize,
+    threads: usize,
+    state: impl Fn() -> S + Sync,
+    each: impl Fn(&mut S, usize) -> std::io::Result<()> + Sync,
+) -> std::io::Result<Duration> {
+    use std::sync::atomic::AtomicUsize;
+    let next = AtomicUsize::new(0);
+    let threads = threads.max(1);
+    let start = std::sync::Barrier::new(threads + 1);
+    let spans = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| -> std::io::Result<(Instant, Instant)> {
+                    let mut mine = state();
+                    start.wait();
+                    let began = Instant::now();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= n {
+                            return Ok((began, Instant::now()));
+                        }
+                        each(&mut mine, i)?;
+                    }
+                })
+            })
+            .collect();
+        start.wait();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("a bare-loop thread panicked")))
+            })
+            .collect::<std::io::Result<Vec<_>>>()
+    })?;
+    let first = spans.iter().map(|s| s.0).min();
+    let last = spans.iter().map(|s| s.1).max();
+    Ok(match (first, last) {
+        (Some(first), Some(last)) => last.duration_since(first),
+        _ => Duration::ZERO,
+    })
 }
 
 impl Drop for FileSet {

@@ -63,27 +63,7 @@ pub(super) fn files(results: &[StepResult], parts: &mut Vec<Part>) -> anyhow::Re
                 Cache::Cold => 0,
                 Cache::Warm => 2,
             };
-            let wall = if m.verified {
-                format!(
-                    "{} ({})",
-                    opt(m.wall_s, human_secs),
-                    opt(m.wall_over_ideal, |x| format!("{x:.2}×"))
-                )
-            } else {
-                "✗".to_owned()
-            };
-            table.put(&m.contestant, column, wall);
-            table.put(
-                &m.contestant,
-                column + 1,
-                opt(m.overhead_us_per_file.filter(|_| m.verified), |x| {
-                    format!("{x:.1}")
-                }),
-            );
-            let api = shootout_lab::registry::find(&m.contestant)
-                .and_then(|c| c.file_api())
-                .unwrap_or("—");
-            table.put(&m.contestant, 4, api.to_owned());
+            put_row(&mut table, &m, column, 4);
         }
         parts.push(Part::Table(table));
     }
@@ -96,27 +76,30 @@ fn write_table(r: &StepResult) -> Table {
     let mut table = Table::new(&["contestant", "write", "µs/file over", "writes through"]);
     table.wrap = vec![3];
     for m in r.medians() {
-        let wall = if m.verified {
-            format!(
-                "{} ({})",
-                opt(m.wall_s, human_secs),
-                opt(m.wall_over_ideal, |x| format!("{x:.2}×"))
-            )
-        } else {
-            "✗".to_owned()
-        };
-        table.put(&m.contestant, 0, wall);
-        table.put(
-            &m.contestant,
-            1,
-            opt(m.overhead_us_per_file.filter(|_| m.verified), |x| {
-                format!("{x:.1}")
-            }),
-        );
-        let api = shootout_lab::registry::find(&m.contestant)
-            .and_then(|c| c.file_api())
-            .unwrap_or("—");
-        table.put(&m.contestant, 2, api.to_owned());
+        put_row(&mut table, &m, 0, 2);
     }
     table
+}
+
+/// `m`'s cells: its wall (× ideal) at column `at`, its µs a file over the floor at `at + 1`
+/// (✗ and — for a wrong run), and its file API at `api`.
+fn put_row(table: &mut Table, m: &shootout_lab::harness::Row, at: usize, api: usize) {
+    let wall = if m.verified {
+        format!(
+            "{} ({})",
+            opt(m.wall_s, human_secs),
+            opt(m.wall_over_ideal, |x| format!("{x:.2}×"))
+        )
+    } else {
+        "✗".to_owned()
+    };
+    table.put(&m.contestant, at, wall);
+    let over = opt(m.overhead_us_per_file.filter(|_| m.verified), |x| {
+        format!("{x:.1}")
+    });
+    table.put(&m.contestant, at + 1, over);
+    let through = shootout_lab::registry::find(&m.contestant)
+        .and_then(|c| c.file_api())
+        .unwrap_or("—");
+    table.put(&m.contestant, api, through.to_owned());
 }
