@@ -21,6 +21,8 @@
 //! - `scrape.rs`: like download, then `spawn_blocking` to parse on the blocking pool;
 //! - `crawl.rs`: a coordinator with a queue and a channel, C pages in flight;
 //! - `parse.rs`: `spawn_blocking` per page, on a blocking pool capped at T threads;
+//! - `files.rs`, `write.rs`: a task per file on `async_std::fs`, a `spawn_blocking` hop to that
+//!   pool per call (epoll cannot wait on a file);
 //! - `pitfall.rs`: scrape with a heartbeat task alongside, parsing inline, after a blocking
 //!   `std::thread::sleep`, on `spawn_blocking`, or on a rayon pool of T threads.
 

@@ -43,6 +43,8 @@
 //! - `scrape.rs`: like download, parsing inline on the core that fetched the page;
 //! - `crawl.rs`: a frontier shard per core, links sent to the core that owns them;
 //! - `parse.rs`: each core parses its pages, one after another;
+//! - `files.rs`, `write.rs`: a task per file on `compio::fs`, each step (openat, statx, read
+//!   or write, close) submitted to the core's ring, no thread hop;
 //! - `pitfall.rs`: scrape with a heartbeat on every core, parsing inline, after a blocking
 //!   `std::thread::sleep`, on compio's blocking pool, or on a rayon pool of T threads;
 //! - [`cores`], [`split`], [`driver`]: the cores, how work is dealt to them, and the driver.

@@ -22,7 +22,9 @@
 //! - `sleep.rs`, `download.rs`, `scrape.rs`, `parse.rs`: the pipeline with each scenario's
 //!   fetch and parse steps;
 //! - `crawl.rs`: the same stages in a loop, the collector owning the frontier and feeding
-//!   newly found URLs back in.
+//!   newly found URLs back in;
+//! - `files.rs`, `write.rs`: `std::fs` on the C fetch threads (a read's checksum on the T
+//!   parse threads).
 
 mod crawl;
 mod download;

@@ -13,6 +13,7 @@
 //! - `scrape.rs`: fetch on tokio, parse through `offload`;
 //! - `crawl.rs`: tokio's crawl loop (re-used), with every parse through `offload`;
 //! - `parse.rs`: the whole batch as one rayon `par_iter`, awaited from async code.
+//! - `files` and `write`: tokio's own (`tokio::fs`: a checksum is no work for rayon).
 
 mod crawl;
 mod offload;

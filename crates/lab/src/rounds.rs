@@ -120,7 +120,12 @@ pub fn scenario(
         return Ok(outcome);
     }
     // Every input file is written here before any clock starts, and removed with it.
-    let dir = Workdir::new().context("cannot make a directory for the jobs' input files")?;
+    let dir = Workdir::new().with_context(|| {
+        format!(
+            "cannot make a directory for the jobs' input files in {}",
+            std::env::temp_dir().display()
+        )
+    })?;
     let mut template = harness::site_job(site, scenario, knobs, max_pages, &dir)
         .context("cannot write the jobs' input files")?;
     template.budget_s = settings.budget.as_secs_f64();

@@ -19,6 +19,8 @@
 //! - `crawl.rs`: level by level, in batches of C pages, each batch a fetch `par_iter` and a
 //!   parse `par_iter`;
 //! - `parse.rs`: `par_iter` on the CPU pool.
+//! - `files.rs`, `write.rs`: `par_iter` of `std::fs` calls on the I/O pool (a blocked read
+//!   holds a thread, as a blocked GET does).
 
 mod crawl;
 mod download;

@@ -14,6 +14,8 @@
 //! - `scrape.rs`: GET and parse, one page after another;
 //! - `crawl.rs`: a breadth-first crawl driven by a `VecDeque`;
 //! - `parse.rs`: parse N in-memory pages on one core.
+//! - `files.rs`, `write.rs`: `std::fs::read` and `std::fs` writes, one file after another (each
+//!   call blocks the only thread).
 
 mod crawl;
 mod download;

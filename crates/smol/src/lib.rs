@@ -14,6 +14,8 @@
 //! - `scrape.rs`: like download, then `unblock` to parse on the blocking pool;
 //! - `crawl.rs`: a coordinator with a queue and a channel, C pages in flight;
 //! - `parse.rs`: `unblock` per page, on a blocking pool capped at T threads;
+//! - `files.rs`, `write.rs`: a task per file on `smol::fs` (async-fs), an `unblock` hop to
+//!   that pool per call (epoll cannot wait on a file);
 //! - `pitfall.rs`: scrape with a heartbeat task alongside, parsing inline, after a blocking
 //!   `std::thread::sleep`, on `unblock`, or on a rayon pool of T threads.
 

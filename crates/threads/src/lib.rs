@@ -17,6 +17,7 @@
 //! - `crawl.rs`: C workers fed by a shared `mpsc` job channel, a coordinator owning the frontier,
 //!   parsing through the gate;
 //! - `parse.rs`: that pool with W = T, the threads borrowing the pages without copying them.
+//! - `files.rs`, `write.rs`: that pool with W = C, each thread blocking in `std::fs`.
 
 mod crawl;
 mod download;

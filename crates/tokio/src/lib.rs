@@ -17,6 +17,8 @@
 //! - `scrape.rs`: like download, then `spawn_blocking` to parse off the async workers;
 //! - `crawl.rs`: a coordinator with a queue and an `mpsc` channel, C pages in flight;
 //! - `parse.rs`: `spawn_blocking` per page on a blocking pool of T threads;
+//! - `files.rs`, `write.rs`: a task per file on `tokio::fs`, which is a `spawn_blocking` hop
+//!   to that pool per call (epoll cannot wait on a file);
 //! - `pitfall.rs`: scrape with a heartbeat task alongside, parsing inline, after a blocking
 //!   `std::thread::sleep`, on `spawn_blocking`, or on a rayon pool of T threads;
 //! - `load.rs`: the open loop: a dispatcher on tokio's timer spawns each request as it falls
