@@ -12,9 +12,9 @@
 //! You should see two lines, each "1000 files, 3.9 MiB, every checksum right": a plain
 //! `std::fs::read` loop on one thread, then `tokio::fs::read` one task a file with 32 in flight
 //! on a blocking pool of 2 threads, each with its time and µs a file. Warm (the files were just
-//! written, so they are in the page cache), expect tokio::fs at 1-2× the plain loop's µs a file
-//! (we saw 6.1-11.5 µs against 5.7-6.3): two blocking threads read at once, and each file pays
-//! the hop there and back. Cold files (`shootout run files`) are where reads in flight pay,
+//! written, so they are in the page cache), expect tokio::fs at 0.9-2× the plain loop's µs a
+//! file (we saw 5.0-11.5 µs against 5.6-6.3): two blocking threads read at once, and each file
+//! pays the hop there and back. Cold files (`shootout run files`) are where reads in flight pay,
 //! and where the hop's cost shows: 35 µs a file over a bare loop on 10,000 cold files.
 
 use std::path::PathBuf;
