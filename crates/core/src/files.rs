@@ -4,8 +4,10 @@
 //! and the page cache, emptied of the set ("cold") and checked.
 //!
 //! Here live the set, its checks, its cache state ([`Cache`]), the record a contestant makes of
-//! each file it read ([`record`]) and the bare read loop the ideal comes from
-//! ([`FileSet::bare_read`]). Each contestant's `files.rs` holds only how its runtime reads.
+//! each file it read or wrote ([`record`], [`written`]), the bytes `write` puts in each file
+//! ([`write_content`]), and the bare loops the ideals come from ([`FileSet::bare_read`],
+//! [`FileSet::bare_write`]). Each contestant's `files.rs` and `write.rs` hold only how its
+//! runtime reads and writes.
 //!
 //! - **Content.** File `i` holds the bytes of a xorshift64* stream seeded by (seed, `i`): the
 //!   same on every run and machine, different in every file, and not compressible, so no
@@ -81,20 +83,9 @@ impl FromStr for Cache {
 /// The record of a file a contestant read: its size and checksum, or an `io` error. Every
 /// contestant makes its records here, whatever API read the bytes.
 pub fn record(path: &Path, read: std::io::Result<Vec<u8>>) -> PageRecord {
-    let url = path.to_string_lossy().into_owned();
     match read {
-        Ok(bytes) => PageRecord {
-            url,
-            status: None,
-            title: None,
-            links: 0,
-            size: bytes.len(),
-            error: None,
-            final_url: None,
-            latency: None,
-            checksum: Some(checksum(&bytes)),
-        },
-        Err(e) => PageRecord::failed(url, FetchError::Io(e.to_string())),
+        Ok(bytes) => bytes_record(path, &bytes),
+        Err(e) => io_record(path, e),
     }
 }
 
@@ -120,27 +111,54 @@ pub fn write_content(source: &[u8], index: usize) -> Vec<u8> {
 /// `io` error. (The parent reads every file back too: a record cannot vouch for the disk.)
 pub fn written(path: &Path, bytes: &[u8], wrote: std::io::Result<()>) -> PageRecord {
     match wrote {
-        Ok(()) => PageRecord {
-            size: bytes.len(),
-            checksum: Some(checksum(bytes)),
-            ..record(path, Ok(Vec::new()))
-        },
-        Err(e) => PageRecord::failed(path.to_string_lossy(), FetchError::Io(e.to_string())),
+        Ok(()) => bytes_record(path, bytes),
+        Err(e) => io_record(path, e),
     }
 }
 
-/// Writes `bytes` to a new file at `path` with `std::fs` (`fsync` before closing it, if
-/// asked), and makes its record: what the blocking contestants do for each file.
+/// Creates (or truncates) the file at `path` and writes `bytes` to it with `std::fs`, flushing
+/// it with `fsync` before it is closed if asked: one file of `write`, as the blocking
+/// contestants and the bare loop write it.
+pub fn write_file(path: &Path, bytes: &[u8], fsync: bool) -> std::io::Result<()> {
+    let mut file = File::create(path)?;
+    file.write_all(bytes)?;
+    if fsync {
+        file.sync_all()?;
+    }
+    Ok(())
+}
+
+/// Builds file `index` from `source` and writes it with [`write_file`], and makes its record.
 pub fn write_record(path: &Path, source: &[u8], index: usize, fsync: bool) -> PageRecord {
     let bytes = write_content(source, index);
-    let wrote = File::create(path).and_then(|mut f| {
-        f.write_all(&bytes)?;
-        if fsync {
-            f.sync_all()?;
-        }
-        Ok(())
-    });
+    let wrote = write_file(path, &bytes, fsync);
     written(path, &bytes, wrote)
+}
+
+/// A file's record when its bytes are known: their size and checksum.
+fn bytes_record(path: &Path, bytes: &[u8]) -> PageRecord {
+    file_record(path, bytes.len(), checksum(bytes))
+}
+
+/// The record of a file at `path` of `size` bytes whose checksum is `sum`: what a contestant
+/// returns for it, and what the ground truth expects.
+pub fn file_record(path: &Path, size: usize, sum: u32) -> PageRecord {
+    PageRecord {
+        url: path.to_string_lossy().into_owned(),
+        status: None,
+        title: None,
+        links: 0,
+        size,
+        error: None,
+        final_url: None,
+        latency: None,
+        checksum: Some(sum),
+    }
+}
+
+/// A file's record when the system said no.
+fn io_record(path: &Path, e: std::io::Error) -> PageRecord {
+    PageRecord::failed(path.to_string_lossy(), FetchError::Io(e.to_string()))
 }
 
 /// The most files a set may have.
@@ -293,6 +311,15 @@ impl Residency {
     pub fn evicted(&self) -> bool {
         self.resident == 0
     }
+
+    /// The share of the set's pages in the page cache, in percent (0 for an empty set).
+    pub fn percent(&self) -> f64 {
+        if self.pages == 0 {
+            0.0
+        } else {
+            self.resident as f64 * 100.0 / self.pages as f64
+        }
+    }
 }
 
 impl FileSet {
@@ -403,16 +430,13 @@ impl FileSet {
         Ok(())
     }
 
-    /// [`FileSet::clear_writes_for`] as many files as the set has.
-    pub fn clear_writes(&self) -> std::io::Result<()> {
-        self.clear_writes_for(self.spec.files)
-    }
-
-    /// The checksum `write`'s file `index` must have: file 0 of this set is its source
+    /// The checksums `write`'s first `n` files must have: file 0 of this set is their source
     /// ([`write_content`]).
-    pub fn write_sum(&self, index: usize) -> u32 {
+    pub fn write_sums(&self, n: usize) -> Vec<u32> {
         let source = content(self.spec.seed, 0, self.spec.kib * 1024);
-        checksum(&write_content(&source, index))
+        (0..n)
+            .map(|i| checksum(&write_content(&source, i)))
+            .collect()
     }
 
     /// Reads back `n` files a `write` run wrote and says what is wrong with them: missing,
@@ -549,14 +573,7 @@ impl FileSet {
             n,
             threads,
             || (),
-            |(), i| {
-                let mut file = File::create(self.write_path(i))?;
-                file.write_all(&files[i])?;
-                if fsync {
-                    file.sync_all()?;
-                }
-                Ok(())
-            },
+            |(), i| write_file(&self.write_path(i), &files[i], fsync),
         )?;
         self.clear_writes_for(n)?;
         Ok(wall)
@@ -734,7 +751,7 @@ mod tests {
         let parent = scratch("written");
         let set = FileSet::write(&parent, spec(1, 4)).expect("a source");
         let source = std::fs::read(set.path(0)).expect("the source reads");
-        set.clear_writes().expect("an empty directory");
+        set.clear_writes_for(3).expect("an empty directory");
         // Nothing written yet: all 3 missing, said with the path.
         let missing = set.check_writes(3);
         assert_eq!(missing.len(), 3, "{missing:?}");
@@ -742,12 +759,12 @@ mod tests {
         for i in 0..3 {
             let r = write_record(&set.write_path(i), &source, i, i == 1);
             assert!(r.is_ok(), "{r:?}");
-            assert_eq!((r.size, r.checksum), (4096, Some(set.write_sum(i))));
+            assert_eq!((r.size, r.checksum), (4096, Some(set.write_sums(3)[i])));
         }
         assert!(set.check_writes(3).is_empty());
         // Every file differs (its index in its first bytes), and one with the bytes of
         // another is caught on the disk, whatever its record said.
-        assert_ne!(set.write_sum(0), set.write_sum(1));
+        assert_ne!(set.write_sums(2)[0], set.write_sums(2)[1]);
         std::fs::copy(set.write_path(0), set.write_path(2)).expect("copied");
         let wrong = set.check_writes(3);
         assert_eq!(wrong.len(), 1, "{wrong:?}");

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use shootout_core::PageRecord;
-use shootout_core::files::{write_content, written};
+use shootout_core::files::{write_content, write_file, written};
 
 use crate::pipeline::{Stages, run};
 
@@ -16,13 +16,7 @@ pub fn write(stages: &Stages, paths: &[PathBuf], source: &[u8], fsync: bool) -> 
         |i| paths[i].to_string_lossy().into_owned(),
         |i| {
             let bytes = write_content(source, i);
-            let wrote = std::fs::File::create(&paths[i]).and_then(|mut f| {
-                std::io::Write::write_all(&mut f, &bytes)?;
-                if fsync {
-                    f.sync_all()?;
-                }
-                Ok(())
-            });
+            let wrote = write_file(&paths[i], &bytes, fsync);
             (bytes, wrote)
         },
         |i, (bytes, wrote)| written(&paths[i], &bytes, wrote),

@@ -250,27 +250,19 @@ pub fn scenario(
                 break 'rounds;
             }
             let mut row = harness::score(entry.contestant, job, truth, ran);
-            // `write`: what is on the disk, not what the records say, read back off the clock;
-            // then gone, so the next run writes into an empty directory.
+            // `write`: what is on the disk, not what the records say, read back off the clock
+            // (the next run's set-up moves the files aside).
             if let (Scenario::Write, Some(set)) = (scenario, dir.files()) {
                 let wrong = set.check_writes(knobs.pages);
                 if !wrong.is_empty() {
                     row.verified = false;
                     row.problems.extend(wrong);
                 }
-                set.clear_writes_for(knobs.pages)
-                    .context("cannot empty the directory the files were written to")?;
             }
             // sleep fetches nothing: its server idles, and a zero would only be noise.
             row.server_cpu_s = served.filter(|_| job.scenario.fetches());
             row.round = (settings.rounds > 1).then_some(round);
-            row.resident_pct = resident.map(|r| {
-                if r.pages == 0 {
-                    0.0
-                } else {
-                    r.resident as f64 * 100.0 / r.pages as f64
-                }
-            });
+            row.resident_pct = resident.map(|r| r.percent());
             on(Event::Done(&row))?;
             runs.push(row);
         }

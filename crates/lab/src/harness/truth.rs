@@ -4,10 +4,10 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use shootout_core::files::{Cache, FileSet};
+use shootout_core::files::{Cache, FileSet, file_record};
 use shootout_core::page::sleep_record;
 use shootout_core::verify::{Expectation, Fields};
-use shootout_core::{Knobs, PageRecord, Scenario, Strategy};
+use shootout_core::{Knobs, Scenario, Strategy};
 use shootout_site::Site;
 
 /// What a correct run of a job produces, and the inputs of its ideal time.
@@ -77,8 +77,9 @@ impl Truth {
 
     /// The `files` (or `write`) floor of a run with `concurrency` reads (or writes) in flight
     /// on `threads` threads: the fastest bare loop over the set doing the same (in the same
-    /// cache state) with at most that many in flight (run with `threads` and with `concurrency` threads; on two cores,
-    /// more threads than cores can be faster warm, so both are tried and the faster kept).
+    /// cache state) with at most that many in flight (run with `threads` and with
+    /// `concurrency` threads; on two cores, more threads than cores can be faster warm, so
+    /// both are tried and the faster kept).
     /// Zero where none was measured: then the row has no ideal, and says so.
     pub fn disk_floor(&self, floor: Floor, concurrency: usize, threads: usize) -> Duration {
         floors(concurrency, threads)
@@ -106,7 +107,7 @@ pub fn files_truth(set: &FileSet) -> Truth {
 /// The truth of a `write` run of `n` files from `set`'s source: each written file's size and
 /// checksum. (The parent also reads every file back after the run: `FileSet::check_writes`.)
 pub fn write_truth(set: &FileSet, n: usize) -> Truth {
-    disk_truth(set, (0..n).map(|i| (i, set.write_sum(i))), |i| {
+    disk_truth(set, set.write_sums(n).into_iter().enumerate(), |i| {
         set.write_path(i)
     })
 }
@@ -118,17 +119,7 @@ fn disk_truth(
 ) -> Truth {
     let len = set.spec().kib * 1024;
     let records = sums
-        .map(|(i, sum)| PageRecord {
-            url: path(i).to_string_lossy().into_owned(),
-            status: None,
-            title: None,
-            links: 0,
-            size: len,
-            error: None,
-            final_url: None,
-            latency: None,
-            checksum: Some(sum),
-        })
+        .map(|(i, sum)| file_record(&path(i), len, sum))
         .collect();
     Truth {
         expectation: Expectation::exact(records, Fields::Transfer),
